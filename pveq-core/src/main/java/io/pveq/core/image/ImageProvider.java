@@ -1,0 +1,68 @@
+package io.pveq.core.image;
+
+import io.pveq.core.ImageException;
+import io.pveq.core.InvalidSpecException;
+import io.pveq.core.OsRelease;
+import java.util.List;
+
+/**
+ * Supplies verified OS images and puts them where a node can import them. The implementation with
+ * a catalog and a download cache lives in {@code pveq-images}. The provisioner calls the methods in
+ * the order of the install stages: {@link #resolve} ({@code getting OS image}), {@link #validate}
+ * ({@code validating OS image URL}), {@link #fetch} ({@code downloading OS image}) and
+ * {@link #place}. Thread-safe; concurrent fetches of one image share one download.
+ */
+public interface ImageProvider extends AutoCloseable {
+
+    /** @return every release this provider can supply, in a stable order */
+    List<OsRelease> supported();
+
+    /**
+     * @return where the release's image comes from
+     * @throws InvalidSpecException naming {@code os} or {@code version}, and listing what is supported, when unknown
+     */
+    ImageSource resolve(OsRelease release);
+
+    /**
+     * Checks that the image URL answers (HTTP HEAD, short timeout). Skipped quickly when the image
+     * is cached and the check cannot change the outcome.
+     *
+     * @throws ImageException when the image cannot be reached
+     */
+    void validate(ImageSource source);
+
+    /**
+     * Returns the verified cached image, downloading and verifying it first when needed.
+     *
+     * @param progress told about download progress; fast, never throws
+     * @throws ImageException when the download or verification fails; nothing unverified is ever cached
+     */
+    LocalImage fetch(ImageSource source, DownloadProgress progress);
+
+    /**
+     * Makes the image available on a node and returns its absolute path there: the cached file
+     * itself on a local node, otherwise an upload into a node-side cache folder keyed by checksum
+     * (skipped when the node already holds it).
+     *
+     * @throws ImageException when the upload or its check fails
+     */
+    String place(LocalImage image, ImageTarget target, DownloadProgress progress);
+
+    @Override
+    default void close() {
+    }
+
+    /** Download or upload progress. Fast, never throws. */
+    @FunctionalInterface
+    interface DownloadProgress {
+        /** A listener that ignores progress. */
+        DownloadProgress NONE = (bytes, total, rate) -> { };
+
+        /**
+         * @param bytes          bytes done so far
+         * @param totalBytes     expected total, or -1 when unknown
+         * @param bytesPerSecond current rate
+         */
+        void onProgress(long bytes, long totalBytes, double bytesPerSecond);
+    }
+}
