@@ -153,99 +153,144 @@ public record InstallSpec(OsRelease release, Optional<String> name, Optional<VmI
         private Builder() {
         }
 
-        /** @param release the OS release (replaces {@link #os} and {@link #version}) @return this */
+        /**
+         * @param release the OS release (replaces {@link #os} and {@link #version})
+         * @return this
+         */
         public Builder release(OsRelease release) {
             this.release = Objects.requireNonNull(release, "release");
             return this;
         }
 
-        /** @param os request field {@code os}, e.g. {@code ubuntu}; required @return this */
+        /**
+         * @param os request field {@code os}, e.g. {@code ubuntu}; required
+         * @return this
+         */
         public Builder os(String os) {
             this.os = os;
             this.release = null;
             return this;
         }
 
-        /** @param version request field {@code version}, e.g. {@code 24.04}; required @return this */
+        /**
+         * @param version request field {@code version}, e.g. {@code 24.04}; required
+         * @return this
+         */
         public Builder version(String version) {
             this.version = version;
             this.release = null;
             return this;
         }
 
-        /** @param name request field {@code name}; null or empty for automatic @return this */
+        /**
+         * @param name request field {@code name}; null or empty for automatic
+         * @return this
+         */
         public Builder name(String name) {
             this.name = name == null || name.isEmpty() ? null : name;
             return this;
         }
 
-        /** @param id request field {@code id}; null for automatic @return this */
+        /**
+         * @param id request field {@code id}; null for automatic
+         * @return this
+         */
         public Builder id(Integer id) {
             this.rawId = id;
             this.id = null;
             return this;
         }
 
-        /** @param id the VMID to use @return this */
+        /**
+         * @param id the VMID to use
+         * @return this
+         */
         public Builder id(VmId id) {
             this.id = Objects.requireNonNull(id, "id");
             this.rawId = null;
             return this;
         }
 
-        /** @param node request field {@code node}; null or empty for the main node @return this */
+        /**
+         * @param node request field {@code node}; null or empty for the main node
+         * @return this
+         */
         public Builder node(String node) {
             this.rawNode = node == null || node.isEmpty() ? null : node;
             this.node = null;
             return this;
         }
 
-        /** @param node the target node @return this */
+        /**
+         * @param node the target node
+         * @return this
+         */
         public Builder node(NodeName node) {
             this.node = Objects.requireNonNull(node, "node");
             this.rawNode = null;
             return this;
         }
 
-        /** @param cpu request field {@code cpu}; null for {@value InstallSpec#DEFAULT_CPU} @return this */
+        /**
+         * @param cpu request field {@code cpu}; null for {@value InstallSpec#DEFAULT_CPU}
+         * @return this
+         */
         public Builder cpu(Integer cpu) {
             this.cpu = cpu;
             return this;
         }
 
-        /** @param ramMb request field {@code ram} in MB; null for {@value InstallSpec#DEFAULT_RAM_MB} @return this */
+        /**
+         * @param ramMb request field {@code ram} in MB; null for {@value InstallSpec#DEFAULT_RAM_MB}
+         * @return this
+         */
         public Builder ram(Integer ramMb) {
             this.ram = ramMb;
             return this;
         }
 
-        /** @param disk request field {@code disk}, e.g. {@code 20G}; null or empty for 16G @return this */
+        /**
+         * @param disk request field {@code disk}, e.g. {@code 20G}; null or empty for 16G
+         * @return this
+         */
         public Builder disk(String disk) {
             this.rawDisk = disk == null || disk.isEmpty() ? null : disk;
             this.disk = null;
             return this;
         }
 
-        /** @param disk the disk size @return this */
+        /**
+         * @param disk the disk size
+         * @return this
+         */
         public Builder disk(DiskSize disk) {
             this.disk = Objects.requireNonNull(disk, "disk");
             this.rawDisk = null;
             return this;
         }
 
-        /** @param user request field {@code user}; null or empty for the OS default @return this */
+        /**
+         * @param user request field {@code user}; null or empty for the OS default
+         * @return this
+         */
         public Builder user(String user) {
             this.user = user == null || user.isEmpty() ? null : user;
             return this;
         }
 
-        /** @param passwd request field {@code passwd}; null or empty for none @return this */
+        /**
+         * @param passwd request field {@code passwd}; null or empty for none
+         * @return this
+         */
         public Builder passwd(String passwd) {
             this.passwd = passwd == null || passwd.isEmpty() ? null : passwd;
             return this;
         }
 
-        /** @param pubkey request field {@code pubkey}; null or empty for none @return this */
+        /**
+         * @param pubkey request field {@code pubkey}; null or empty for none
+         * @return this
+         */
         public Builder pubkey(String pubkey) {
             this.pubkey = pubkey == null || pubkey.isEmpty() ? null : pubkey;
             return this;
