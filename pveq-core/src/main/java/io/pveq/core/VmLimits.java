@@ -106,6 +106,32 @@ public record VmLimits(OptionalInt maxCpu, OptionalInt maxRamMb, OptionalInt max
     }
 
     /**
+     * Checks a disk growth ({@code set/disk}): the increment is positive and the grown disk stays
+     * within 64 TiB and {@link #maxDiskGb()}. The 16G minimum does not apply (a VM pveq did not
+     * create may have a smaller disk, and growing it is fine).
+     *
+     * @param field     the request field named in the error, e.g. {@code disk}
+     * @param current   the disk's size now
+     * @param increment how much to add
+     * @return the size after growing
+     * @throws InvalidSpecException naming {@code field} when the increment is zero or the result too large
+     */
+    public DiskSize checkDiskGrowth(String field, DiskSize current, DiskSize increment) {
+        if (increment.bytes() <= 0) {
+            throw new InvalidSpecException(field, "must grow the disk by more than zero");
+        }
+        if (current.bytes() > DISK_MAX.bytes() - increment.bytes()) {
+            throw new InvalidSpecException(field, "the disk would grow from " + current + " beyond " + DISK_MAX);
+        }
+        DiskSize total = current.plus(increment);
+        if (maxDiskGb.isPresent() && total.compareTo(DiskSize.ofGiB(maxDiskGb.getAsInt())) > 0) {
+            throw new InvalidSpecException(field, "the disk would grow from " + current + " to " + total
+                    + ", above " + maxDiskGb.getAsInt() + "G (VM_MAX_DISK)");
+        }
+        return total;
+    }
+
+    /**
      * Applies these limits to a spec, in field order ({@code cpu}, {@code ram}, {@code disk}).
      *
      * @return {@code spec}

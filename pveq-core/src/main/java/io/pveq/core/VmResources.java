@@ -34,6 +34,7 @@ public interface VmResources {
      * @param increment how much to add, more than zero (see {@link DiskSize#parseIncrement})
      * @return the disk's new size, as Proxmox reports it afterwards
      * @throws InvalidSpecException naming {@code disk} when the new size would exceed {@code VM_MAX_DISK}
+     *                              ({@link VmLimits#checkDiskGrowth})
      * @throws StorageException     when the storage has no room
      */
     DiskSize growDisk(VmId vmId, DiskSize increment);

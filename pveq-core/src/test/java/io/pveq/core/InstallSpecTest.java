@@ -172,6 +172,17 @@ class InstallSpecTest {
     }
 
     @Test
+    void publicKeyRecordValidatesItsParts() {
+        SshPublicKey k = SshPublicKey.parse("pubkey", ED25519);
+        assertEquals(k, new SshPublicKey(k.type(), k.base64(), k.comment()));
+        assertEquals("pubkey", assertThrows(InvalidSpecException.class,
+                () -> new SshPublicKey("ssh-rsa", k.base64(), "")).field());
+        assertEquals("pubkey", assertThrows(InvalidSpecException.class,
+                () -> new SshPublicKey(k.type(), k.base64(), "evil\nssh-rsa AAAA")).field());
+        assertEquals("key", assertThrows(InvalidSpecException.class, () -> SshPublicKey.parse("key", "x")).field());
+    }
+
+    @Test
     void canonicalConstructorValidatesToo() {
         InstallSpec ok = minimal().build();
         InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> new InstallSpec(ok.release(), ok.name(),

@@ -49,6 +49,18 @@ class VmLimitsTest {
     }
 
     @Test
+    void diskGrowthChecksTheResultNotTheMinimum() {
+        assertEquals(DiskSize.ofGiB(10), SITE.checkDiskGrowth("disk", DiskSize.ofGiB(8), DiskSize.ofGiB(2)));
+        assertEquals(DiskSize.ofGiB(64), SITE.checkDiskGrowth("disk", DiskSize.ofGiB(54), DiskSize.ofGiB(10)));
+        assertEquals("disk", assertThrows(InvalidSpecException.class,
+                () -> SITE.checkDiskGrowth("disk", DiskSize.ofGiB(60), DiskSize.ofGiB(10))).field());
+        assertEquals("disk", assertThrows(InvalidSpecException.class,
+                () -> VmLimits.NONE.checkDiskGrowth("disk", DiskSize.ofGiB(60), DiskSize.ofBytes(0))).field());
+        assertEquals("disk", assertThrows(InvalidSpecException.class,
+                () -> VmLimits.NONE.checkDiskGrowth("disk", DiskSize.ofGiB(65536), DiskSize.ofGiB(1))).field());
+    }
+
+    @Test
     void balloonIsCappedAtTheVmMemory() {
         assertEquals(OptionalInt.of(1024), SITE.balloonFor(1024));
         assertEquals(OptionalInt.of(2048), SITE.balloonFor(8192));
