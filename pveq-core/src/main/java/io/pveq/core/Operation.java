@@ -48,7 +48,9 @@ public interface Operation<R> {
      * Replays the log from {@code fromIndex} and then follows it live, with no gap and no
      * duplicate between the two. Replayed events are delivered on the calling thread before this
      * method returns; later ones on the thread doing the work. The subscription ends by itself
-     * after the terminal event. A {@code fromIndex} beyond the end waits for that event.
+     * after the terminal event. A {@code fromIndex} beyond the end waits for that event. Since
+     * delivery has no gaps, the n-th event delivered (counting from 0) has log index
+     * {@code fromIndex + n}: the server's SSE {@code id:}.
      *
      * @param fromIndex index of the first event wanted (0 for all), not negative
      * @param listener  receives the events in order; fast, never throws (see {@link ProgressListener})
