@@ -116,7 +116,7 @@ public final class PveCli {
 
     /**
      * Splits {@code qm ...} argv: the longest documented subcommand, then positionals up to the first
-     * {@code --option}, then {@code --option value} pairs.
+     * {@code --option}, then {@code --option value} pairs (a documented boolean may stand bare: value 1).
      *
      * @throws IllegalArgumentException when argv is not shaped that way
      */
@@ -141,15 +141,27 @@ public final class PveCli {
             positionals.add(argv.get(next++));
         }
         Map<String, String> options = new LinkedHashMap<>();
+        Command documented = commands.get(command);
         while (next < argv.size()) {
             String option = argv.get(next);
-            if (!option.startsWith("--") || next + 1 >= argv.size()) {
-                throw new IllegalArgumentException("expected --option value at " + next + " in " + argv);
+            if (!option.startsWith("--")) {
+                throw new IllegalArgumentException("expected --option at " + next + " in " + argv);
             }
-            if (options.put(option.substring(2), argv.get(next + 1)) != null) {
+            String name = option.substring(2);
+            boolean bare = next + 1 >= argv.size() || argv.get(next + 1).startsWith("--");
+            String value;
+            if (bare && "<boolean>".equals(documented.options().get(name))) {
+                value = "1"; // a bare boolean flag, as qm allows
+                next += 1;
+            } else if (bare) {
+                throw new IllegalArgumentException("option " + option + " has no value in " + argv);
+            } else {
+                value = argv.get(next + 1);
+                next += 2;
+            }
+            if (options.put(name, value) != null) {
                 throw new IllegalArgumentException("option " + option + " repeated in " + argv);
             }
-            next += 2;
         }
         return new ParsedArgv(command, List.copyOf(positionals), options);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pveq.core.testing.PveCommandCheck;
 import io.pveq.core.testing.SchemaViolation;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,7 +27,7 @@ class SchemaConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"pve8", "pve9"})
     void everyGeneratedCreateCommandFitsTheSchema(String version) {
-        SchemaCheck check = new SchemaCheck(version);
+        PveCommandCheck check = new PveCommandCheck(version);
         SpecGenerator generator = new SpecGenerator(version.hashCode());
         Set<String> optionsSeen = new HashSet<>();
         List<String> failures = new ArrayList<>();
@@ -55,7 +56,7 @@ class SchemaConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"pve8", "pve9"})
     void everyOtherGeneratedCommandFitsTheSchema(String version) {
-        SchemaCheck check = new SchemaCheck(version);
+        PveCommandCheck check = new PveCommandCheck(version);
         SpecGenerator generator = new SpecGenerator(version.hashCode() * 31L);
         List<String> failures = new ArrayList<>();
         Set<String> commands = new HashSet<>();
@@ -96,7 +97,7 @@ class SchemaConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"pve8", "pve9"})
     void theCheckRejectsFormEncodedSshKeys(String version) {
-        SchemaCheck check = new SchemaCheck(version);
+        PveCommandCheck check = new PveCommandCheck(version);
         SpecGenerator.Generated g = createWithKeys(version);
         String key = SpecGenerator.KEYS.get(0);
         assertTrue(check.check(g.request().argv(), Optional.of(key)).isEmpty());
@@ -110,7 +111,7 @@ class SchemaConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"pve8", "pve9"})
     void theCheckRejectsUnknownSubcommandsPathsAndFilters(String version) {
-        SchemaCheck check = new SchemaCheck(version);
+        PveCommandCheck check = new PveCommandCheck(version);
         assertFalse(check.check(List.of("qm", "status", "100", "--verbos", "1"), Optional.empty()).isEmpty());
         assertFalse(check.check(List.of("qm", "imprtdisk", "100", "/a", "local"), Optional.empty()).isEmpty());
         assertFalse(check.check(List.of("qm", "disk", "import", "100", "/a", "local", "--format", "vdi"),
@@ -134,7 +135,7 @@ class SchemaConformanceTest {
     }
 
     private static void assertRejected(String version, UnaryOperator<List<String>> breaker, String parameter) {
-        SchemaCheck check = new SchemaCheck(version);
+        PveCommandCheck check = new PveCommandCheck(version);
         SpecGenerator.Generated g = new SpecGenerator(99).create();
         List<String> broken = breaker.apply(g.request().argv());
         assertFalse(broken.equals(g.request().argv()), "the mutation did not change the argv");

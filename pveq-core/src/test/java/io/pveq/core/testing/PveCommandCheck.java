@@ -1,8 +1,6 @@
-package io.pveq.core.internal.pve;
+package io.pveq.core.testing;
 
-import io.pveq.core.testing.PveCli;
-import io.pveq.core.testing.PveSchema;
-import io.pveq.core.testing.SchemaViolation;
+import io.pveq.core.internal.pve.SshKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks one argv produced by the builders against the real PVE schema of one release: a {@code qm}
+ * Checks one command line (argv) against the real PVE schema of one release: a {@code qm}
  * argv against the CLI synopsis (subcommand, positionals, documented options) and, where the command has
  * an API endpoint, every parameter against {@code apidata.js}; a {@code pvesh get} argv against the
  * endpoint of its path; {@code pvesm status} against {@code GET /nodes/{node}/storage}.
@@ -18,7 +16,7 @@ import java.util.Optional;
  * <p>{@code qm --sshkeys} takes a file path, while the API takes the URL-encoded keys: callers pass
  * the file's content, and the check validates what qm would send, encoded by {@link SshKeys#encode}.
  */
-final class SchemaCheck {
+public final class PveCommandCheck {
 
     private static final String VM = "/nodes/{node}/qemu/{vmid}";
     private static final Map<String, String[]> QM_ENDPOINTS = Map.ofEntries(
@@ -42,18 +40,26 @@ final class SchemaCheck {
     private final PveSchema schema;
     private final PveCli cli;
 
-    SchemaCheck(String version) {
+    /**
+     * @param version {@code pve8} or {@code pve9}; skips the test when the reference data is absent
+     */
+    public PveCommandCheck(String version) {
         this.version = version;
         this.schema = PveSchema.load(version);
         this.cli = PveCli.qm(version);
     }
 
-    String version() {
+    /** @return {@code pve8} or {@code pve9} */
+    public String version() {
         return version;
     }
 
-    /** @param sshKeysContent the content of the file named by {@code --sshkeys}, if the argv has one */
-    List<SchemaViolation> check(List<String> argv, Optional<String> sshKeysContent) {
+    /**
+     * @param argv           a {@code qm}, {@code pvesh get} or {@code pvesm status} command line
+     * @param sshKeysContent the content of the file named by {@code --sshkeys}, if the argv has one
+     * @return the violations, empty when PVE would accept the command line
+     */
+    public List<SchemaViolation> check(List<String> argv, Optional<String> sshKeysContent) {
         return switch (argv.get(0)) {
             case "qm" -> checkQm(argv, sshKeysContent);
             case "pvesh" -> checkPvesh(argv);
