@@ -106,6 +106,17 @@ public final class PveNode {
         return DiskImportOutput.imported(request.displayLine(), r.stdout());
     }
 
+    /**
+     * The same import through the old alias {@code qm importdisk}, for nodes whose qemu-server predates
+     * {@code qm disk import}; the output is read the same way.
+     */
+    public ImportedDisk importDiskLegacy(VmId vmId, String source, String storage, Optional<String> format,
+                                         Optional<OutputListener> progress) {
+        CommandRequest request = QmCommands.importDiskLegacy(vmId, source, storage, format);
+        CommandResult r = run(request, timeouts.disk(), progress, Optional.of(vmId), false);
+        return DiskImportOutput.imported(request.displayLine(), r.stdout());
+    }
+
     /** Applies {@code qm set}; returns disks it created (e.g. a cloud-init drive), possibly none. */
     public List<CreatedDisk> set(VmId vmId, ConfigUpdate update) {
         CommandResult r = run(QmCommands.set(vmId, update), timeouts.task(), Optional.empty(), Optional.of(vmId), false);

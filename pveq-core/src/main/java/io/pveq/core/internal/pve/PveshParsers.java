@@ -121,7 +121,7 @@ public final class PveshParsers {
                 .map(r -> new ClusterNode(NodeName.of(r.node()), Optional.ofNullable(r.status()).orElse("unknown"),
                         Optional.ofNullable(r.cpu()), Optional.ofNullable(r.maxcpu()), Optional.ofNullable(r.mem()),
                         Optional.ofNullable(r.maxmem()), Optional.ofNullable(r.disk()), Optional.ofNullable(r.maxdisk()),
-                        Optional.ofNullable(r.uptime()), Optional.ofNullable(r.level())))
+                        Optional.ofNullable(r.uptime()), Optional.ofNullable(r.level()).filter(l -> !l.isBlank())))
                 .toList();
     }
 

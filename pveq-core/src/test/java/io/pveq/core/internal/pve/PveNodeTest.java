@@ -99,6 +99,7 @@ class PveNodeTest {
                 "[{\"id\":\"qemu/100\",\"node\":\"pve1\",\"status\":\"unknown\",\"type\":\"qemu\",\"vmid\":100}]");
         transport.ok(List.of("qm", "disk", "import"), "unused0: successfully imported disk 'local:101/vm-101-disk-0.raw'\n");
         transport.ok(List.of("qm", "list"), "");
+        transport.ok(List.of("qm", "importdisk"), "Successfully imported disk as 'unused0:local-lvm:vm-101-disk-1'\n");
         assertEquals(VmId.of(105), node.nextId());
         assertEquals("unknown", node.clusterVms().get(0).status());
         assertEquals(List.of("pvesh", "get", "/cluster/resources", "--type", "vm", "--output-format", "json"),
@@ -106,5 +107,7 @@ class PveNodeTest {
         assertEquals("101/vm-101-disk-0.raw",
                 node.importDisk(ID, "/img/a.raw", "local", Optional.empty(), Optional.empty()).volume().volume());
         assertEquals(List.of(), node.list());
+        assertEquals("vm-101-disk-1", node.importDiskLegacy(ID, "/img/a.raw", "local-lvm", Optional.empty(),
+                Optional.empty()).volume().volume());
     }
 }

@@ -108,6 +108,7 @@ class PveshParsersTest {
         List<ClusterNode> nodes = PveshParsers.nodes(CMD, json);
         assertTrue(nodes.get(0).online());
         assertFalse(nodes.get(1).online());
+        assertEquals(Optional.empty(), nodes.get(0).level(), "an empty level means none");
         assertEquals(Optional.empty(), nodes.get(1).maxCpu());
     }
 
