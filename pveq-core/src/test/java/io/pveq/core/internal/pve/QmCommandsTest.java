@@ -93,6 +93,31 @@ class QmCommandsTest {
     }
 
     @Test
+    void generatedPropertyStringsReadBackAsTheSpecSaid() {
+        SpecGenerator generator = new SpecGenerator(2024);
+        for (int i = 0; i < 200; i++) {
+            SpecGenerator.Generated g = generator.create();
+            CreateVmSpec spec = g.spec().orElseThrow();
+            List<String> argv = g.request().argv();
+            // what qm config would show for these options, read with the same parser
+            VmConfig config = new VmConfig(java.util.Map.of(
+                    "net0", argv.get(argv.indexOf("--net0") + 1),
+                    "scsi0", argv.get(argv.indexOf("--scsi0") + 1),
+                    "ipconfig0", argv.get(argv.indexOf("--ipconfig0") + 1)));
+            VmConfig.NetDevice net = config.net(0).orElseThrow();
+            assertEquals("virtio", net.model());
+            assertEquals(Optional.of(spec.bridge()), net.bridge());
+            assertEquals(spec.vlanTag(), net.vlanTag());
+            assertEquals(spec.macAddress(), net.macAddress());
+            VmConfig.Disk disk = config.disk("scsi0").orElseThrow();
+            assertEquals(spec.diskStorage() + ":0", disk.file());
+            assertEquals(Optional.of(spec.importFrom()), disk.options().get("import-from"));
+            assertEquals(spec.ipConfig().toPropertyString(),
+                    PropertyString.parse(config.get("ipconfig0").orElseThrow(), null));
+        }
+    }
+
+    @Test
     void diskImportHasBothSpellings() {
         assertEquals(List.of("qm", "disk", "import", "101", "/img/a.qcow2", "local-lvm", "--format", "qcow2"),
                 QmCommands.diskImport(ID, "/img/a.qcow2", "local-lvm", Optional.of("qcow2")).argv());

@@ -128,7 +128,7 @@ class SchemaConformanceTest {
         for (int i = 0; i < 100; i++) {
             SpecGenerator.Generated g = generator.create();
             if (g.sshKeys().isPresent()) {
-                return new SpecGenerator.Generated(g.request(), Optional.of(SpecGenerator.KEYS.get(0)), version);
+                return new SpecGenerator.Generated(g.request(), Optional.of(SpecGenerator.KEYS.get(0)), g.spec());
             }
         }
         throw new AssertionError("generator made no spec with ssh keys");

@@ -17,7 +17,7 @@ import java.util.Random;
 final class SpecGenerator {
 
     /** One generated command and, for {@code --sshkeys}, the key file's content. */
-    record Generated(CommandRequest request, Optional<String> sshKeys, String description) {
+    record Generated(CommandRequest request, Optional<String> sshKeys, Optional<CreateVmSpec> spec) {
     }
 
     static final List<String> STORAGES = List.of("local-lvm", "local", "local-zfs", "ceph_pool.1", "nfs-store",
@@ -100,7 +100,7 @@ final class SpecGenerator {
             b.description(pick(List.of("made by pveq", "multi\nline notes: ünïcode ✓", "a,b=c;d")));
         }
         CreateVmSpec spec = b.build();
-        return new Generated(QmCommands.create(spec), keys, spec.toString());
+        return new Generated(QmCommands.create(spec), keys, Optional.of(spec));
     }
 
     /** Every other command, with generated arguments. */
@@ -157,6 +157,6 @@ final class SpecGenerator {
         requests.add(PveshCommands.nodeStorage(NodeName.of("pve1")));
         requests.add(PveshCommands.nextId());
         requests.add(PvesmCommands.status(coin() ? Optional.empty() : Optional.of(storage)));
-        return requests.stream().map(r -> new Generated(r, Optional.empty(), r.displayLine())).toList();
+        return requests.stream().map(r -> new Generated(r, Optional.empty(), Optional.empty())).toList();
     }
 }
