@@ -1,5 +1,6 @@
 package io.pveq.core.internal.pve;
 
+import io.pveq.core.DiskSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
