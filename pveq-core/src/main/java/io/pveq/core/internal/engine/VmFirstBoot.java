@@ -67,14 +67,14 @@ final class VmFirstBoot {
         }
         Optional<Secret> password = ctx.settings().rootPassword();
         List<String> args = password.isPresent() ? List.of("--root-password-stdin") : List.of();
-        GuestScript script = new GuestScript(release.scriptName(), text.get(), args, Map.of(),
+        GuestScript script = new GuestScript(release.scriptName() + ".sh", text.get(), args, Map.of(),
                 password.map(p -> (p.reveal() + "\n").getBytes(StandardCharsets.UTF_8)));
         int exit = ctx.guests().runScript(endpoint, script, ctx.settings().timeouts().initScript(),
                 (stream, line) -> run.detail(line));
         if (exit != 0) {
-            throw new GuestAccessException("init script " + release.scriptName() + " exited with code " + exit
+            throw new GuestAccessException("init script " + release.scriptName() + ".sh exited with code " + exit
                     + " in VM " + vm.vmId());
         }
-        return "init script " + release.scriptName() + " completed";
+        return "init script " + release.scriptName() + ".sh completed";
     }
 }
