@@ -1,0 +1,564 @@
+# shellcheck shell=bash
+# pveq OS init: logic shared by every family. Bundled into each sh/<os>_<version>.sh (see
+# sh/bundle.sh); it only defines functions. A family file (apt-family.sh, dnf-family.sh) supplies
+# the pveq_family_* functions, and the OS file calls: pveq_main <os-release ID> <version> "$@".
+# Interface and exit codes: sh/README.md.
+
+pveq_log() { printf '[pveq] %s\n' "$*"; }
+pveq_warn() { printf '[pveq] WARNING: %s\n' "$*" >&2; }
+
+# pveq_die CODE MESSAGE: 1 step failed, 2 bad argument, 3 unmet precondition, 4 timed out.
+pveq_die() {
+  local code=$1
+  shift
+  printf '[pveq] ERROR: %s\n' "$*" >&2
+  exit "$code"
+}
+
+pveq_on_error() {
+  local rc=$1
+  if ((BASH_SUBSHELL == 0)); then
+    printf '[pveq] ERROR: step "%s" failed (exit %s)\n' "$PVEQ_STEP" "$rc" >&2
+  fi
+  exit 1
+}
+
+pveq_step() {
+  PVEQ_STEP=$1
+  pveq_log "step: $1"
+}
+
+# Records that the current step changed the system.
+pveq_changed() {
+  PVEQ_CHANGES+=("$PVEQ_STEP")
+  pveq_log "changed: $*"
+}
+
+# Runs a command that changes the system; never given a secret on its command line.
+pveq_run() {
+  pveq_log "run: $*"
+  local rc=0
+  "$@" || rc=$?
+  ((rc == 0)) || pveq_die 1 "step \"$PVEQ_STEP\": command failed (exit $rc): $*"
+}
+
+# pveq_file_text PATH: prints the exact file content (kept trailing newlines) into PVEQ_TEXT.
+pveq_read_exact() {
+  PVEQ_TEXT=$(cat -- "$1" && printf x)
+  PVEQ_TEXT=${PVEQ_TEXT%x}
+}
+
+# pveq_write_if_changed PATH TEXT: replaces PATH (keeping its mode) when TEXT differs from its
+# content, saving the first original under /var/lib/pveq/orig; returns 1 when nothing changed.
+pveq_write_if_changed() {
+  local target=$1 text=$2 orig tmp
+  if [[ -e $target ]]; then
+    pveq_read_exact "$target"
+    [[ $PVEQ_TEXT != "$text" ]] || return 1
+    orig=$PVEQ_ROOT/var/lib/pveq/orig${target#"$PVEQ_ROOT"}
+    if [[ ! -e $orig ]]; then
+      mkdir -p -- "${orig%/*}"
+      cp -p -- "$target" "$orig"
+    fi
+  fi
+  tmp=$target.pveq-tmp
+  printf '%s' "$text" >"$tmp"
+  if [[ -e $target ]]; then
+    chmod --reference="$target" -- "$tmp"
+  else
+    chmod 0644 -- "$tmp"
+  fi
+  mv -f -- "$tmp" "$target"
+}
+
+# pveq_original PATH: prints the path of the content pveq first found at PATH.
+pveq_original() {
+  local orig=$PVEQ_ROOT/var/lib/pveq/orig${1#"$PVEQ_ROOT"}
+  if [[ -e $orig ]]; then printf '%s' "$orig"; else printf '%s' "$1"; fi
+}
+
+pveq_usage() {
+  cat <<'USAGE'
+Usage: <os>_<version>.sh [options]   (run as root, inside the VM)
+  --timezone ZONE            e.g. Europe/Berlin; must exist under /usr/share/zoneinfo
+  --locale NAME              e.g. en_US.UTF-8; generated if needed and made the system LANG
+  --mirror URL               http(s) base URL of the distribution's main package archive
+  --packages "A B"           extra packages to install
+  --swap-size SIZE           create /swapfile of SIZE (e.g. 512M, 2G) and enable it
+  --root-password-file PATH  set root's password from PATH (regular file, owned by root, mode 0600/0400)
+  --root-password-stdin      set root's password from standard input (one line)
+  --lock-timeout SECONDS     how long to wait for another package manager (default 600)
+  --cloud-init-timeout SECONDS  how long to wait for cloud-init to finish (default 1800)
+Environment: PVEQ_TIMEZONE, PVEQ_LOCALE, PVEQ_MIRROR, PVEQ_PACKAGES, PVEQ_SWAP_SIZE,
+  PVEQ_ROOT_PASSWORD_FILE, PVEQ_LOCK_TIMEOUT, PVEQ_CLOUD_INIT_TIMEOUT (an argument wins).
+Exit: 0 done, 1 a step failed, 2 bad argument, 3 unmet precondition, 4 timed out waiting.
+USAGE
+}
+
+# Sets PVEQ_OPT_<NAME> and PVEQ_SRC_<NAME> (the argument or variable it came from).
+pveq_parse_args() {
+  local name value
+  PVEQ_OPT_TIMEZONE=${PVEQ_TIMEZONE:-} PVEQ_SRC_TIMEZONE=PVEQ_TIMEZONE
+  PVEQ_OPT_LOCALE=${PVEQ_LOCALE:-} PVEQ_SRC_LOCALE=PVEQ_LOCALE
+  PVEQ_OPT_MIRROR=${PVEQ_MIRROR:-} PVEQ_SRC_MIRROR=PVEQ_MIRROR
+  PVEQ_OPT_PACKAGES=${PVEQ_PACKAGES:-} PVEQ_SRC_PACKAGES=PVEQ_PACKAGES
+  PVEQ_OPT_SWAP_SIZE=${PVEQ_SWAP_SIZE:-} PVEQ_SRC_SWAP_SIZE=PVEQ_SWAP_SIZE
+  PVEQ_OPT_PASSWORD_FILE=${PVEQ_ROOT_PASSWORD_FILE:-} PVEQ_SRC_PASSWORD_FILE=PVEQ_ROOT_PASSWORD_FILE
+  PVEQ_OPT_PASSWORD_STDIN=0
+  PVEQ_OPT_LOCK_TIMEOUT=${PVEQ_LOCK_TIMEOUT:-600} PVEQ_SRC_LOCK_TIMEOUT=PVEQ_LOCK_TIMEOUT
+  PVEQ_OPT_CLOUD_INIT_TIMEOUT=${PVEQ_CLOUD_INIT_TIMEOUT:-1800} PVEQ_SRC_CLOUD_INIT_TIMEOUT=PVEQ_CLOUD_INIT_TIMEOUT
+  while (($# > 0)); do
+    name=$1
+    value=
+    case $name in
+      --*=*)
+        value=${name#*=}
+        name=${name%%=*}
+        shift
+        ;;
+      --root-password-stdin | --help | -h) shift ;;
+      --*)
+        (($# >= 2)) || pveq_die 2 "$name needs a value"
+        value=$2
+        shift 2
+        ;;
+      *) pveq_die 2 "unexpected argument: $name (see --help)" ;;
+    esac
+    case $name in
+      --timezone) PVEQ_OPT_TIMEZONE=$value PVEQ_SRC_TIMEZONE=$name ;;
+      --locale) PVEQ_OPT_LOCALE=$value PVEQ_SRC_LOCALE=$name ;;
+      --mirror) PVEQ_OPT_MIRROR=$value PVEQ_SRC_MIRROR=$name ;;
+      --packages) PVEQ_OPT_PACKAGES=$value PVEQ_SRC_PACKAGES=$name ;;
+      --swap-size) PVEQ_OPT_SWAP_SIZE=$value PVEQ_SRC_SWAP_SIZE=$name ;;
+      --root-password-file) PVEQ_OPT_PASSWORD_FILE=$value PVEQ_SRC_PASSWORD_FILE=$name ;;
+      --root-password-stdin) PVEQ_OPT_PASSWORD_STDIN=1 ;;
+      --lock-timeout) PVEQ_OPT_LOCK_TIMEOUT=$value PVEQ_SRC_LOCK_TIMEOUT=$name ;;
+      --cloud-init-timeout) PVEQ_OPT_CLOUD_INIT_TIMEOUT=$value PVEQ_SRC_CLOUD_INIT_TIMEOUT=$name ;;
+      --help | -h)
+        pveq_usage
+        exit 0
+        ;;
+      *) pveq_die 2 "unknown argument: $name (see --help)" ;;
+    esac
+  done
+}
+
+pveq_resolve_root() {
+  PVEQ_ROOT=${PVEQ_ROOT:-}
+  while [[ $PVEQ_ROOT == */ ]]; do PVEQ_ROOT=${PVEQ_ROOT%/}; done
+  if [[ -n $PVEQ_ROOT ]]; then
+    [[ $PVEQ_ROOT == /* && -d $PVEQ_ROOT ]] || pveq_die 3 "PVEQ_ROOT must be an absolute path to a directory: $PVEQ_ROOT"
+  elif ((EUID != 0)); then
+    pveq_die 3 "must run as root (try: sudo bash $0 ...)"
+  fi
+}
+
+pveq_validate_args() {
+  local value pkg
+  [[ $PVEQ_OPT_LOCK_TIMEOUT =~ ^[1-9][0-9]{0,5}$ ]] ||
+    pveq_die 2 "$PVEQ_SRC_LOCK_TIMEOUT: expected whole seconds (1-999999), got '$PVEQ_OPT_LOCK_TIMEOUT'"
+  [[ $PVEQ_OPT_CLOUD_INIT_TIMEOUT =~ ^[1-9][0-9]{0,5}$ ]] ||
+    pveq_die 2 "$PVEQ_SRC_CLOUD_INIT_TIMEOUT: expected whole seconds (1-999999), got '$PVEQ_OPT_CLOUD_INIT_TIMEOUT'"
+  value=$PVEQ_OPT_TIMEZONE
+  if [[ -n $value ]]; then
+    [[ $value =~ ^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$ && -f $PVEQ_ROOT/usr/share/zoneinfo/$value ]] ||
+      pveq_die 2 "$PVEQ_SRC_TIMEZONE: unknown time zone '$value' (not found under /usr/share/zoneinfo)"
+  fi
+  value=$PVEQ_OPT_LOCALE
+  if [[ -n $value ]]; then
+    [[ $value =~ ^([a-z]{2,3}_[A-Z]{2}(\.[A-Za-z0-9-]+)?(@[a-z]+)?|C\.UTF-8|C\.utf8)$ ]] ||
+      pveq_die 2 "$PVEQ_SRC_LOCALE: expected a locale like en_US.UTF-8, got '$value'"
+    pveq_family_validate_locale "$value" ||
+      pveq_die 2 "$PVEQ_SRC_LOCALE: locale '$value' is not supported by this system"
+  fi
+  value=$PVEQ_OPT_MIRROR
+  if [[ -n $value ]]; then
+    [[ $value =~ ^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+/-]*)?$ ]] ||
+      pveq_die 2 "$PVEQ_SRC_MIRROR: expected an http(s) URL like https://mirror.example/debian, got '$value'"
+    while [[ $value == */ ]]; do value=${value%/}; done
+    PVEQ_OPT_MIRROR=$value
+  fi
+  read -r -a PVEQ_EXTRA_PACKAGES <<<"$PVEQ_OPT_PACKAGES"
+  for pkg in "${PVEQ_EXTRA_PACKAGES[@]}"; do
+    pveq_family_valid_package_name "$pkg" ||
+      pveq_die 2 "$PVEQ_SRC_PACKAGES: not a valid package name: '$pkg'"
+  done
+  value=$PVEQ_OPT_SWAP_SIZE
+  if [[ -n $value ]]; then
+    [[ $value =~ ^([1-9][0-9]{0,6})([MG])$ ]] ||
+      pveq_die 2 "$PVEQ_SRC_SWAP_SIZE: expected a size like 512M or 2G, got '$value'"
+    PVEQ_SWAP_MIB=${BASH_REMATCH[1]}
+    [[ ${BASH_REMATCH[2]} == G ]] && PVEQ_SWAP_MIB=$((PVEQ_SWAP_MIB * 1024))
+    ((PVEQ_SWAP_MIB >= 16 && PVEQ_SWAP_MIB <= 1048576)) ||
+      pveq_die 2 "$PVEQ_SRC_SWAP_SIZE: size must be between 16M and 1024G, got '$value'"
+  fi
+  pveq_read_root_password
+}
+
+# Reads the root password (never from argv) into PVEQ_ROOT_PASSWORD; empty means "leave it".
+pveq_read_root_password() {
+  local file=$PVEQ_OPT_PASSWORD_FILE src=$PVEQ_SRC_PASSWORD_FILE meta
+  PVEQ_ROOT_PASSWORD=
+  if [[ -n $file ]]; then
+    ((PVEQ_OPT_PASSWORD_STDIN == 0)) ||
+      pveq_die 2 "--root-password-stdin: give either it or $src, not both"
+    [[ $file == /* ]] || pveq_die 2 "$src: expected an absolute path, got '$file'"
+    file=$PVEQ_ROOT$file
+    [[ -f $file && ! -L $file ]] || pveq_die 2 "$src: not a regular file: $PVEQ_OPT_PASSWORD_FILE"
+    meta=$(stat -c '%u %a' -- "$file")
+    [[ ${meta%% *} == "$EUID" ]] || pveq_die 2 "$src: the file must be owned by the user running this script (root)"
+    (((8#${meta#* } & 8#077) == 0)) || pveq_die 2 "$src: the file must not be readable by group or others (chmod 600)"
+    PVEQ_ROOT_PASSWORD=$(<"$file")
+    src="$src $PVEQ_OPT_PASSWORD_FILE"
+  elif ((PVEQ_OPT_PASSWORD_STDIN == 1)); then
+    IFS= read -r -d '' PVEQ_ROOT_PASSWORD || true
+    PVEQ_ROOT_PASSWORD=${PVEQ_ROOT_PASSWORD%$'\n'}
+    src=--root-password-stdin
+  else
+    return 0
+  fi
+  PVEQ_ROOT_PASSWORD=${PVEQ_ROOT_PASSWORD%$'\r'}
+  [[ -n $PVEQ_ROOT_PASSWORD ]] || pveq_die 2 "$src: the password is empty"
+  [[ $PVEQ_ROOT_PASSWORD != *[$'\n\r']* ]] || pveq_die 2 "$src: the password must be a single line"
+  ((${#PVEQ_ROOT_PASSWORD} <= 1024)) || pveq_die 2 "$src: the password is longer than 1024 characters"
+}
+
+# Reads ID and VERSION_ID from os-release without executing it.
+pveq_check_os() {
+  local want_id=$1 want_version=$2 file=$PVEQ_ROOT/etc/os-release key value id='' version=''
+  [[ -f $file ]] || file=$PVEQ_ROOT/usr/lib/os-release
+  [[ -f $file ]] || pveq_die 3 "cannot identify the system: no /etc/os-release"
+  while IFS='=' read -r key value; do
+    value=${value#[\"\']}
+    value=${value%[\"\']}
+    case $key in
+      ID) id=$value ;;
+      VERSION_ID) version=$value ;;
+    esac
+  done <"$file"
+  [[ $want_version == *.* ]] || version=${version%%.*}
+  [[ $id == "$want_id" && $version == "$want_version" ]] ||
+    pveq_die 3 "this script is for $want_id $want_version but the system is ${id:-unknown} ${version:-unknown}"
+}
+
+pveq_wait_for_cloud_init() {
+  pveq_step "waiting for cloud-init"
+  if ! command -v cloud-init >/dev/null 2>&1; then
+    pveq_log "cloud-init is not installed; nothing to wait for"
+    return 0
+  fi
+  local rc=0
+  timeout "$PVEQ_OPT_CLOUD_INIT_TIMEOUT" cloud-init status --wait >/dev/null || rc=$?
+  case $rc in
+    0) pveq_log "cloud-init has finished" ;;
+    124) pveq_die 4 "cloud-init still running after $PVEQ_OPT_CLOUD_INIT_TIMEOUT s ($PVEQ_SRC_CLOUD_INIT_TIMEOUT)" ;;
+    *) pveq_warn "cloud-init finished with errors (status exit $rc); continuing" ;;
+  esac
+}
+
+# pveq_fcntl_lock_pid FILE: prints the pid holding a POSIX/OFD lock on FILE (per /proc/locks).
+pveq_fcntl_lock_pid() {
+  local file=$1 dev ino id
+  [[ -e $file && -r $PVEQ_ROOT/proc/locks ]] || return 1
+  read -r dev ino <<<"$(stat -L -c '%d %i' -- "$file")"
+  printf -v id '%02x:%02x:%s' $(((dev >> 8) & 0xfff)) $(((dev & 0xff) | ((dev >> 12) & 0xfff00))) "$ino"
+  awk -v id="$id" '{ for (i = 2; i <= NF; i++) if ($i == id) { print $(i - 1); found = 1; exit } }
+    END { exit !found }' "$PVEQ_ROOT/proc/locks"
+}
+
+# Prints "FILE (pid N)" for the first package-manager lock that is held; returns 1 if none is.
+pveq_lock_holder() {
+  local file pid
+  for file in "${PVEQ_LOCK_FILES[@]}"; do
+    if pid=$(pveq_fcntl_lock_pid "$PVEQ_ROOT$file"); then
+      printf '%s (pid %s)' "$file" "$pid"
+      return 0
+    fi
+  done
+  for file in "${PVEQ_LOCK_PID_FILES[@]}"; do
+    [[ -f $PVEQ_ROOT$file ]] || continue
+    pid=$(<"$PVEQ_ROOT$file")
+    pid=${pid//[!0-9]/}
+    if [[ -n $pid && -d $PVEQ_ROOT/proc/$pid ]]; then
+      printf '%s (pid %s)' "$file" "$pid"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Waits politely (never kills anything) until no package-manager lock is held.
+pveq_wait_for_locks() {
+  local deadline=$((SECONDS + PVEQ_OPT_LOCK_TIMEOUT)) holder next_note=0
+  while holder=$(pveq_lock_holder); do
+    ((SECONDS < deadline)) ||
+      pveq_die 4 "package manager still busy after $PVEQ_OPT_LOCK_TIMEOUT s ($PVEQ_SRC_LOCK_TIMEOUT): lock $holder"
+    if ((SECONDS >= next_note)); then
+      pveq_log "waiting for another package manager to finish: lock $holder"
+      next_note=$((SECONDS + 30))
+    fi
+    sleep 1
+  done
+}
+
+# pveq_pkg_run CMD...: runs a package-manager command once no lock is held, and again if it
+# failed because another package manager took the lock in the meantime.
+pveq_pkg_run() {
+  local rc attempt
+  for attempt in 1 2 3; do
+    pveq_wait_for_locks
+    pveq_log "run: $*"
+    rc=0
+    "$@" || rc=$?
+    ((rc != 0)) || return 0
+    pveq_lock_holder >/dev/null || break
+    pveq_log "another package manager took the lock (attempt $attempt); waiting to retry"
+  done
+  pveq_die 1 "step \"$PVEQ_STEP\": command failed (exit $rc): $*"
+}
+
+pveq_apply_mirror() {
+  pveq_step "package mirror"
+  if [[ -z $PVEQ_OPT_MIRROR ]]; then
+    pveq_log "no mirror requested; package sources left as they are"
+    return 0
+  fi
+  pveq_family_apply_mirror "$PVEQ_OPT_MIRROR"
+  if ((PVEQ_MIRROR_CHANGED == 1)); then
+    pveq_changed "package sources now use $PVEQ_OPT_MIRROR"
+  else
+    pveq_log "package sources already use $PVEQ_OPT_MIRROR"
+  fi
+}
+
+pveq_install_packages() {
+  pveq_step "installing packages"
+  local wanted=(qemu-guest-agent) missing=() pkg
+  if [[ -n $PVEQ_OPT_LOCALE ]]; then
+    while read -r pkg; do [[ -z $pkg ]] || wanted+=("$pkg"); done <<<"$(pveq_family_locale_packages "$PVEQ_OPT_LOCALE")"
+  fi
+  wanted+=("${PVEQ_EXTRA_PACKAGES[@]}")
+  for pkg in "${wanted[@]}"; do
+    pveq_family_is_installed "$pkg" || missing+=("$pkg")
+  done
+  if ((${#missing[@]} == 0)); then
+    pveq_log "already installed: ${wanted[*]}"
+    pveq_family_refresh_if_needed
+    return 0
+  fi
+  pveq_family_install "${missing[@]}"
+  for pkg in "${missing[@]}"; do
+    pveq_family_is_installed "$pkg" || pveq_die 1 "package $pkg is still not installed after installing it"
+  done
+  pveq_changed "installed ${missing[*]}"
+}
+
+pveq_enable_guest_agent() {
+  pveq_step "enabling qemu-guest-agent"
+  local unit=qemu-guest-agent enabled active=inactive
+  enabled=$(systemctl is-enabled "$unit" 2>/dev/null) || true
+  if systemctl is-active --quiet "$unit"; then active=active; fi
+  case $enabled in
+    enabled | enabled-runtime | static | indirect | alias) enabled=yes ;;
+  esac
+  if [[ $enabled == yes && $active == active ]]; then
+    pveq_log "$unit is already enabled and running"
+  elif [[ -e $PVEQ_ROOT/dev/virtio-ports/org.qemu.guest_agent.0 ]]; then
+    pveq_run systemctl enable --now "$unit"
+    pveq_changed "$unit enabled and started"
+  elif [[ $enabled != yes ]]; then
+    pveq_run systemctl enable "$unit"
+    pveq_changed "$unit enabled"
+    pveq_warn "the VM has no QEMU guest agent channel yet (enable the agent option of the VM); $unit starts once it has"
+  else
+    pveq_warn "the VM has no QEMU guest agent channel yet (enable the agent option of the VM); $unit starts once it has"
+  fi
+}
+
+pveq_apply_timezone() {
+  pveq_step "time zone"
+  local want=$PVEQ_OPT_TIMEZONE current=
+  if [[ -z $want ]]; then
+    pveq_log "no time zone requested; left as it is"
+    return 0
+  fi
+  if [[ -L $PVEQ_ROOT/etc/localtime ]]; then
+    current=$(readlink -- "$PVEQ_ROOT/etc/localtime")
+    [[ $current == */zoneinfo/* ]] && current=${current#*/zoneinfo/} || current=
+  fi
+  if [[ $current == "$want" ]]; then
+    pveq_log "time zone is already $want"
+    return 0
+  fi
+  pveq_run timedatectl set-timezone "$want"
+  pveq_changed "time zone set to $want (was ${current:-unknown})"
+}
+
+# pveq_locale_available NAME: true when `locale -a` lists NAME (codeset compared the glibc way).
+pveq_locale_available() {
+  local want=$1 norm line
+  norm=${want%%.*}
+  if [[ $want == *.* ]]; then
+    line=${want#*.}
+    line=${line%%@*}
+    line=${line//-/}
+    norm+=.${line,,}
+  fi
+  [[ $want == *@* ]] && norm+=@${want#*@}
+  while read -r line; do
+    [[ $line == "$want" || $line == "$norm" ]] && return 0
+  done <<<"$(locale -a 2>/dev/null)"
+  return 1
+}
+
+pveq_apply_locale() {
+  pveq_step "locale"
+  local want=$PVEQ_OPT_LOCALE current
+  if [[ -z $want ]]; then
+    pveq_log "no locale requested; left as it is"
+    return 0
+  fi
+  if ! pveq_locale_available "$want"; then
+    pveq_family_generate_locale "$want"
+    pveq_locale_available "$want" || pveq_die 1 "$PVEQ_SRC_LOCALE: locale $want is still not available after installing and generating it"
+    pveq_changed "generated locale $want"
+  fi
+  current=$(pveq_family_current_lang)
+  if [[ $current == "$want" ]]; then
+    pveq_log "system locale is already $want"
+    return 0
+  fi
+  pveq_family_set_lang "$want"
+  pveq_changed "system locale set to $want (was ${current:-unset})"
+}
+
+pveq_apply_swap() {
+  pveq_step "swap"
+  local file=$PVEQ_ROOT/swapfile bytes active=0 fstab=$PVEQ_ROOT/etc/fstab
+  if [[ -z $PVEQ_OPT_SWAP_SIZE ]]; then
+    pveq_log "no swap requested; left as it is"
+    return 0
+  fi
+  bytes=$((PVEQ_SWAP_MIB * 1024 * 1024))
+  if [[ -r $PVEQ_ROOT/proc/swaps ]] && awk '$1 == "/swapfile" { found = 1 } END { exit !found }' "$PVEQ_ROOT/proc/swaps"; then
+    active=1
+  fi
+  if [[ -e $file && ! -f $file ]]; then
+    pveq_die 1 "/swapfile exists and is not a regular file; remove it or leave out $PVEQ_SRC_SWAP_SIZE"
+  fi
+  if [[ -f $file && $(stat -c %s -- "$file") != "$bytes" ]]; then
+    if ((active == 1)); then
+      pveq_run swapoff "$file"
+      active=0
+    fi
+    pveq_run rm -f -- "$file"
+    pveq_changed "removed /swapfile of another size"
+  fi
+  if [[ ! -f $file ]]; then
+    pveq_log "writing /swapfile ($PVEQ_OPT_SWAP_SIZE)"
+    rm -f -- "$file.pveq-tmp"
+    if ! dd if=/dev/zero of="$file.pveq-tmp" bs=1M count="$PVEQ_SWAP_MIB" status=none; then
+      rm -f -- "$file.pveq-tmp"
+      pveq_die 1 "could not write /swapfile of $PVEQ_OPT_SWAP_SIZE (is the disk full?)"
+    fi
+    chmod 0600 -- "$file.pveq-tmp"
+    pveq_run mkswap "$file.pveq-tmp"
+    mv -f -- "$file.pveq-tmp" "$file"
+    pveq_changed "created /swapfile ($PVEQ_OPT_SWAP_SIZE)"
+  fi
+  if ! awk '$1 == "/swapfile" && $3 == "swap" { found = 1 } END { exit !found }' "$fstab" 2>/dev/null; then
+    pveq_read_exact "$fstab" 2>/dev/null || PVEQ_TEXT=
+    [[ -z $PVEQ_TEXT || $PVEQ_TEXT == *$'\n' ]] || PVEQ_TEXT+=$'\n'
+    pveq_write_if_changed "$fstab" "${PVEQ_TEXT}/swapfile none swap sw 0 0"$'\n' || true
+    pveq_changed "added /swapfile to /etc/fstab"
+  fi
+  if ((active == 0)); then
+    pveq_run swapon "$file"
+    pveq_changed "enabled /swapfile"
+  else
+    pveq_log "/swapfile is in use with the requested size"
+  fi
+}
+
+# pveq_python: prints a Python 3 interpreter, if there is one (cloud images have one for cloud-init).
+pveq_python() {
+  local candidate
+  for candidate in python3 /usr/libexec/platform-python; do
+    if command -v "$candidate" >/dev/null 2>&1; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# True when root's current password hash (from shadow) matches PVEQ_ROOT_PASSWORD. The hash and
+# the password reach crypt(3) through a pipe, never a command line.
+pveq_root_password_matches() {
+  local hash python
+  hash=$(awk -F: '$1 == "root" { print $2 }' "$PVEQ_ROOT/etc/shadow" 2>/dev/null) || return 1
+  [[ $hash == \$* ]] || return 1
+  python=$(pveq_python) || return 1
+  printf '%s\n%s\n' "$hash" "$PVEQ_ROOT_PASSWORD" | "$python" -c '
+import ctypes, ctypes.util, hmac, sys
+lines = sys.stdin.buffer.read().split(b"\n")
+lib = ctypes.CDLL(ctypes.util.find_library("crypt") or "libcrypt.so.1")
+lib.crypt.restype = ctypes.c_char_p
+lib.crypt.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+out = lib.crypt(lines[1], lines[0])
+sys.exit(0 if out and hmac.compare_digest(out, lines[0]) else 1)
+' 2>/dev/null
+}
+
+pveq_apply_root_password() {
+  pveq_step "root password"
+  if [[ -z $PVEQ_ROOT_PASSWORD ]]; then
+    pveq_log "no root password given; left as it is"
+    return 0
+  fi
+  if pveq_root_password_matches; then
+    pveq_log "root already has the given password"
+  else
+    pveq_log "run: chpasswd (password on standard input)"
+    printf 'root:%s\n' "$PVEQ_ROOT_PASSWORD" | chpasswd ||
+      pveq_die 1 "step \"$PVEQ_STEP\": chpasswd failed"
+    pveq_changed "root password set"
+  fi
+  PVEQ_ROOT_PASSWORD=
+}
+
+# pveq_main OS_ID VERSION ARGS...: the whole run; called by sh/<os>_<version>.sh.
+pveq_main() {
+  set -Eeuo pipefail
+  { set +x; } 2>/dev/null
+  umask 022
+  local want_id=$1 want_version=$2
+  shift 2
+  PVEQ_OS_ID=$want_id
+  PVEQ_STEP="checking arguments"
+  PVEQ_CHANGES=()
+  PVEQ_MIRROR_CHANGED=0
+  PVEQ_LOCK_FILES=()
+  PVEQ_LOCK_PID_FILES=()
+  trap 'pveq_on_error $?' ERR
+  pveq_resolve_root
+  pveq_parse_args "$@"
+  pveq_family_init
+  pveq_validate_args
+  pveq_check_os "$want_id" "$want_version"
+  pveq_log "init for $PVEQ_OS_ID $want_version starting"
+  pveq_wait_for_cloud_init
+  pveq_apply_mirror
+  pveq_install_packages
+  pveq_enable_guest_agent
+  pveq_apply_timezone
+  pveq_apply_locale
+  pveq_apply_swap
+  pveq_apply_root_password
+  PVEQ_STEP=finished
+  if ((${#PVEQ_CHANGES[@]} == 0)); then
+    pveq_log "finished: nothing to change"
+  else
+    pveq_log "finished: changed ${#PVEQ_CHANGES[@]} thing(s)"
+  fi
+}
