@@ -16,12 +16,16 @@ for a in "$@"; do # one write per call; backslash, tab and newline escaped as \\
   line+=$'\t'${a//$'\n'/\\n}
 done
 printf '%s\n' "$line" >>"$FAKE_LOG"
-printf '### %s\n%s\n' "$name" "$(env)" >>"$FAKE_ENV_LOG"
+{ printf '### %s\n' "$name"; export -p; } >>"$FAKE_ENV_LOG"
 R=$PVEQ_ROOT
 S=$FAKE_STATE
-touch "$S/installed" "$S/enabled" "$S/active" "$S/locales"
 
-has() { grep -qxF -- "$2" "$S/$1"; }
+has() { # has LIST ITEM: ITEM is a line of $S/LIST (bash only: stand-ins run often)
+  local l
+  [[ -f $S/$1 ]] || return 1
+  while IFS= read -r l; do [[ $l == "$2" ]] && return 0; done <"$S/$1"
+  return 1
+}
 add() { has "$1" "$2" || printf '%s\n' "$2" >>"$S/$1"; }
 norm_locale() { # en_US.UTF-8 -> en_US.utf8
   local l=$1 cs
@@ -104,15 +108,20 @@ sys.stdout.write(lib.crypt(sys.stdin.buffer.read(), b"$6$" + salt + b"$").decode
     if (($#)); then
       for l in "$@"; do add locales "$(norm_locale "$l")"; done
     else
-      while read -r l _; do [[ -n $l && $l != \#* ]] && add locales "$(norm_locale "$l")"; done <"$R/etc/locale.gen"
+      while read -r l _; do
+        if [[ -n $l && $l != \#* ]]; then add locales "$(norm_locale "$l")"; fi
+      done <"$R/etc/locale.gen"
     fi ;;
   locale)
     [[ $1 == -a ]] || exit 1
     printf 'C\nC.utf8\nPOSIX\n'
-    cat "$S/locales"
-    while read -r p; do [[ $p == glibc-langpack-* ]] && l=${p#glibc-langpack-} && printf '%s_%s.utf8\n' "$l" "${l^^}"; done <"$S/installed" ;;
+    [[ ! -f $S/locales ]] || cat "$S/locales"
+    [[ -f $S/installed ]] || exit 0
+    while read -r p; do
+      if [[ $p == glibc-langpack-* ]]; then l=${p#glibc-langpack-}; printf '%s_%s.utf8\n' "$l" "${l^^}"; fi
+    done <"$S/installed" ;;
   cloud-init)
-    [[ -e $S/cloud-init-hang ]] && sleep 30
+    [[ -e $S/cloud-init-hang ]] && exec sleep 30
     [[ -e $S/cloud-init-rc ]] && exit "$(<"$S/cloud-init-rc")"
     exit 0 ;;
   mkswap) [[ -f $1 ]] || exit 1 ;;
