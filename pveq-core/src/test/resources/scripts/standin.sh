@@ -77,7 +77,9 @@ case $name in
     case $1 in
       is-enabled) if has enabled "$unit"; then echo enabled; else echo disabled; exit 1; fi ;;
       is-active) if has active "$unit"; then [[ $2 == --quiet ]] || echo active; else [[ $2 == --quiet ]] || echo inactive; exit 3; fi ;;
-      enable) add enabled "$unit"; [[ $2 == --now ]] && add active "$unit" ;;
+      enable)
+        add enabled "$unit"
+        if [[ $2 == --now ]]; then add active "$unit"; fi ;;
       start) add active "$unit" ;;
       *) echo "systemctl stand-in: unsupported: $*" >&2; exit 1 ;;
     esac ;;

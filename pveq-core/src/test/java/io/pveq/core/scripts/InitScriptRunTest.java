@@ -8,17 +8,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Each of the nine scripts against a fake guest of its OS: what it does, and that a rerun does nothing. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InitScriptRunTest {
 
     @TempDir
-    Path tmp;
+    static Path tmp;
+
+    /** One guest per OS, shared by the two tests so the second run continues from the first. */
+    private static final Map<GuestOs, FakeGuest> GUESTS = new EnumMap<>(GuestOs.class);
+    private static final Map<GuestOs, FakeGuest.Run> FIRST_RUNS = new EnumMap<>(GuestOs.class);
+
+    private static FakeGuest guest(GuestOs os) {
+        return GUESTS.computeIfAbsent(os, o -> new FakeGuest(o, tmp.resolve(o.name())));
+    }
+
+    private static FakeGuest.Run firstRun(GuestOs os) {
+        return FIRST_RUNS.computeIfAbsent(os, o -> guest(o).run(allSettings(o)));
+    }
 
     static List<String> allSettings(GuestOs os) {
         return List.of("--timezone", "Europe/Berlin", "--locale", "de_DE.UTF-8", "--mirror", os.mirror(),
@@ -32,11 +49,12 @@ class InitScriptRunTest {
         return argv;
     }
 
+    @Order(1)
     @ParameterizedTest
     @EnumSource(GuestOs.class)
     void firstRunInstallsTheAgentAndAppliesEverySetting(GuestOs os) throws Exception {
-        FakeGuest guest = new FakeGuest(os, tmp);
-        FakeGuest.Run run = guest.run(allSettings(os));
+        FakeGuest guest = guest(os);
+        FakeGuest.Run run = firstRun(os);
 
         assertEquals(0, run.exit(), run::toString);
         List<List<String>> calls = run.calls();
@@ -111,11 +129,12 @@ class InitScriptRunTest {
                 "password in the script's output");
     }
 
+    @Order(2)
     @ParameterizedTest
     @EnumSource(GuestOs.class)
     void secondRunWithTheSameArgumentsChangesNothing(GuestOs os) {
-        FakeGuest guest = new FakeGuest(os, tmp);
-        FakeGuest.Run first = guest.run(allSettings(os));
+        FakeGuest guest = guest(os);
+        FakeGuest.Run first = firstRun(os);
         assertEquals(0, first.exit(), first::toString);
         Map<String, String> before = guest.snapshot();
 
