@@ -75,6 +75,7 @@ pveq_family_validate_locale() {
 }
 
 pveq_family_locale_packages() {
+  [[ $1 != C.* ]] || return 0
   pveq_family_is_installed locales || printf '%s\n' locales
 }
 

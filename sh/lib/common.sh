@@ -211,6 +211,9 @@ pveq_read_root_password() {
     PVEQ_ROOT_PASSWORD=$(<"$file")
     src="$src $PVEQ_OPT_PASSWORD_FILE"
   elif ((PVEQ_OPT_PASSWORD_STDIN == 1)); then
+    # With "bash -s" the rest of standard input is this script's own text.
+    [[ ${BASH_SOURCE[0]} != main ]] ||
+      pveq_die 2 "--root-password-stdin: standard input carries this script (bash -s); run the script from a file or with bash -c, or use --root-password-file"
     IFS= read -r -d '' PVEQ_ROOT_PASSWORD || true
     PVEQ_ROOT_PASSWORD=${PVEQ_ROOT_PASSWORD%$'\n'}
     src=--root-password-stdin
@@ -545,6 +548,9 @@ pveq_main() {
   pveq_parse_args "$@"
   pveq_family_init
   pveq_validate_args
+  # Nothing below reads standard input (it may hold the rest of a "bash -s" script, after this
+  # call, which is its last line).
+  exec </dev/null
   pveq_check_os "$want_id" "$want_version"
   pveq_log "init for $PVEQ_OS_ID $want_version starting"
   pveq_wait_for_cloud_init

@@ -138,12 +138,27 @@ final class FakeGuest {
      * fake root. Blocks until it ends (at most 60 s).
      */
     Run run(List<String> args, Map<String, String> env, String stdin, Consumer<String> stdoutLines) {
+        List<String> command = new ArrayList<>(List.of("/bin/bash", script.toString()));
+        command.addAll(args);
+        return start(command, env, stdin, stdoutLines);
+    }
+
+    /** Runs the script the way {@code sudo bash -s -- ARGS} does: its text, then {@code extraStdin}, on standard input. */
+    Run runFromStdin(List<String> args, String extraStdin) {
+        List<String> command = new ArrayList<>(List.of("/bin/bash", "-s", "--"));
+        command.addAll(args);
+        try {
+            return start(command, Map.of(), Files.readString(script) + extraStdin, line -> { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Run start(List<String> command, Map<String, String> env, String stdin, Consumer<String> stdoutLines) {
         assertFalse(root.toString().isEmpty() || root.getNameCount() < 2, "fake root must be a real sub-folder");
         try {
             Files.writeString(dir.resolve("log"), "");
             Files.writeString(dir.resolve("envlog"), "");
-            List<String> command = new ArrayList<>(List.of("/bin/bash", script.toString()));
-            command.addAll(args);
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
             Map<String, String> environment = builder.environment();
             environment.clear();

@@ -103,6 +103,30 @@ class InitScriptArgumentsTest {
     }
 
     @Test
+    void runsFromStandardInputLikeBashS() {
+        FakeGuest guest = new FakeGuest(GuestOs.UBUNTU_24_04, tmp);
+
+        FakeGuest.Run run = guest.runFromStdin(List.of("--timezone", "Europe/Berlin"), "echo TRAILING-INPUT-RAN\n");
+
+        assertEquals(0, run.exit(), run::toString);
+        assertFalse(run.stdout().contains("TRAILING-INPUT-RAN"), "input after the script is never run");
+        assertTrue(run.called("timedatectl", "set-timezone", "Europe/Berlin"), run::toString);
+        assertTrue(run.stdout().contains("[pveq] finished: changed"), run::toString);
+    }
+
+    @Test
+    void refusesAPasswordOnStdinWhenStdinCarriesTheScript() {
+        FakeGuest guest = new FakeGuest(GuestOs.DEBIAN_12, tmp);
+
+        FakeGuest.Run run = guest.runFromStdin(List.of("--root-password-stdin"), FakeGuest.PASSWORD + "\n");
+
+        assertEquals(2, run.exit(), run::toString);
+        assertTrue(run.stderr().contains("--root-password-stdin: standard input carries this script (bash -s)"), run::toString);
+        assertEquals(List.of(), run.mutatingCalls(), run::toString);
+        InitScriptRunTest.assertSecretNowhereButChpasswd(run);
+    }
+
+    @Test
     void settingsComeFromTheEnvironmentAndAnArgumentWins() throws Exception {
         FakeGuest guest = new FakeGuest(GuestOs.DEBIAN_13, tmp);
 
