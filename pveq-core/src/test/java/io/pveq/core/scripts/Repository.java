@@ -11,7 +11,8 @@ final class Repository {
     static final List<String> SCRIPTS = List.of("debian_11.sh", "debian_12.sh", "debian_13.sh", "ubuntu_20.04.sh",
             "ubuntu_22.04.sh", "ubuntu_24.04.sh", "rockylinux_8.sh", "rockylinux_9.sh", "rockylinux_10.sh");
     /** Library files, each linted in its bundled form. */
-    static final List<String> LIBRARIES = List.of("lib/common.sh", "lib/apt-family.sh", "lib/dnf-family.sh");
+    static final List<String> LIBRARIES = List.of("lib/common.sh", "lib/steps.sh", "lib/apt-family.sh",
+            "lib/dnf-family.sh");
 
     private Repository() {
     }
