@@ -112,6 +112,7 @@ pveq_parse_args() {
     name=$1
     value=
     case $name in
+      --root-password-stdin=* | --help=*) pveq_die 2 "${name%%=*} takes no value" ;;
       --*=*)
         value=${name#*=}
         name=${name%%=*}
@@ -259,6 +260,13 @@ pveq_main() {
   PVEQ_LOCK_FILES=()
   PVEQ_LOCK_PID_FILES=()
   trap 'pveq_on_error $?' ERR
+  local arg
+  for arg in "$@"; do
+    if [[ $arg == --help || $arg == -h ]]; then
+      pveq_usage
+      return 0
+    fi
+  done
   pveq_resolve_root
   pveq_parse_args "$@"
   pveq_family_init

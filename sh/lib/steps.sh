@@ -17,25 +17,25 @@ pveq_wait_for_cloud_init() {
   esac
 }
 
-# pveq_fcntl_lock_pid FILE: prints the pid holding a POSIX/OFD lock on FILE (per /proc/locks).
-pveq_fcntl_lock_pid() {
-  local file=$1 dev ino id
-  [[ -e $file && -r $PVEQ_ROOT/proc/locks ]] || return 1
-  read -r dev ino <<<"$(stat -L -c '%d %i' -- "$file")"
-  printf -v id '%02x:%02x:%s' $(((dev >> 8) & 0xfff)) $(((dev & 0xff) | ((dev >> 12) & 0xfff00))) "$ino"
-  awk -v id="$id" '{ for (i = 2; i <= NF; i++) if ($i == id) { print $(i - 1); found = 1; exit } }
-    END { exit !found }' "$PVEQ_ROOT/proc/locks"
-}
-
 # Prints "FILE (pid N)" for the first package-manager lock that is held; returns 1 if none is.
+# fcntl locks show in /proc/locks by device and inode, printed as MAJOR:MINOR:INODE (hex, hex, decimal).
 pveq_lock_holder() {
-  local file pid
-  for file in "${PVEQ_LOCK_FILES[@]}"; do
-    if pid=$(pveq_fcntl_lock_pid "$PVEQ_ROOT$file"); then
-      printf '%s (pid %s)' "$file" "$pid"
-      return 0
-    fi
-  done
+  local file pid dev ino id wanted=() existing=()
+  if [[ -r $PVEQ_ROOT/proc/locks ]]; then
+    for file in "${PVEQ_LOCK_FILES[@]}"; do
+      if [[ -e $PVEQ_ROOT$file ]]; then existing+=("$PVEQ_ROOT$file"); fi
+    done
+  fi
+  if ((${#existing[@]} > 0)); then
+    while read -r dev ino file; do
+      printf -v id '%02x:%02x:%s' $(((dev >> 8) & 0xfff)) $(((dev & 0xff) | ((dev >> 12) & 0xfff00))) "$ino"
+      wanted+=("$id=${file#"$PVEQ_ROOT"}")
+    done <<<"$(stat -L -c '%d %i %n' -- "${existing[@]}")"
+    awk -v wanted="${wanted[*]}" '
+      BEGIN { n = split(wanted, list, " "); for (i = 1; i <= n; i++) { split(list[i], kv, "="); file[kv[1]] = kv[2] } }
+      { for (i = 2; i <= NF; i++) if ($i in file) { printf "%s (pid %s)", file[$i], $(i - 1); found = 1; exit } }
+      END { exit !found }' "$PVEQ_ROOT/proc/locks" && return 0
+  fi
   for file in "${PVEQ_LOCK_PID_FILES[@]}"; do
     [[ -f $PVEQ_ROOT$file ]] || continue
     pid=$(<"$PVEQ_ROOT$file")
