@@ -43,33 +43,35 @@ pveq_run() {
   ((rc == 0)) || pveq_die 1 "step \"$PVEQ_STEP\": command failed (exit $rc): $*"
 }
 
-# pveq_file_text PATH: prints the exact file content (kept trailing newlines) into PVEQ_TEXT.
+# pveq_read_exact PATH: sets PVEQ_TEXT to the file's exact content (trailing newlines kept).
 pveq_read_exact() {
-  PVEQ_TEXT=$(cat -- "$1" && printf x)
+  PVEQ_TEXT=$(cat -- "$1" && printf x) || pveq_die 1 "step \"$PVEQ_STEP\": cannot read ${1#"$PVEQ_ROOT"}"
   PVEQ_TEXT=${PVEQ_TEXT%x}
 }
 
 # pveq_write_if_changed PATH TEXT: replaces PATH (keeping its mode) when TEXT differs from its
 # content, saving the first original under /var/lib/pveq/orig; returns 1 when nothing changed.
+# Callers test the result, which turns off errexit in here: hence the explicit checks.
 pveq_write_if_changed() {
-  local target=$1 text=$2 orig tmp
+  local target=$1 text=$2 orig tmp fail
+  fail="step \"$PVEQ_STEP\": cannot write ${target#"$PVEQ_ROOT"}"
   if [[ -e $target ]]; then
     pveq_read_exact "$target"
     [[ $PVEQ_TEXT != "$text" ]] || return 1
     orig=$PVEQ_ROOT/var/lib/pveq/orig${target#"$PVEQ_ROOT"}
     if [[ ! -e $orig ]]; then
-      mkdir -p -- "${orig%/*}"
-      cp -p -- "$target" "$orig"
+      mkdir -p -- "${orig%/*}" || pveq_die 1 "$fail (saving the original)"
+      cp -p -- "$target" "$orig" || pveq_die 1 "$fail (saving the original)"
     fi
   fi
   tmp=$target.pveq-tmp
-  printf '%s' "$text" >"$tmp"
+  printf '%s' "$text" >"$tmp" || pveq_die 1 "$fail"
   if [[ -e $target ]]; then
-    chmod --reference="$target" -- "$tmp"
+    chmod --reference="$target" -- "$tmp" || pveq_die 1 "$fail"
   else
-    chmod 0644 -- "$tmp"
+    chmod 0644 -- "$tmp" || pveq_die 1 "$fail"
   fi
-  mv -f -- "$tmp" "$target"
+  mv -f -- "$tmp" "$target" || pveq_die 1 "$fail"
 }
 
 # pveq_original PATH: prints the path of the content pveq first found at PATH.
@@ -118,7 +120,7 @@ pveq_parse_args() {
         name=${name%%=*}
         shift
         ;;
-      --root-password-stdin | --help | -h) shift ;;
+      --root-password-stdin) shift ;;
       --*)
         (($# >= 2)) || pveq_die 2 "$name needs a value"
         value=$2
@@ -136,10 +138,6 @@ pveq_parse_args() {
       --root-password-stdin) PVEQ_OPT_PASSWORD_STDIN=1 ;;
       --lock-timeout) PVEQ_OPT_LOCK_TIMEOUT=$value PVEQ_SRC_LOCK_TIMEOUT=$name ;;
       --cloud-init-timeout) PVEQ_OPT_CLOUD_INIT_TIMEOUT=$value PVEQ_SRC_CLOUD_INIT_TIMEOUT=$name ;;
-      --help | -h)
-        pveq_usage
-        exit 0
-        ;;
       *) pveq_die 2 "unknown argument: $name (see --help)" ;;
     esac
   done
@@ -261,7 +259,7 @@ pveq_main() {
   PVEQ_LOCK_PID_FILES=()
   trap 'pveq_on_error $?' ERR
   local arg
-  for arg in "$@"; do
+  for arg in "$@"; do # before the root check: --help needs no privileges
     if [[ $arg == --help || $arg == -h ]]; then
       pveq_usage
       return 0

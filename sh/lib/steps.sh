@@ -228,7 +228,8 @@ pveq_apply_swap() {
     pveq_changed "created /swapfile ($PVEQ_OPT_SWAP_SIZE)"
   fi
   if ! awk '$1 == "/swapfile" && $3 == "swap" { found = 1 } END { exit !found }' "$fstab" 2>/dev/null; then
-    pveq_read_exact "$fstab" 2>/dev/null || PVEQ_TEXT=
+    PVEQ_TEXT=
+    if [[ -f $fstab ]]; then pveq_read_exact "$fstab"; fi
     [[ -z $PVEQ_TEXT || $PVEQ_TEXT == *$'\n' ]] || PVEQ_TEXT+=$'\n'
     pveq_write_if_changed "$fstab" "${PVEQ_TEXT}/swapfile none swap sw 0 0"$'\n' || true
     pveq_changed "added /swapfile to /etc/fstab"
