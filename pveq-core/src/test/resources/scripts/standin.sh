@@ -100,7 +100,7 @@ sys.stdout.write(lib.crypt(sys.stdin.buffer.read(), b"$6$" + salt + b"$").decode
     mv "$R/etc/shadow.new" "$R/etc/shadow" ;;
   timedatectl)
     [[ $1 == set-timezone ]] || { echo "timedatectl stand-in: unsupported: $*" >&2; exit 1; }
-    ln -sfn "/usr/share/zoneinfo/$2" "$R/etc/localtime" ;;
+    ln -sfn "../usr/share/zoneinfo/$2" "$R/etc/localtime" ;;
   localectl)
     [[ $1 == set-locale ]] || { echo "localectl stand-in: unsupported: $*" >&2; exit 1; }
     printf '%s\n' "$2" >"$R/etc/locale.conf" ;;

@@ -156,6 +156,23 @@ class InitScriptArgumentsTest {
     }
 
     @Test
+    void aTimeZoneAlreadySetThroughAnAbsoluteLinkIsLeftAlone() throws Exception {
+        FakeGuest guest = new FakeGuest(GuestOs.ROCKY_9, tmp);
+        Path localtime = guest.root.resolve("etc/localtime");
+        Files.delete(localtime);
+        Files.createSymbolicLink(localtime, Path.of("/usr/share/zoneinfo/Europe/Berlin"));
+        try {
+            FakeGuest.Run run = guest.run(List.of("--timezone", "Europe/Berlin"));
+
+            assertEquals(0, run.exit(), run::toString);
+            assertEquals(List.of(), run.callsOf("timedatectl"), run::toString);
+            assertTrue(run.stdout().contains("[pveq] time zone is already Europe/Berlin"), run::toString);
+        } finally {
+            Files.delete(localtime); // a link out of the temp folder makes JUnit warn when it cleans up
+        }
+    }
+
+    @Test
     void helpPrintsTheUsageAndChangesNothing() {
         FakeGuest guest = new FakeGuest(GuestOs.ROCKY_8, tmp);
 
