@@ -71,6 +71,33 @@ class ScriptBundlerTest {
         assertThrows(IllegalArgumentException.class, () -> new ScriptBundler(sh).bundle(name));
     }
 
+    /** Runs a copy of sh/bundle.sh placed in the temporary sh folder; returns exit code and output. */
+    private String bundleShInTemp(String name, int expectedExit) throws Exception {
+        Path copy = sh.resolve("bundle.sh");
+        if (!Files.exists(copy)) {
+            Files.copy(Repository.shDir().resolve("bundle.sh"), copy);
+        }
+        Process process = new ProcessBuilder("/bin/bash", copy.toString(), name).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(expectedExit, process.exitValue(), err);
+        return expectedExit == 0 ? out : err;
+    }
+
+    @Test
+    void bundleShFollowsTheSameRulesOnEdgeCases() throws Exception {
+        write("lib/base.sh", "base() { :; }");
+        write("lib/family.sh", "# pveq:include lib/base.sh\n# pveq:include lib/family.sh\nfamily() { base; }\n\n");
+        write("os_1.sh", "#!/usr/bin/env bash\n# pveq:include lib/family.sh\n# pveq:include lib/base.sh\nfamily\n");
+        write("bad_1.sh", "# pveq:include lib/../os_1.sh\n");
+        write("gone_1.sh", "# pveq:include lib/gone.sh\n");
+
+        assertEquals(new ScriptBundler(sh).bundle("os_1.sh"), bundleShInTemp("os_1.sh", 0));
+        assertTrue(bundleShInTemp("bad_1.sh", 1).contains("malformed include line"));
+        assertTrue(bundleShInTemp("gone_1.sh", 1).contains("no such file: lib/gone.sh"));
+    }
+
     @Test
     void bundleShPrintsTheSameTextAsTheJavaBundler() throws Exception {
         ScriptBundler bundler = new ScriptBundler(Repository.shDir());
