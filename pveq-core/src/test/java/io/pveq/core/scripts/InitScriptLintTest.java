@@ -82,6 +82,16 @@ class InitScriptLintTest {
     }
 
     @Test
+    void everyScriptIsPlainAsciiWithUnixLineEnds() throws Exception {
+        for (Path file : sources()) {
+            byte[] bytes = Files.readAllBytes(file);
+            for (byte b : bytes) {
+                assertTrue(b > 0 && b != '\r', file.getFileName() + " has a NUL, CR or non-ASCII byte");
+            }
+        }
+    }
+
+    @Test
     void noScriptTouchesSshPasswordLoginKillsAPackageManagerOrLocksAnAccount() throws Exception {
         for (Path file : sources()) {
             String text = Files.readString(file).toLowerCase(Locale.ROOT);
