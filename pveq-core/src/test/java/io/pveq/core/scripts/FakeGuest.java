@@ -2,9 +2,11 @@ package io.pveq.core.scripts;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -195,7 +197,7 @@ final class FakeGuest {
 
     private static String lines(InputStream in, Consumer<String> each) {
         StringBuilder all = new StringBuilder();
-        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 all.append(line).append('\n');
                 each.accept(line);

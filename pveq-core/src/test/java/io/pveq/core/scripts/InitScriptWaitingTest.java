@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -144,14 +143,5 @@ class InitScriptWaitingTest {
         assertTrue(text.contains("http://second.example/" + os.id + (os.apt() ? " " : "/$releasever/")), text);
         assertFalse(text.contains("first.example"), text);
         assertEquals(original, guest.read("var/lib/pveq/orig/" + file), "the original is kept");
-    }
-
-    static {
-        // fail fast with a clear message rather than an NPE when the JDK lacks the unix view
-        try {
-            Files.getAttribute(Path.of("/"), "unix:ino");
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new UncheckedIOException(new IOException("the unix file attribute view is needed", e));
-        }
     }
 }
