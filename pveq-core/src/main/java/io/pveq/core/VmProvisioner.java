@@ -32,7 +32,7 @@ public interface VmProvisioner extends VmInstaller, VmPowerControl, VmResources,
     static VmProvisioner create(ProvisionerSetup setup) {
         java.util.Objects.requireNonNull(setup, "setup");
         return io.pveq.core.internal.engine.EngineProvisioner.create(setup,
-                io.pveq.core.internal.engine.InitScriptSource.NONE, io.pveq.core.internal.engine.Retry.defaults());
+                InitScripts.packaged()::forRelease, io.pveq.core.internal.engine.Retry.defaults());
     }
 
     /** Cancels running operations, waits for their rollback (bounded), releases resources. Idempotent. */
