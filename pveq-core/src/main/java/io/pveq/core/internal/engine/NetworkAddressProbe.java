@@ -122,7 +122,8 @@ public final class NetworkAddressProbe implements AddressProbe {
                 any.complete(true);
             }
         }));
-        CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).thenRun(() -> any.complete(false));
+        CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new))
+                .thenRun(() -> any.complete(attempts.stream().anyMatch(CompletableFuture::join)));
         try {
             // every attempt is bounded by the timeout; allow a little for thread scheduling
             return any.get(millis + 200L, TimeUnit.MILLISECONDS);

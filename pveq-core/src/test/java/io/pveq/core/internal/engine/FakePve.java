@@ -59,6 +59,8 @@ final class FakePve {
     String storageJson = "[{\"active\":1,\"avail\":900000000000,\"content\":\"images,rootdir\",\"enabled\":1,"
             + "\"shared\":0,\"storage\":\"local-lvm\",\"total\":1000000000000,\"type\":\"lvmthin\",\"used\":1}]";
     boolean resizeSilentlyFails;
+    /** Runs (under the fake's lock) after each successful create, with the new VMID. */
+    volatile java.util.function.IntConsumer afterCreate = id -> { };
 
     FakePve(String... nodes) {
         for (String n : nodes) {
@@ -214,6 +216,7 @@ final class FakePve {
             vm.config.put("ide2", opts.get("ide2").replace(":cloudinit", ":vm-" + id + "-cloudinit") + ",media=cdrom");
             vms.put(id, vm);
             out[0] = "ide2: successfully created disk '" + vm.config.get("ide2") + "'\n";
+            afterCreate.accept(id);
             return 0;
         }
         if (vm == null || !vm.node.equals(node) || !vm.type.equals("qemu")) {
