@@ -1,0 +1,56 @@
+package io.pveq.sim.internal.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The whole simulated cluster: what the Proxmox cluster filesystem and the nodes would hold. Mutable,
+ * guarded by its {@link StateStore}; serialised as JSON when persisted in a folder.
+ */
+public final class ClusterState {
+    /** Nodes in configuration order. */
+    public List<NodeState> nodes = new ArrayList<>();
+    /** Every guest (VM and container) by id: ids are unique cluster-wide. */
+    public TreeMap<Integer, VmState> vms = new TreeMap<>();
+    /** Addresses a test marked as held by hosts outside the cluster. */
+    public TreeSet<String> occupiedAddresses = new TreeSet<>();
+    /** Counter for pids and task ids. */
+    public long sequence = 1000;
+    /** Epoch millis of the last /cluster/resources refresh tick seen (see ResourceLag). */
+    public long resourcesRefreshedAt;
+
+    public Optional<NodeState> node(String name) {
+        for (NodeState node : nodes) {
+            if (node.name.equals(name)) {
+                return Optional.of(node);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Optional<VmState> vm(int vmid) {
+        return Optional.ofNullable(vms.get(vmid));
+    }
+
+    public long nextSequence() {
+        return ++sequence;
+    }
+
+    public int onlineNodes() {
+        int online = 0;
+        for (NodeState node : nodes) {
+            if (node.online) {
+                online++;
+            }
+        }
+        return online;
+    }
+
+    /** @return true when more than half of the nodes are online (Proxmox quorum) */
+    public boolean quorate() {
+        return onlineNodes() * 2 > nodes.size();
+    }
+}
