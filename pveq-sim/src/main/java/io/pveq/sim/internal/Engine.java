@@ -41,9 +41,9 @@ public final class Engine {
     private final Duration bootDelay;
     private final Duration refreshInterval;
     private final String processId = UUID.randomUUID().toString().substring(0, 8);
-    private final Qm qm = new Qm(this);
-    private final Pvesh pvesh = new Pvesh(this);
-    private final Pvesm pvesm = new Pvesm(this);
+    private final Qm qm;
+    private final Pvesh pvesh;
+    private final Pvesm pvesm;
 
     public Engine(StateStore store, SimTime time, PveRelease release, FaultHook faults, long seed,
                   Duration bootDelay, Duration refreshInterval) {
@@ -54,6 +54,9 @@ public final class Engine {
         this.random = new Random(seed);
         this.bootDelay = bootDelay;
         this.refreshInterval = refreshInterval;
+        this.qm = new Qm(this);
+        this.pvesh = new Pvesh(this);
+        this.pvesm = new Pvesm(this);
     }
 
     public StateStore store() {

@@ -62,7 +62,8 @@ public final class QmRules {
         rules.put("description", string(8192));
         rules.put("ciuser", string(0));
         rules.put("cipassword", string(0));
-        rules.put("sshkeys", Formats.urlencoded());
+        // qm takes a file path here and URL-encodes its content before the API checks it
+        rules.put("sshkeys", string(0));
         rules.put("nameserver", Formats.addressList());
         rules.put("searchdomain", string(0));
         rules.put("citype", oneOf("configdrive2", "nocloud", "opennebula"));
