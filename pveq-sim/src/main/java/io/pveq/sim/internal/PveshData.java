@@ -41,7 +41,7 @@ final class PveshData {
                 entry.put("vmid", vm.vmid);
                 entry.put("node", vm.node);
                 entry.put("type", vm.type);
-                if (vm.createdAtMillis > lastRefresh && engine.refreshInterval().toMillis() > 0) {
+                if (vm.createdAtMillis >= lastRefresh && engine.refreshInterval().toMillis() > 0) {
                     entry.put("status", "unknown");
                 } else {
                     guestStats(vm, entry);
