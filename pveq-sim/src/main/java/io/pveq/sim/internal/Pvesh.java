@@ -32,6 +32,11 @@ final class Pvesh {
 
     private final Engine engine;
     private final PveshData data;
+    /** Rendered answers by command line, valid while the state version and time bucket are unchanged. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Cached(long version, long bucket, String text) {
+    }
 
     Pvesh(Engine engine) {
         this.engine = engine;
@@ -39,6 +44,26 @@ final class Pvesh {
     }
 
     void run(Exec exec, List<String> args) {
+        String key = exec.node() + " " + args;
+        long interval = engine.refreshInterval().toMillis();
+        long bucket = engine.time().nowMillis() / (interval <= 0 ? 1000 : Math.min(1000, interval));
+        long version = engine.store().version();
+        Cached cached = cache.get(key);
+        if (version >= 0 && cached != null && cached.version == version && cached.bucket == bucket) {
+            exec.outText(cached.text);
+            return;
+        }
+        String text = render(exec, args);
+        if (version >= 0 && engine.store().version() == version) {
+            if (cache.size() > 256) {
+                cache.clear();
+            }
+            cache.put(key, new Cached(version, bucket, text));
+        }
+        exec.outText(text);
+    }
+
+    private String render(Exec exec, List<String> args) {
         if (args.isEmpty()) {
             throw new Failure("ERROR: no command specified\nUSAGE: pvesh <COMMAND> [ARGS] [OPTIONS]");
         }
@@ -118,8 +143,8 @@ final class Pvesh {
         }
         String format = params.getOrDefault("output-format", "text");
         try {
-            exec.outText(format.equals("json") ? JSON.writeValueAsString(result) + "\n"
-                    : PRETTY.writeValueAsString(result) + "\n");
+            return format.equals("json") ? JSON.writeValueAsString(result) + "\n"
+                    : PRETTY.writeValueAsString(result) + "\n";
         } catch (JsonProcessingException e) {
             throw new Failure("cannot encode result: " + e.getMessage());
         }

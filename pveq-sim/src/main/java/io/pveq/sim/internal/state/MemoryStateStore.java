@@ -8,6 +8,12 @@ public final class MemoryStateStore implements StateStore {
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private ClusterState state;
+    private volatile long version;
+
+    @Override
+    public long version() {
+        return version;
+    }
 
     @Override
     public <T> T read(Function<ClusterState, T> reader) {
@@ -25,6 +31,7 @@ public final class MemoryStateStore implements StateStore {
         try {
             return writer.apply(state);
         } finally {
+            version++;
             lock.writeLock().unlock();
         }
     }

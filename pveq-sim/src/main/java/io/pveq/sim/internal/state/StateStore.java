@@ -15,6 +15,14 @@ public interface StateStore extends AutoCloseable {
     /** Runs {@code writer} exclusively; its changes are kept even when it throws. */
     <T> T write(Function<ClusterState, T> writer);
 
+    /**
+     * @return a number that changes with every update (read it inside {@link #read} for consistency),
+     *         or -1 when the store cannot tell (then nothing may be cached)
+     */
+    default long version() {
+        return -1;
+    }
+
     /** Initialises the state when nothing is stored yet; returns true when it did. */
     boolean initialise(ClusterState initial);
 
