@@ -127,7 +127,11 @@ class QmConformanceTest {
         assertEquals(0, run(cluster, PVE1, "qm", "create", "-memory", "1024", "--onboot", "yes", "100").exitCode());
         String config = run(cluster, PVE1, "qm", "config", "100").stdout();
         assertTrue(config.contains("memory: 1024\n") && config.contains("onboot: 1\n"), config);
-        assertEquals(0, run(cluster, PVE1, "qm", "destroy", "--purge", "100").exitCode());
+        assertEquals("400 not enough arguments\nqm destroy <vmid> [OPTIONS]\n",
+                run(cluster, PVE1, "qm", "destroy", "--purge", "100").stderr(), "a bare boolean takes the next word");
+        assertEquals("400 unable to parse boolean option\nqm destroy <vmid> [OPTIONS]\n",
+                run(cluster, PVE1, "qm", "destroy", "100", "--purge", "maybe").stderr());
+        assertEquals(0, run(cluster, PVE1, "qm", "destroy", "--skiplock", "--purge", "1", "100").exitCode());
         assertTrue(cluster.vmIds().isEmpty());
     }
 

@@ -16,6 +16,9 @@ import java.util.TreeMap;
  */
 public final class ArgParser {
 
+    /** Options with a list format: Getopt collects repeats and Proxmox joins them with commas. */
+    private static final java.util.Set<String> LIST_OPTIONS = java.util.Set.of("delete", "revert");
+
     private ArgParser() {
     }
 
@@ -42,18 +45,15 @@ public final class ArgParser {
                     value = name.substring(eq + 1);
                     name = name.substring(0, eq);
                 }
-                Rule rule = spec.positionals().contains(name) ? null : spec.rules().get(name);
+                Rule rule = spec.rules().get(name);
                 if (rule == null) {
                     throw new ParamException("Unknown option: " + name + "\n400 unable to parse option\n"
                             + spec.usage() + "\n");
                 }
                 if (value == null) {
                     if (rule.isBoolean()) {
-                        if (i + 1 < args.size() && Rule.BOOLEAN.matcher(args.get(i + 1)).matches()) {
-                            value = args.get(++i);
-                        } else {
-                            value = "1";
-                        }
+                        // Getopt "name:s": an optional value, taken when the next argument is no option
+                        value = i + 1 < args.size() && !args.get(i + 1).startsWith("-") ? args.get(++i) : "";
                     } else if (i + 1 < args.size()) {
                         value = args.get(++i);
                     } else {
@@ -61,9 +61,8 @@ public final class ArgParser {
                                 + "400 unable to parse option\n" + spec.usage() + "\n");
                     }
                 }
-                if (options.containsKey(name)) {
-                    throw new ParamException("400 Parameter verification failed.\n" + name
-                            + ": duplicate parameter (single-valued)\n" + spec.usage() + "\n");
+                if (options.containsKey(name) && LIST_OPTIONS.contains(name)) {
+                    value = options.get(name) + "," + value;
                 }
                 options.put(name, value);
             } else {
@@ -76,10 +75,24 @@ public final class ArgParser {
         if (positional.size() > spec.positionals().size()) {
             throw new ParamException("400 too many arguments\n" + spec.usage() + "\n");
         }
+        for (Map.Entry<String, String> option : options.entrySet()) {
+            Rule rule = spec.rules().get(option.getKey());
+            if (rule.isBoolean()) {
+                String value = option.getValue();
+                if (value.isEmpty()) {
+                    option.setValue("1");
+                } else if (Rule.BOOLEAN.matcher(value).matches()) {
+                    option.setValue(truth(value) ? "1" : "0");
+                } else {
+                    throw new ParamException("400 unable to parse boolean option\n" + spec.usage() + "\n");
+                }
+            }
+        }
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < positional.size(); i++) {
             values.put(spec.positionals().get(i), positional.get(i));
         }
+        options.keySet().removeAll(spec.positionals());
         values.putAll(options);
         Map<String, String> errors = new TreeMap<>();
         for (Map.Entry<String, String> entry : values.entrySet()) {
@@ -88,11 +101,7 @@ public final class ArgParser {
                 continue;
             }
             Optional<String> error = rule.check(entry.getValue());
-            if (error.isPresent()) {
-                errors.put(entry.getKey(), error.get());
-            } else if (rule.isBoolean()) {
-                entry.setValue(truth(entry.getValue()) ? "1" : "0");
-            }
+            error.ifPresent(message -> errors.put(entry.getKey(), message));
         }
         for (String required : spec.required()) {
             if (!values.containsKey(required)) {
