@@ -123,6 +123,29 @@ class PveshConformanceTest {
     }
 
     @Test
+    void taskCommandsLeaveTasksWithUpidsAndExitStatus() throws Exception {
+        try (SimulatedCluster cluster = SimTesting.cluster()) {
+            run(cluster, PVE1, "qm", "create", "100");
+            run(cluster, PVE1, "qm", "start", "100");
+            run(cluster, PVE1, "qm", "start", "100");
+            JsonNode tasks = json(run(cluster, PVE1, "pvesh", "get", "/nodes/pve1/tasks", "--vmid", "100",
+                    "--output-format", "json"));
+            assertEquals(3, tasks.size());
+            JsonNode failed = tasks.get(0);
+            assertEquals("qmstart", failed.get("type").asText());
+            assertEquals("VM 100 already running", failed.get("status").asText());
+            assertEquals("OK", tasks.get(1).get("status").asText());
+            assertEquals("qmcreate", tasks.get(2).get("type").asText());
+            String upid = tasks.get(1).get("upid").asText();
+            assertTrue(upid.matches("UPID:pve1:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:qmstart:100:root@pam:"), upid);
+            JsonNode status = json(run(cluster, PVE1, "pvesh", "get", "/nodes/pve1/tasks/" + upid + "/status",
+                    "--output-format", "json"));
+            assertEquals("stopped", status.get("status").asText());
+            assertEquals("OK", status.get("exitstatus").asText());
+        }
+    }
+
+    @Test
     void unknownPathIsExitOne() {
         try (SimulatedCluster cluster = SimTesting.cluster()) {
             CommandResult result = run(cluster, PVE1, "pvesh", "get", "/nothing/here");

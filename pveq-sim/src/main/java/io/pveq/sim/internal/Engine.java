@@ -249,6 +249,31 @@ public final class Engine {
         }
     }
 
+    /** Appends a finished task to the cluster's task log. */
+    void recordTask(String node, String type, String id, long startedMillis, String status) {
+        long now = time.nowMillis();
+        store.write(state -> {
+            ClusterState.TaskRecord task = new ClusterState.TaskRecord();
+            task.node = node;
+            task.type = type;
+            task.id = id == null ? "" : id;
+            task.pid = state.nextSequence() % 4_000_000 + 1000;
+            task.pstart = task.pid * 7 % 100_000_000;
+            task.starttime = startedMillis / 1000;
+            task.endtime = now / 1000;
+            String text = status.strip();
+            int newline = text.lastIndexOf('\n');
+            task.status = newline >= 0 ? text.substring(newline + 1) : text;
+            task.upid = String.format(Locale.ROOT, "UPID:%s:%08X:%08X:%08X:%s:%s:%s:", node, task.pid, task.pstart,
+                    task.starttime, type, task.id, task.user);
+            state.tasks.add(task);
+            if (state.tasks.size() > ClusterState.MAX_TASKS) {
+                state.tasks.subList(0, state.tasks.size() - ClusterState.MAX_TASKS).clear();
+            }
+            return null;
+        });
+    }
+
     synchronized String mac() {
         return String.format(Locale.ROOT, "BC:24:11:%02X:%02X:%02X", random.nextInt(256), random.nextInt(256),
                 random.nextInt(256));

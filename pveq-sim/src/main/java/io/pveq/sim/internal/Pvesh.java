@@ -29,6 +29,7 @@ final class Pvesh {
             .configure(SerializationFeature.INDENT_OUTPUT, true);
     private static final Pattern NODE_PATH = Pattern.compile("/nodes/([^/]+)(/.*)?");
     private static final Pattern QEMU_PATH = Pattern.compile("/qemu/(\\d+)/(status/current|config)");
+    private static final Pattern TASK_STATUS = Pattern.compile("/tasks/(UPID:[^/]+)/status");
 
     private final Engine engine;
     private final PveshData data;
@@ -115,7 +116,14 @@ final class Pvesh {
                 rules.put("snapshot", string(40));
             } else if (rest.equals("/qemu") || rest.equals("/lxc")) {
                 rules.put("full", bool());
-            } else if (!rest.equals("/status") && !qemu.matches()) {
+            } else if (rest.equals("/tasks")) {
+                rules.put("limit", integer(0L, null));
+                rules.put("start", integer(0L, null));
+                rules.put("vmid", integer(100L, 999_999_999L));
+                rules.put("typefilter", string(0));
+                rules.put("errors", bool());
+                rules.put("source", oneOf("archive", "active", "all"));
+            } else if (!rest.equals("/status") && !qemu.matches() && !TASK_STATUS.matcher(rest).matches()) {
                 throw new Failure("No 'get' handler defined for '" + path + "'", 1);
             }
             params = parse(path, rules, args);
@@ -135,6 +143,13 @@ final class Pvesh {
                 }
                 if (rest.equals("/qemu") || rest.equals("/lxc")) {
                     return data.guests(state, name, rest.substring(1));
+                }
+                if (rest.equals("/tasks")) {
+                    return data.tasks(state, name, params);
+                }
+                Matcher task = TASK_STATUS.matcher(rest);
+                if (task.matches()) {
+                    return data.taskStatus(state, name, task.group(1));
                 }
                 int vmid = Integer.parseInt(qemu.group(1));
                 return qemu.group(2).equals("config") ? data.config(state, name, vmid)

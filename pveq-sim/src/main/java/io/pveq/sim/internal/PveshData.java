@@ -242,6 +242,53 @@ final class PveshData {
         return out;
     }
 
+    List<Map<String, Object>> tasks(ClusterState state, String node, Map<String, String> params) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        int limit = Integer.parseInt(params.getOrDefault("limit", "50"));
+        int skip = Integer.parseInt(params.getOrDefault("start", "0"));
+        for (int i = state.tasks.size() - 1; i >= 0 && out.size() < limit; i--) {
+            ClusterState.TaskRecord task = state.tasks.get(i);
+            if (!task.node.equals(node) || (params.containsKey("vmid") && !task.id.equals(params.get("vmid")))
+                    || (params.containsKey("typefilter") && !task.type.equals(params.get("typefilter")))
+                    || ("1".equals(params.get("errors")) && task.status.equals("OK"))) {
+                continue;
+            }
+            if (skip-- > 0) {
+                continue;
+            }
+            Map<String, Object> entry = taskEntry(task);
+            entry.put("endtime", task.endtime);
+            entry.put("status", task.status);
+            out.add(entry);
+        }
+        return out;
+    }
+
+    Map<String, Object> taskStatus(ClusterState state, String node, String upid) {
+        for (ClusterState.TaskRecord task : state.tasks) {
+            if (task.upid.equals(upid) && task.node.equals(node)) {
+                Map<String, Object> entry = taskEntry(task);
+                entry.put("status", "stopped");
+                entry.put("exitstatus", task.status);
+                return entry;
+            }
+        }
+        throw new Failure("unable to parse worker upid '" + upid + "'");
+    }
+
+    private static Map<String, Object> taskEntry(ClusterState.TaskRecord task) {
+        Map<String, Object> entry = new TreeMap<>();
+        entry.put("upid", task.upid);
+        entry.put("node", task.node);
+        entry.put("pid", task.pid);
+        entry.put("pstart", task.pstart);
+        entry.put("starttime", task.starttime);
+        entry.put("type", task.type);
+        entry.put("id", task.id);
+        entry.put("user", task.user);
+        return entry;
+    }
+
     private static String fingerprint(String name) {
         String hex = QmQuery.sha1("node-" + name).toUpperCase(Locale.ROOT);
         StringBuilder out = new StringBuilder();

@@ -94,6 +94,29 @@ final class Qm {
             throw new Failure("ERROR: unknown command 'qm " + shown + "'\nUSAGE: qm <COMMAND> [ARGS] [OPTIONS]");
         }
         Map<String, String> params = ArgParser.parse(specs.get(command), args.subList(used, args.size()));
+        String taskType = TASK_TYPES.get(command);
+        long started = engine.time().nowMillis();
+        try {
+            dispatch(exec, command, params);
+        } catch (Failure failure) {
+            if (taskType != null) {
+                engine.recordTask(exec.node(), taskType, params.get("vmid"), started, failure.getMessage());
+            }
+            throw failure;
+        }
+        if (taskType != null) {
+            String stderr = exec.stderrText().strip();
+            boolean failedQuietly = command.endsWith("resize") && !stderr.isEmpty();
+            engine.recordTask(exec.node(), taskType, params.get("vmid"), started, failedQuietly ? stderr : "OK");
+        }
+    }
+
+    /** Task types as Proxmox names them in UPIDs. */
+    private static final Map<String, String> TASK_TYPES = Map.of("create", "qmcreate", "start", "qmstart",
+            "stop", "qmstop", "shutdown", "qmshutdown", "reboot", "qmreboot", "destroy", "qmdestroy",
+            "migrate", "qmigrate", "resize", "qmresize", "disk resize", "qmresize");
+
+    private void dispatch(Exec exec, String command, Map<String, String> params) {
         switch (command) {
             case "create" -> disks.create(exec, params);
             case "set" -> disks.set(exec, params);

@@ -17,10 +17,27 @@ public final class ClusterState {
     public TreeMap<Integer, VmState> vms = new TreeMap<>();
     /** Addresses a test marked as held by hosts outside the cluster. */
     public TreeSet<String> occupiedAddresses = new TreeSet<>();
+    /** Finished tasks, oldest first, at most {@link #MAX_TASKS}. */
+    public List<TaskRecord> tasks = new ArrayList<>();
+    public static final int MAX_TASKS = 1000;
     /** Counter for pids and task ids. */
     public long sequence = 1000;
     /** Epoch millis of the last /cluster/resources refresh tick seen (see ResourceLag). */
     public long resourcesRefreshedAt;
+
+    /** A finished task as /nodes/{node}/tasks lists it. */
+    public static final class TaskRecord {
+        public String upid;
+        public String node;
+        public String type;
+        public String id;
+        public String user = "root@pam";
+        public long pid;
+        public long pstart;
+        public long starttime;
+        public long endtime;
+        public String status;
+    }
 
     public Optional<NodeState> node(String name) {
         for (NodeState node : nodes) {
