@@ -94,6 +94,12 @@ public final class SimulatedCluster implements AutoCloseable {
         return store.read(state -> state.nodes.stream().map(n -> NodeName.of(n.name)).toList());
     }
 
+    /** @return every node's hardware, address and current online state, in configuration order */
+    public List<SimNode> nodeDetails() {
+        return store.read(state -> state.nodes.stream().map(n -> new SimNode(NodeName.of(n.name), n.address,
+                n.cpuModel, n.cpuFlags, n.cores, n.memoryBytes, n.online)).toList());
+    }
+
     /**
      * @return the shared in-process transport to {@code node}; it also implements
      *         {@link io.pveq.core.transport.FileTransfer}

@@ -32,6 +32,9 @@ public final class FolderStateStore implements StateStore {
     private final ReentrantLock local = new ReentrantLock();
     private ClusterState cached;
     private long cachedStamp = -1;
+    /** The state loaded by the outermost call of the thread holding {@link #local}. */
+    private ClusterState current;
+    private boolean dirty;
 
     public FolderStateStore(Path folder) {
         this.folder = folder;
@@ -71,25 +74,39 @@ public final class FolderStateStore implements StateStore {
 
     private <T> T locked(Function<ClusterState, T> body, boolean save) {
         return lockedRaw(state -> {
-            T result;
-            try {
-                result = body.apply(state);
-            } finally {
-                if (save && state != null) {
-                    save(state);
-                }
+            if (save) {
+                dirty = true;
             }
-            return result;
+            return body.apply(state);
         });
     }
 
+    /**
+     * Runs {@code body} holding the folder lock. A nested call from the same thread (a read inside an
+     * update, say) reuses the state already loaded; the outermost call saves when anything wrote.
+     */
     private <T> T lockedRaw(Function<ClusterState, T> body) {
         local.lock();
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = channel.lock()) {
-            return body.apply(load());
-        } catch (IOException e) {
-            throw new UncheckedIOException("simulator state in " + folder + ": " + e.getMessage(), e);
+        try {
+            if (local.getHoldCount() > 1) {
+                return body.apply(current);
+            }
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock()) {
+                current = load();
+                dirty = false;
+                try {
+                    return body.apply(current);
+                } finally {
+                    if (dirty && current != null) {
+                        save(current);
+                    }
+                    current = null;
+                    dirty = false;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("simulator state in " + folder + ": " + e.getMessage(), e);
+            }
         } finally {
             local.unlock();
         }
