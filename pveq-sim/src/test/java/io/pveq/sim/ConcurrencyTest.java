@@ -80,6 +80,48 @@ class ConcurrencyTest {
     }
 
     @Test
+    void fortyConcurrentInstallsOnVirtualTimeAllFinish(@TempDir Path files) throws Exception {
+        SimClock clock = SimClock.create();
+        try (SimulatedCluster cluster = SimulatedCluster.builder().clock(clock).build()) {
+            Path image = SimTesting.qcow2(files, "debian.qcow2", 3L << 30);
+            Path keys = java.nio.file.Files.writeString(files.resolve("keys"),
+                    cluster.guestAccess().authorizedKey() + "\n");
+            List<NodeName> nodes = cluster.nodes();
+            ExecutorService pool = Executors.newFixedThreadPool(40);
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                int id = 101 + i;
+                NodeName node = nodes.get(i % 3);
+                futures.add(pool.submit(() -> {
+                    var transport = cluster.transport(node);
+                    CommandResult created = transport.run(List.of("qm", "create", Integer.toString(id), "--scsi0",
+                            "local-lvm:0,import-from=" + image, "--ide2", "local-lvm:cloudinit", "--ciuser", "debian",
+                            "--sshkeys", keys.toString(), "--ipconfig0", "ip=127.0.10." + id + "/24"));
+                    assertEquals(0, created.exitCode(), created.stderr());
+                    assertEquals(0, transport.run(List.of("qm", "start", Integer.toString(id))).exitCode());
+                    var endpoint = new io.pveq.core.guest.GuestEndpoint(VmId.of(id), "127.0.10." + id, 22, "debian");
+                    var guests = cluster.guestAccess();
+                    guests.awaitReady(endpoint, java.time.Duration.ofMinutes(3),
+                            io.pveq.core.guest.GuestAccess.ReadinessListener.NONE);
+                    int exit = guests.runScript(endpoint, new io.pveq.core.guest.GuestScript("init.sh", "true",
+                            List.of(), Map.of(), java.util.Optional.empty()), java.time.Duration.ofMinutes(10),
+                            (s, l) -> { });
+                    guests.reboot(endpoint);
+                    guests.awaitReady(endpoint, java.time.Duration.ofMinutes(3),
+                            io.pveq.core.guest.GuestAccess.ReadinessListener.NONE);
+                    return exit;
+                }));
+            }
+            for (Future<Integer> future : futures) {
+                assertEquals(0, future.get(2, TimeUnit.MINUTES));
+            }
+            pool.shutdown();
+            assertEquals(40, cluster.vmIds().size());
+            assertEquals(2, cluster.guest(VmId.of(140)).orElseThrow().boots());
+        }
+    }
+
+    @Test
     void twoProcessesSharingAStateFolderClaimEachIdOnce(@TempDir Path folder) throws Exception {
         try (SimulatedCluster init = SimulatedCluster.builder().stateFolder(folder).instant().build()) {
             assertEquals(3, init.nodes().size());

@@ -18,6 +18,8 @@ public final class Exec {
     private final StringBuilder pendingErr = new StringBuilder();
     private final Optional<OutputListener> listener;
     private final long deadlineMillis;
+    /** Simulated time this command has waited so far (what its timeout counts under virtual time). */
+    private long waitedMillis;
 
     Exec(Engine engine, String node, CommandRequest request) {
         this.engine = engine;
@@ -97,8 +99,10 @@ public final class Exec {
 
     /** Waits an already scaled amount, minding the request's deadline. */
     public void waitReal(Duration amount) {
-        long now = engine.time().nowMillis();
-        long left = deadlineMillis - now;
+        // under virtual time other threads move the shared clock too: count only this command's own waits
+        long left = engine.time().isVirtual() ? request.timeout().toMillis() - waitedMillis
+                : deadlineMillis - engine.time().nowMillis();
+        waitedMillis += amount.toMillis();
         if (amount.toMillis() > left) {
             engine.time().pause(Duration.ofMillis(Math.max(0, left)));
             throw new CommandTimeoutException(request.displayLine(), request.timeout(), stdoutText(), stderrText());

@@ -80,31 +80,35 @@ public final class SimGuestAccess implements GuestAccess {
 
     @Override
     public void awaitReady(GuestEndpoint endpoint, Duration deadline, ReadinessListener listener) {
+        // under virtual time the deadline counts this caller's own waits (other threads move the clock too)
+        boolean virtual = engine.time().isVirtual();
         long start = engine.time().nowMillis();
-        long end = start + deadline.toMillis();
+        long waited = 0;
         long backoff = 250;
         int attempt = 0;
         while (true) {
             attempt++;
             Probe probe = probe(endpoint);
             long now = engine.time().nowMillis();
-            Duration elapsed = Duration.ofMillis(now - start);
+            Duration elapsed = Duration.ofMillis(virtual ? waited : now - start);
             if (probe.ready) {
                 safe(() -> listener.onReady(probe.fingerprint, elapsed));
                 return;
             }
             int attemptNumber = attempt;
             safe(() -> listener.onAttempt(attemptNumber, elapsed, probe.outcome));
-            if (now >= end) {
+            long left = deadline.toMillis() - elapsed.toMillis();
+            if (left <= 0) {
                 throw new GuestAccessException("VM " + endpoint.vmId() + " did not accept SSH at " + endpoint
                         + " within " + deadline.toMillis() + " ms: " + probe.outcome);
             }
             long wait = backoff;
-            if (engine.time().isVirtual() && probe.readyAtMillis > now) {
+            if (virtual && probe.readyAtMillis > now) {
                 wait = probe.readyAtMillis - now;
             }
-            wait = Math.max(1, Math.min(wait, end - now));
+            wait = Math.max(1, Math.min(wait, left));
             engine.time().pause(Duration.ofMillis(wait));
+            waited += wait;
             backoff = Math.min(backoff * 2, 2000);
         }
     }
