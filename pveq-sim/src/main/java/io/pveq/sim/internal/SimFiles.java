@@ -67,9 +67,4 @@ public final class SimFiles {
             return null;
         });
     }
-
-    /** @return true when the node holds a file at {@code path} with that checksum */
-    public static boolean has(Engine engine, String node, String path) {
-        return engine.store().read(state -> state.node(node).map(n -> n.files.containsKey(path)).orElse(false));
-    }
 }

@@ -85,6 +85,7 @@ public final class FolderStateStore implements StateStore {
      * Runs {@code body} holding the folder lock. A nested call from the same thread (a read inside an
      * update, say) reuses the state already loaded; the outermost call saves when anything wrote.
      */
+    @SuppressWarnings("try")
     private <T> T lockedRaw(Function<ClusterState, T> body) {
         local.lock();
         try {
