@@ -28,6 +28,7 @@ public final class SimImageMirror implements AutoCloseable {
     private final ExecutorService executor;
     private final MirrorContent content;
     private final MirrorHandler handler;
+    private final AtomicInteger generations = new AtomicInteger();
 
     private SimImageMirror(HttpServer server, ExecutorService executor, MirrorContent content) {
         this.server = server;
@@ -107,6 +108,29 @@ public final class SimImageMirror implements AutoCloseable {
     /** @param corrupt when true, images are served with one byte changed (checksums no longer match) */
     public void corruptImages(boolean corrupt) {
         handler.corrupt(corrupt);
+    }
+
+    /**
+     * Publishes a new build of an image (new bytes, same virtual size) and updates its checksum file,
+     * as a distribution's {@code latest} image changes upstream.
+     *
+     * @param path an image path from {@link #paths()}
+     * @return the new image bytes
+     * @throws IllegalArgumentException when {@code path} is not a published image
+     */
+    public byte[] republish(String path) {
+        return content.republish(path, generations.incrementAndGet()).clone();
+    }
+
+    /**
+     * Makes the next {@code times} requests for {@code path} fail with HTTP {@code status}.
+     *
+     * @param path   a path relative to the mirror root, e.g. {@code debian/images/cloud/bookworm/latest/SHA512SUMS}
+     * @param status the HTTP status to answer, e.g. 503
+     * @param times  how many requests fail
+     */
+    public void failNext(String path, int status, int times) {
+        handler.failNext(path, status, times);
     }
 
     /** @return how many GET requests reached {@code path} */

@@ -73,6 +73,21 @@ class SimImageMirrorTest {
     }
 
     @Test
+    void republishedImageGetsANewChecksumAndFailuresAreInjectable() throws Exception {
+        String path = "rocky/pub/rocky/9/images/x86_64/Rocky-9-GenericCloud-Base.latest.x86_64.qcow2";
+        URI image = mirror.baseUri().resolve(path);
+        URI checksum = mirror.baseUri().resolve("rocky/pub/rocky/9/images/x86_64/CHECKSUM");
+        String before = hex("SHA-256", get(image, null).body());
+        byte[] fresh = mirror.republish(path);
+        assertEquals(hex("SHA-256", fresh), hex("SHA-256", get(image, null).body()));
+        assertNotEquals(before, hex("SHA-256", fresh));
+        assertTrue(new String(get(checksum, null).body()).contains(hex("SHA-256", fresh)));
+        mirror.failNext(path, 503, 1);
+        assertEquals(503, get(image, null).statusCode());
+        assertEquals(200, get(image, null).statusCode());
+    }
+
+    @Test
     void corruptedImagesNoLongerMatchTheirChecksum() throws Exception {
         URI dir = mirror.debianBase().resolve("images/cloud/bookworm/latest/");
         String good = hex("SHA-512", get(dir.resolve("debian-12-genericcloud-amd64.qcow2"), null).body());

@@ -17,8 +17,10 @@ public final class MirrorContent {
 
     private static final Map<String, String> DEBIAN = Map.of("11", "bullseye", "12", "bookworm", "13", "trixie");
     private final TreeMap<String, byte[]> files = new TreeMap<>();
+    private final int imageBytes;
 
     public MirrorContent(int imageBytes) {
+        this.imageBytes = imageBytes;
         for (Map.Entry<String, String> debian : new TreeMap<>(DEBIAN).entrySet()) {
             String dir = "debian/images/cloud/" + debian.getValue() + "/latest/";
             StringBuilder sums = new StringBuilder();
@@ -49,11 +51,41 @@ public final class MirrorContent {
         }
     }
 
-    public List<String> paths() {
+    public synchronized List<String> paths() {
         return new ArrayList<>(files.keySet());
     }
 
-    public Optional<byte[]> file(String path) {
+    /**
+     * Replaces the image at {@code path} with new bytes and rewrites the checksum line beside it, as
+     * when a distribution publishes a new "latest" build.
+     *
+     * @return the new image bytes
+     */
+    public synchronized byte[] republish(String path, int generation) {
+        byte[] old = files.get(path);
+        if (old == null || path.endsWith("SUMS") || path.endsWith("CHECKSUM")) {
+            throw new IllegalArgumentException("not a published image: " + path);
+        }
+        String dir = path.substring(0, path.lastIndexOf('/') + 1);
+        String name = path.substring(dir.length());
+        long virtualSize = ByteBuffer.wrap(old, 24, 8).getLong();
+        byte[] image = image(path + "#" + generation, imageBytes, virtualSize);
+        files.put(path, image);
+        for (String sums : List.of("SHA512SUMS", "SHA256SUMS", "CHECKSUM")) {
+            byte[] current = files.get(dir + sums);
+            if (current == null) {
+                continue;
+            }
+            String algorithm = sums.equals("SHA512SUMS") ? "SHA-512" : "SHA-256";
+            String oldHex = hex(algorithm, old);
+            String text = new String(current, StandardCharsets.UTF_8).replace(oldHex, hex(algorithm, image))
+                    .replace("# " + name + ": " + old.length + " bytes", "# " + name + ": " + image.length + " bytes");
+            files.put(dir + sums, text.getBytes(StandardCharsets.UTF_8));
+        }
+        return image;
+    }
+
+    public synchronized Optional<byte[]> file(String path) {
         return Optional.ofNullable(files.get(path));
     }
 

@@ -19,6 +19,12 @@ public final class MirrorHandler implements HttpHandler {
     private final MirrorContent content;
     private final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
     private volatile boolean corrupt;
+    private final Map<String, int[]> failures = new ConcurrentHashMap<>();
+
+    /** The next {@code times} GET/HEAD requests for {@code path} answer {@code status} with no body. */
+    public void failNext(String path, int status, int times) {
+        failures.put(path.startsWith("/") ? path.substring(1) : path, new int[] {status, times});
+    }
 
     public MirrorHandler(MirrorContent content) {
         this.content = content;
@@ -42,6 +48,16 @@ public final class MirrorHandler implements HttpHandler {
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.sendResponseHeaders(405, -1);
                 return;
+            }
+            int[] failure = failures.get(path);
+            if (failure != null) {
+                synchronized (failure) {
+                    if (failure[1] > 0) {
+                        failure[1]--;
+                        exchange.sendResponseHeaders(failure[0], -1);
+                        return;
+                    }
+                }
             }
             if (file.isEmpty()) {
                 exchange.sendResponseHeaders(404, -1);
