@@ -11,7 +11,7 @@ import io.pveq.core.VmId;
 import io.pveq.core.internal.pve.ClusterVm;
 import io.pveq.core.internal.pve.CreateVmSpec;
 import io.pveq.core.internal.pve.DiskImportOutput;
-import io.pveq.core.internal.pve.DiskSize;
+import io.pveq.core.DiskSize;
 import io.pveq.core.internal.pve.IpConfig;
 import io.pveq.core.internal.pve.PveNode;
 import io.pveq.core.internal.pve.VmConfig;
