@@ -61,7 +61,7 @@ public final class EngineProvisioner implements VmProvisioner {
                 settings.timeouts().addressProbe(), setup.clock(), helpers);
         EngineCpuDetector cpu = new EngineCpuDetector(router, settings.cpuOverride(), setup.clock(),
                 settings.timeouts().cpuLevelCache());
-        this.ctx = new EngineContext(settings, router, allocator, cpu, setup.images(), setup.guests(), scripts, retry,
+        this.ctx = new EngineContext(settings, router, allocator, cpu, setup.images(), setup.guests(), scripts.cached(), retry,
                 setup.clock());
         this.ownExecutor = setup.executor().isPresent() ? Optional.empty()
                 : Optional.of(DaemonThreads.cachedPool("pveq-operation"));

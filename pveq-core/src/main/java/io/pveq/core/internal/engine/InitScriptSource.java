@@ -12,4 +12,10 @@ public interface InitScriptSource {
 
     /** @return the script text, self-contained (includes expanded), if there is one for the release */
     Optional<String> script(OsRelease release);
+
+    /** @return a source that asks this one once per release and keeps the answer (scripts do not change) */
+    default InitScriptSource cached() {
+        java.util.Map<OsRelease, Optional<String>> cache = new java.util.concurrent.ConcurrentHashMap<>();
+        return release -> cache.computeIfAbsent(release, this::script);
+    }
 }
