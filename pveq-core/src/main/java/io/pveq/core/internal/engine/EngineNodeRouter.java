@@ -128,6 +128,36 @@ public final class EngineNodeRouter implements NodeRouter {
         return findVm(vmId).map(ClusterVm::node).orElseThrow(() -> new VmNotFoundException(vmId));
     }
 
+    /**
+     * The node a VM is on, confirmed there: cluster state names a node ({@link #nodeOf}), which is
+     * asked directly ({@code qm status}); when the VM is not there (cluster state lags behind a
+     * migration by up to a few seconds), the other configured nodes are asked in turn.
+     *
+     * @throws VmNotFoundException when no node has the VM
+     */
+    public NodeName locate(VmId vmId) {
+        NodeName hinted = nodeOf(vmId);
+        VmNotFoundException missing;
+        try {
+            pve(hinted).status(vmId);
+            return hinted;
+        } catch (VmNotFoundException e) {
+            missing = e;
+        }
+        for (NodeName other : configuredNodes()) {
+            if (!other.equals(hinted)) {
+                try {
+                    pve(other).status(vmId);
+                    LOG.debug("cluster state places VM {} on {}, but it is on {}", vmId, hinted, other);
+                    return other;
+                } catch (VmNotFoundException | NodeUnavailableException | TransportException e) {
+                    // not there
+                }
+            }
+        }
+        throw missing;
+    }
+
     /** @return the qemu VM with this id from fresh cluster state, if any */
     public Optional<ClusterVm> findVm(VmId vmId) {
         return clusterVms().stream().filter(v -> v.vmId().equals(vmId) && v.qemu()).findFirst();

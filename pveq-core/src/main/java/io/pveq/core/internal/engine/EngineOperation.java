@@ -165,14 +165,14 @@ final class EngineOperation<R> implements Operation<R> {
         worker = null;
     }
 
-    void succeed(R value) {
-        finishedAt = Instant.now();
+    void succeed(R value, Instant at) {
+        finishedAt = at;
         state = OperationState.SUCCEEDED;
         result.complete(value);
     }
 
-    void fail(RuntimeException error, boolean cancelled) {
-        finishedAt = Instant.now();
+    void fail(RuntimeException error, boolean cancelled, Instant at) {
+        finishedAt = at;
         state = cancelled ? OperationState.CANCELLED : OperationState.FAILED;
         result.completeExceptionally(error);
     }

@@ -149,7 +149,7 @@ public final class OperationRegistry implements Operations {
         Thread.interrupted();
         run.journal().commit();
         run.emit(new OperationSucceeded(run.stage(), done.summary(), run.context()));
-        op.succeed(done.value());
+        op.succeed(done.value(), clock.instant());
     }
 
     private void fail(EngineOperation<?> op, OperationRun run, Throwable cause, FailureMapper failures) {
@@ -185,7 +185,7 @@ public final class OperationRegistry implements Operations {
             error = new PveqException(reason, cause);
         }
         run.emit(new OperationFailed(failed, reason, cancelled, outcome.report(), outcome.complete(), run.context()));
-        op.fail(error, cancelled);
+        op.fail(error, cancelled, clock.instant());
     }
 
     private synchronized void purge() {

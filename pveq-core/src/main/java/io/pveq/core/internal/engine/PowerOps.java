@@ -33,7 +33,7 @@ final class PowerOps {
     }
 
     VmStatus status(VmId vmId) {
-        NodeName node = ctx.router().nodeOf(vmId);
+        NodeName node = ctx.router().locate(vmId);
         return currentStatus(ctx.router().pve(node), vmId);
     }
 
@@ -42,7 +42,7 @@ final class PowerOps {
     }
 
     Operation<VmOutcome> submitStart(VmId vmId, ProgressListener listener) {
-        NodeName node = ctx.router().nodeOf(vmId);
+        NodeName node = ctx.router().locate(vmId);
         return registry.submit(OperationKind.START, Optional.of(vmId), Stage.STARTING_VM, listener, run -> {
             Instant began = ctx.clock().instant();
             PveNode pve = ctx.router().pve(node);
@@ -61,7 +61,7 @@ final class PowerOps {
     }
 
     void stop(VmId vmId) {
-        NodeName node = ctx.router().nodeOf(vmId);
+        NodeName node = ctx.router().locate(vmId);
         PveNode pve = ctx.router().pve(node);
         if (!currentStatus(pve, vmId).isRunning()) {
             return;
@@ -80,7 +80,7 @@ final class PowerOps {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new io.pveq.core.InvalidSpecException("timeout", "must be positive, got " + timeout);
         }
-        NodeName node = ctx.router().nodeOf(vmId);
+        NodeName node = ctx.router().locate(vmId);
         return registry.submit(OperationKind.SHUTDOWN, Optional.of(vmId), Stage.SHUTTING_DOWN_VM, listener, run -> {
             Instant began = ctx.clock().instant();
             PveNode pve = ctx.router().pve(node);
@@ -114,7 +114,7 @@ final class PowerOps {
     }
 
     Operation<VmOutcome> submitReboot(VmId vmId, ProgressListener listener) {
-        NodeName node = ctx.router().nodeOf(vmId);
+        NodeName node = ctx.router().locate(vmId);
         PveNode pve = ctx.router().pve(node);
         if (!currentStatus(pve, vmId).isRunning()) {
             throw new VmStateException(vmId, "VM " + vmId + " is not running; start it instead");

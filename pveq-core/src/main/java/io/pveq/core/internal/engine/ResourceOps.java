@@ -40,13 +40,13 @@ final class ResourceOps {
 
     void setCpu(VmId vmId, int cpu) {
         ctx.settings().limits().checkCpu("cpu", cpu);
-        PveNode pve = ctx.router().pve(ctx.router().nodeOf(vmId));
+        PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
         ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, ConfigUpdate.builder().cores(cpu).build()));
     }
 
     void setMemory(VmId vmId, int memoryMb) {
         ctx.settings().limits().checkRam("memory", memoryMb);
-        PveNode pve = ctx.router().pve(ctx.router().nodeOf(vmId));
+        PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
         ConfigUpdate.Builder update = ConfigUpdate.builder().memoryMiB(memoryMb);
         var balloon = ctx.settings().limits().balloonFor(memoryMb);
         if (balloon.isPresent()) {
@@ -61,7 +61,7 @@ final class ResourceOps {
     }
 
     DiskSize growDisk(VmId vmId, DiskSize increment) {
-        PveNode pve = ctx.router().pve(ctx.router().nodeOf(vmId));
+        PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
         VmConfig config = ctx.retry().call("qm config " + vmId, () -> pve.config(vmId));
         String slot = bootDisk(config).orElseThrow(() -> new InvalidSpecException("disk", "VM " + vmId
                 + " has no disk to grow"));
@@ -93,7 +93,7 @@ final class ResourceOps {
             throw new InvalidSpecException("node", "node " + target + " is not configured (known: "
                     + ctx.router().configuredNodes() + ")");
         }
-        NodeName source = ctx.router().nodeOf(vmId);
+        NodeName source = ctx.router().locate(vmId);
         if (source.equals(target)) {
             throw new InvalidSpecException("node", "VM " + vmId + " already lives on " + target);
         }
@@ -168,7 +168,7 @@ final class ResourceOps {
                 return; // the cancelled install rolled itself back
             }
         }
-        NodeName node = ctx.router().nodeOf(vmId);
+        NodeName node = ctx.router().locate(vmId);
         new VmRemoval(ctx).remove(ctx.router().pve(node), vmId);
         ctx.allocator().forget(vmId);
     }

@@ -47,6 +47,8 @@ final class FakePve {
     }
 
     final Map<Integer, Vm> vms = new TreeMap<>();
+    /** Cluster state that lags: VMID to the node /cluster/resources still reports. */
+    final Map<Integer, String> staleNode = new java.util.concurrent.ConcurrentHashMap<>();
     final Map<String, String> nodeFlags = new TreeMap<>();
     final Set<String> offline = new java.util.HashSet<>();
     final List<String> commands = new CopyOnWriteArrayList<>();
@@ -301,7 +303,8 @@ final class FakePve {
     private int pvesh(String path, List<String> argv, String[] out) {
         if (path.equals("/cluster/resources") && argv.contains("vm")) {
             out[0] = vms.entrySet().stream().filter(e -> e.getKey() > 0).map(e -> "{\"id\":\"" + e.getValue().type + "/"
-                    + e.getKey() + "\",\"vmid\":" + e.getKey() + ",\"node\":\"" + e.getValue().node + "\",\"type\":\""
+                    + e.getKey() + "\",\"vmid\":" + e.getKey() + ",\"node\":\""
+                    + staleNode.getOrDefault(e.getKey(), e.getValue().node) + "\",\"type\":\""
                     + e.getValue().type + "\",\"status\":\"" + e.getValue().status + "\",\"name\":\""
                     + e.getValue().config.getOrDefault("name", "x") + "\",\"maxcpu\":2,\"maxmem\":2147483648,"
                     + "\"mem\":1073741824,\"maxdisk\":17179869184,\"tags\":\""

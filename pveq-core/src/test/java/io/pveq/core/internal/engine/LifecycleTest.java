@@ -203,4 +203,16 @@ class LifecycleTest {
             assertEquals(start, h.provisioner.operations().find(start.id()).orElseThrow());
         }
     }
+
+    @Test
+    void clusterStateLaggingBehindAMigrationDoesNotMisdirectCommands() {
+        try (Harness h = new Harness("pve1", "pve2", "pve3")) {
+            InstallResult r = installed(h);
+            h.provisioner.migrate(r.vmId(), NodeName.of("pve3"), ProgressListener.NONE);
+            h.pve.staleNode.put(100, "pve1");
+            h.provisioner.stop(r.vmId());
+            assertEquals(1, h.pve.commandsWith("pve3: qm stop 100").size(), h.pve.commands.toString());
+            assertEquals(VmStatus.STOPPED, h.provisioner.status(r.vmId()));
+        }
+    }
 }
