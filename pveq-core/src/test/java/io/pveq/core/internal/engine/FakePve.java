@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 /**
  * A small stateful fake of a Proxmox cluster for engine unit tests: VMs with configs and power
  * state, answering the qm/pvesh commands the engine issues in the formats FACTS.md records. Every
- * qm/pvesh argv is checked against the real PVE 8 schema ({@link PveCommandCheck}); violations are
+ * qm/pvesh argv is checked against the real PVE 8 and 9 schemas ({@link PveCommandCheck}); violations are
  * collected for the test to assert empty. Failures are injected by argv prefix. Thread-safe (one lock).
  */
 final class FakePve {
@@ -57,7 +57,7 @@ final class FakePve {
     final Map<String, Long> volumeSizes = new HashMap<>();
     final Map<String, String> files = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Fault> faults = new ArrayList<>();
-    private final PveCommandCheck check = new PveCommandCheck("pve8");
+    private final List<PveCommandCheck> checks = List.of(new PveCommandCheck("pve8"), new PveCommandCheck("pve9"));
     String storageJson = "[{\"active\":1,\"avail\":900000000000,\"content\":\"images,rootdir\",\"enabled\":1,"
             + "\"shared\":0,\"storage\":\"local-lvm\",\"total\":1000000000000,\"type\":\"lvmthin\",\"used\":1}]";
     boolean resizeSilentlyFails;
@@ -123,8 +123,10 @@ final class FakePve {
                 if (argv.contains("--sshkeys")) {
                     keys = Optional.of(keysOf(argv).orElse(""));
                 }
-                for (SchemaViolation v : check.check(argv, keys)) {
-                    violations.add(request.displayLine() + ": " + v);
+                for (PveCommandCheck check : checks) {
+                    for (SchemaViolation v : check.check(argv, keys)) {
+                        violations.add(check.version() + ": " + request.displayLine() + ": " + v);
+                    }
                 }
             }
             String[] out = {"", ""};

@@ -63,8 +63,12 @@ final class Harness implements AutoCloseable {
         return out;
     }
 
+    /** Closes the provisioner and fails the test when any command broke the PVE schema. */
     @Override
     public void close() {
         provisioner.close();
+        if (!pve.violations.isEmpty()) {
+            throw new AssertionError("commands PVE would refuse: " + pve.violations);
+        }
     }
 }
