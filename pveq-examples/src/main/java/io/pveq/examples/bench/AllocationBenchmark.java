@@ -23,8 +23,11 @@ import java.util.Set;
  * free address stays silent for the whole probe timeout, as on a real network, so the figure that
  * matters is the time beyond that timeout.
  *
- * <p>Run: {@code mvn -B -q -pl pveq-examples -am package -DskipTests && java -cp "pveq-examples/target/classes:$(cat cp.txt)" io.pveq.examples.bench.AllocationBenchmark}
- * (see BENCHMARKS.md for the exact command).
+ * <p>Run from the repository root; prints a table and writes {@code target/bench/allocation.json}:
+ * <pre>
+ * mvn -B -q -pl pveq-examples -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * cd pveq-examples &amp;&amp; java -cp "target/classes:$(cat target/cp.txt)" io.pveq.examples.bench.AllocationBenchmark
+ * </pre>
  */
 public final class AllocationBenchmark {
 

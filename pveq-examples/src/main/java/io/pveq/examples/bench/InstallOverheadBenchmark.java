@@ -23,7 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * commands, uploads and simulated guests), with the simulator at zero simulated durations. Installs
  * run one after another so the figures do not include waiting for other installs.
  *
- * <p>Run: see BENCHMARKS.md.
+ * <p>Run from the repository root; prints a table and writes {@code target/bench/install-overhead.json}:
+ * <pre>
+ * mvn -B -q -pl pveq-examples -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * cd pveq-examples &amp;&amp; java -cp "target/classes:$(cat target/cp.txt)" io.pveq.examples.bench.InstallOverheadBenchmark
+ * </pre>
  */
 public final class InstallOverheadBenchmark {
 
