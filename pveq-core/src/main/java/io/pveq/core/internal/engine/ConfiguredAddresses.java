@@ -35,6 +35,8 @@ final class ConfiguredAddresses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredAddresses.class);
     private static final Pattern IPCONFIG = Pattern.compile("ipconfig\\d+");
+    /** Config reads in flight at once (a cold cache on a big cluster must not open hundreds of commands). */
+    static final int PARALLEL_READS = 16;
 
     private record Known(NodeName node, Set<Ipv4Address> addresses, Instant readAt) {
     }
@@ -60,7 +62,7 @@ final class ConfiguredAddresses {
     Map<Ipv4Address, Set<VmId>> addresses(List<ClusterVm> guests, Set<VmId> fresh) {
         Instant now = clock.instant();
         Set<VmId> present = new HashSet<>();
-        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        List<ClusterVm> toRead = new ArrayList<>();
         Map<Ipv4Address, Set<VmId>> out = new HashMap<>();
         for (ClusterVm vm : guests) {
             present.add(vm.vmId());
@@ -72,10 +74,16 @@ final class ConfiguredAddresses {
             boolean stale = known == null || !known.node().equals(vm.node()) || fresh.contains(vm.vmId())
                     || known.readAt().plus(ttl).isBefore(now);
             if (stale) {
-                reads.add(CompletableFuture.runAsync(() -> read(vm, now), executor));
+                toRead.add(vm);
             }
         }
-        reads.forEach(CompletableFuture::join);
+        for (int from = 0; from < toRead.size(); from += PARALLEL_READS) {
+            List<CompletableFuture<Void>> batch = new ArrayList<>();
+            for (ClusterVm vm : toRead.subList(from, Math.min(toRead.size(), from + PARALLEL_READS))) {
+                batch.add(CompletableFuture.runAsync(() -> read(vm, now), executor));
+            }
+            batch.forEach(CompletableFuture::join);
+        }
         cache.keySet().retainAll(present);
         cache.forEach((id, known) -> known.addresses()
                 .forEach(ip -> out.computeIfAbsent(ip, k -> new HashSet<>()).add(id)));
