@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pveq.core.DiskSize;
 import io.pveq.core.VmExistsException;
 import io.pveq.core.VmId;
 import io.pveq.core.internal.pve.ClusterVm;
 import io.pveq.core.internal.pve.CreateVmSpec;
 import io.pveq.core.internal.pve.DiskImportOutput;
-import io.pveq.core.DiskSize;
 import io.pveq.core.internal.pve.IpConfig;
 import io.pveq.core.internal.pve.PveNode;
 import io.pveq.core.internal.pve.VmConfig;

@@ -1,8 +1,8 @@
 package io.pveq.core.scripts;
 
-import io.pveq.core.InitScripts;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.pveq.core.InitScripts;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

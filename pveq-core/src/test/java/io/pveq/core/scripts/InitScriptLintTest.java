@@ -1,11 +1,11 @@
 package io.pveq.core.scripts;
 
-import io.pveq.core.InitScripts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pveq.core.InitScripts;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.pveq.core.internal.pve;
 
-import io.pveq.core.DiskSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.pveq.core.DiskSize;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

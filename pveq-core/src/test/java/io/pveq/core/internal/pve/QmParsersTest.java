@@ -1,11 +1,11 @@
 package io.pveq.core.internal.pve;
 
-import io.pveq.core.DiskSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pveq.core.DiskSize;
 import io.pveq.core.VmId;
 import java.util.List;
 import java.util.Map;
