@@ -38,7 +38,7 @@ final class PowerOps {
     }
 
     private VmStatus currentStatus(PveNode pve, VmId vmId) {
-        return VmStatus.fromProxmox(ctx.retry().call("qm status " + vmId, () -> pve.status(vmId)).status());
+        return VmStatus.fromProxmox(ctx.retry().read("qm status " + vmId, () -> pve.status(vmId)).status());
     }
 
     Operation<VmOutcome> submitStart(VmId vmId, ProgressListener listener) {
@@ -154,7 +154,7 @@ final class PowerOps {
     record SshTarget(Optional<Ipv4Address> address, Optional<GuestEndpoint> endpoint) {
 
         static SshTarget of(EngineContext ctx, PveNode pve, VmId vmId) {
-            VmConfig config = ctx.retry().call("qm config " + vmId, () -> pve.config(vmId));
+            VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
             Optional<Ipv4Address> ip = config.get("ipconfig0").flatMap(v -> ConfiguredAddresses.addressesOf(
                     new VmConfig(java.util.Map.of("ipconfig0", v))).stream().findFirst());
             Optional<String> user = config.get("ciuser");

@@ -53,7 +53,7 @@ final class ResourceOps {
             update.balloonMiB(balloon.getAsInt());
         } else {
             // no site minimum: keep the VM's own balloon, but never above the memory (Proxmox refuses that)
-            VmConfig config = ctx.retry().call("qm config " + vmId, () -> pve.config(vmId));
+            VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
             config.get("balloon").map(Integer::parseInt).filter(b -> b > memoryMb)
                     .ifPresent(b -> update.balloonMiB(memoryMb));
         }
@@ -62,13 +62,13 @@ final class ResourceOps {
 
     DiskSize growDisk(VmId vmId, DiskSize increment) {
         PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
-        VmConfig config = ctx.retry().call("qm config " + vmId, () -> pve.config(vmId));
+        VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
         String slot = bootDisk(config).orElseThrow(() -> new InvalidSpecException("disk", "VM " + vmId
                 + " has no disk to grow"));
         DiskSize current = config.disk(slot).flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         DiskSize wanted = ctx.settings().limits().checkDiskGrowth("disk", current, increment);
         ctx.retry().run("qm resize " + vmId, () -> pve.growBy(vmId, slot, increment));
-        DiskSize after = ctx.retry().call("qm config " + vmId, () -> pve.config(vmId)).disk(slot)
+        DiskSize after = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId)).disk(slot)
                 .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         if (after.compareTo(wanted) < 0) {
             throw new StorageException(config.disk(slot).flatMap(VmConfig.Disk::volume).map(v -> v.storage())

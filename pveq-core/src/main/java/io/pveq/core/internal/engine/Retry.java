@@ -4,6 +4,7 @@ import io.pveq.core.ClusterUnavailableException;
 import io.pveq.core.LockTimeoutException;
 import io.pveq.core.OperationCancelledException;
 import io.pveq.core.VmLockedException;
+import io.pveq.core.transport.TransportException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -85,12 +86,26 @@ public final class Retry {
      * @throws OperationCancelledException when interrupted while waiting between attempts
      */
     public <T> T call(String what, Supplier<T> action) {
+        return call(what, action, false);
+    }
+
+    /**
+     * Runs a read that may safely run twice, retrying transient Proxmox failures and also a lost
+     * connection ({@link TransportException}, not when the thread was interrupted).
+     */
+    public <T> T read(String what, Supplier<T> action) {
+        return call(what, action, true);
+    }
+
+    private <T> T call(String what, Supplier<T> action, boolean idempotent) {
         Duration delay = firstDelay;
         for (int attempt = 1; ; attempt++) {
             try {
                 return action.get();
             } catch (RuntimeException e) {
-                if (attempt >= attempts || !transientFailure(e)) {
+                boolean retry = transientFailure(e) || idempotent && e instanceof TransportException
+                        && !Thread.currentThread().isInterrupted();
+                if (attempt >= attempts || !retry) {
                     throw e;
                 }
                 LOG.info("{}: {} (attempt {} of {}); retrying in {} ms", what, e.getMessage(), attempt, attempts,

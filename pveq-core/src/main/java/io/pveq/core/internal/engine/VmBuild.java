@@ -190,7 +190,7 @@ final class VmBuild {
                 .bootOrder(List.of("scsi0"))
                 .build();
         ctx.retry().run("qm set " + id, () -> pve.set(id, attach));
-        VmConfig config = ctx.retry().call("qm config " + id, () -> pve.config(id));
+        VmConfig config = ctx.retry().read("qm config " + id, () -> pve.config(id));
         VmConfig.Disk scsi0 = config.disk("scsi0").orElseThrow(() -> new StorageException(plan.storage(),
                 "VM " + id + " has no scsi0 after attaching " + disk.volume()));
         if (!scsi0.volume().map(disk.volume()::equals).orElse(false)) {
@@ -203,7 +203,7 @@ final class VmBuild {
             return now;
         }
         ctx.retry().run("qm resize " + id, () -> pve.resizeTo(id, "scsi0", wanted));
-        DiskSize after = ctx.retry().call("qm config " + id, () -> pve.config(id)).disk("scsi0")
+        DiskSize after = ctx.retry().read("qm config " + id, () -> pve.config(id)).disk("scsi0")
                 .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         if (after.compareTo(wanted) < 0) {
             throw new StorageException(plan.storage(), "resizing scsi0 of VM " + id + " to " + wanted

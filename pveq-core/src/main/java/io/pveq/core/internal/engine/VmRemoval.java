@@ -54,7 +54,7 @@ final class VmRemoval {
 
     /** Stops (forced, skiplock) and destroys with purge on one node; {@link VmNotFoundException} when not there. */
     void remove(PveNode pve, VmId vmId) {
-        boolean running = ctx.retry().call("qm status " + vmId, () -> pve.status(vmId)).running();
+        boolean running = ctx.retry().read("qm status " + vmId, () -> pve.status(vmId)).running();
         if (running) {
             ctx.retry().run("qm stop " + vmId, () -> pve.stop(vmId, true));
         }
