@@ -56,6 +56,9 @@ class SimFailureTest {
                 Arguments.of("create fails", Stage.CREATING_VM, "unable to create VM 100 - no space",
                         new Point(c -> c.faults().on("qm", "create").inject(new SimFault.Fail(
                                 "unable to create VM 100 - no space", 255)), i -> { }, b -> { }, g -> g)),
+                Arguments.of("connection drops after the create did its work", Stage.CREATING_VM, "dropped while running",
+                        new Point(c -> c.faults().on("qm", "create").times(1).inject(new SimFault.ConnectionDrop(true)),
+                                i -> { }, b -> { }, g -> g)),
                 Arguments.of("import fails", Stage.IMPORTING_DISK, "qemu-img: Could not open",
                         new Point(c -> c.faults().on("qm", "disk", "import").inject(new SimFault.Fail(
                                 "qemu-img: Could not open '/var/lib/pveq/images/x.qcow2'", 255)), i -> { }, b -> { },

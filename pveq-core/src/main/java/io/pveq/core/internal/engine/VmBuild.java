@@ -93,6 +93,9 @@ final class VmBuild {
                     run.detail("[*] VMID " + id + " was taken meanwhile (" + taken.getMessage() + "); trying the next one");
                     leases.replace(lease.next(taken));
                     continue;
+                } catch (RuntimeException failed) {
+                    adoptIfCreated(id, name, lease.address());
+                    throw failed;
                 }
                 lease.markClaimed();
                 Ipv4Cidr address = lease.address();
@@ -115,6 +118,26 @@ final class VmBuild {
         } finally {
             file.close();
             keysUndo.drop();
+        }
+    }
+
+    /**
+     * A create that failed in an unknown way (a dropped connection, a timeout) may have created the
+     * VM all the same: when a VM with this id and our name exists on the node, it is ours, and the
+     * rollback must destroy it.
+     */
+    private void adoptIfCreated(VmId id, String name, Ipv4Cidr address) {
+        try {
+            VmConfig config = ctx.retry().read("qm config " + id, () -> pve.config(id));
+            if (config.name().equals(Optional.of(name))) {
+                run.journal().register("destroy VM " + id, () -> {
+                    String done = removal.removeEverywhere(id, Optional.of(plan.node()));
+                    ctx.allocator().release(id, address.address());
+                    return done.isEmpty() ? "VM " + id + " was already gone" : done;
+                });
+            }
+        } catch (RuntimeException notThere) {
+            // no such VM (or the node cannot tell): nothing was created that we know of
         }
     }
 
