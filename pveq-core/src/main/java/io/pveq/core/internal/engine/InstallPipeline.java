@@ -6,6 +6,7 @@ import io.pveq.core.InstallResult;
 import io.pveq.core.InstallSpec;
 import io.pveq.core.IpAllocator;
 import io.pveq.core.NodeName;
+import io.pveq.core.NodeUnavailableException;
 import io.pveq.core.StorageException;
 import io.pveq.core.StorageInfo;
 import io.pveq.core.VmLimits;
@@ -65,8 +66,12 @@ final class InstallPipeline {
         run.stage(Stage.VALIDATING_DISK_SIZE, "checking the disk size", () -> limits.checkDisk("disk", spec.disk()),
                 d -> "disk size: " + d);
         NodeName node = spec.node().orElse(ctx.settings().mainNode());
-        CpuLevel level = run.stage(Stage.SETTING_DEFAULTS, "choosing storage, CPU type and name",
-                () -> ctx.cpu().clusterLevel(),
+        CpuLevel level = run.stage(Stage.SETTING_DEFAULTS, "choosing storage, CPU type and name", () -> {
+                    if (!ctx.router().onlineNodes().contains(node)) {
+                        throw new NodeUnavailableException(node.value(), "target node " + node + " is not online");
+                    }
+                    return ctx.cpu().clusterLevel();
+                },
                 l -> "node " + node + ", storage " + ctx.settings().storage() + ", CPU type " + l.model()
                         + (ctx.cpu().override().isPresent() ? " (configured)" : " (lowest level of the online nodes)"));
         run.stage(Stage.CHECKING_STORAGE, "checking storage " + ctx.settings().storage() + " on " + node,

@@ -125,6 +125,18 @@ class InstallPipelineTest {
     }
 
     @Test
+    void anOfflineTargetNodeFailsBeforeAnythingIsCreated() {
+        try (Harness h = new Harness("pve1", "pve2")) {
+            h.pve.offline.add("pve2");
+            InstallFailedException e = assertThrows(InstallFailedException.class,
+                    () -> h.provisioner.install(Harness.spec().node("pve2").build(), ProgressListener.NONE));
+            assertEquals(Stage.SETTING_DEFAULTS, e.stage());
+            assertTrue(e.getMessage().contains("target node pve2 is not online"), e.getMessage());
+            assertEquals(List.of(), h.pve.commandsWith("qm create"));
+        }
+    }
+
+    @Test
     void targetNodeGetsTheImageAndTheCreateDirectlyWithoutMigration() {
         try (Harness h = new Harness("pve1", "pve2")) {
             InstallResult r = h.provisioner.install(Harness.spec().node("pve2").build(), ProgressListener.NONE);
