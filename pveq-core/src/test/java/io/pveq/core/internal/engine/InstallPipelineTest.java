@@ -69,6 +69,21 @@ class InstallPipelineTest {
     }
 
     @Test
+    void nameserversSearchDomainBridgeAndBalloonComeFromTheSettings() {
+        try (Harness h = new Harness(b -> b.nameservers("1.1.1.1, 9.9.9.9").searchDomain("lab.example").bridge("vmbr1")
+                .limits(null, null, null, 1024), io.pveq.core.AddressProbe.NEVER_IN_USE, "pve1")) {
+            h.provisioner.install(Harness.spec().ram(4096).build(), ProgressListener.NONE);
+            FakePve.Vm vm = h.pve.vm(100);
+            assertEquals("1.1.1.1 9.9.9.9", vm.config.get("nameserver"));
+            assertEquals("lab.example", vm.config.get("searchdomain"));
+            assertTrue(vm.config.get("net0").contains("bridge=vmbr1"), vm.config.get("net0"));
+            assertEquals("1024", vm.config.get("balloon"));
+            assertEquals("4096", vm.config.get("memory"));
+            assertEquals("x86-64-v3", vm.config.get("cpu"));
+        }
+    }
+
+    @Test
     void keysFileIsWrittenPrivateAndRemovedAfterTheCreate() {
         try (Harness h = new Harness("pve1")) {
             h.provisioner.install(Harness.spec().build(), ProgressListener.NONE);
