@@ -123,6 +123,38 @@ public final class OpenSshServer implements BeforeAllCallback, AfterAllCallback 
         return children.size();
     }
 
+    /** Adds a public key line to the authorized keys (takes effect for the next login). */
+    public void authorize(String publicKeyLine) throws IOException {
+        Files.writeString(dir.resolve("authorized_keys"), publicKeyLine.strip() + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Stops sshd, generates new host keys and starts it again on the same port: what a client sees when
+     * a machine is re-installed at the same address. known_hosts files are rewritten for the new keys.
+     */
+    public void restartWithNewHostKeys() throws IOException, InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor();
+        for (Path key : List.of(hostKeyEd25519(), hostKeyEcdsa())) {
+            Files.delete(key);
+            Files.delete(Path.of(key + ".pub"));
+        }
+        keygen("ed25519", hostKeyEd25519(), "");
+        keygen("ecdsa", hostKeyEcdsa(), "");
+        for (int attempt = 0; attempt < 50; attempt++) {
+            process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+            if (awaitListening()) {
+                Files.deleteIfExists(knownHostsHashed());
+                writeKnownHosts();
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("sshd did not restart on port " + port);
+    }
+
     private void writeConfig() throws IOException {
         StringBuilder env = new StringBuilder("SHLVL=1 PATH=" + binDir() + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         environment.forEach((name, value) -> env.append(' ').append(name).append('=').append(value));

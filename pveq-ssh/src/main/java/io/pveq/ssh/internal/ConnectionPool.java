@@ -4,7 +4,6 @@ import io.pveq.core.transport.TransportException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import net.schmizz.sshj.SSHClient;
@@ -199,6 +198,16 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
+    /** @return true when a pooled connection is still connected */
+    public boolean hasLiveConnection() {
+        lock.lock();
+        try {
+            return connections.stream().anyMatch(pooled -> pooled.client.isConnected());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return the host key fingerprint the most recent connection accepted, or empty text before any */
     public String lastHostKeyFingerprint() {
         lock.lock();
@@ -228,9 +237,5 @@ public final class ConnectionPool implements AutoCloseable {
     /** @return how long callers wait for a slot */
     public Duration acquireTimeout() {
         return acquireTimeout;
-    }
-
-    static long nanos(Duration duration) {
-        return TimeUnit.NANOSECONDS.convert(duration);
     }
 }
