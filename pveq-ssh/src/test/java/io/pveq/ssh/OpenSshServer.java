@@ -123,6 +123,11 @@ public final class OpenSshServer implements BeforeAllCallback, AfterAllCallback 
         return children.size();
     }
 
+    /** Lets other local users reach the authorized_keys file (sshd reads it as the user logging in). */
+    public void allowOtherUsers() throws IOException {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
     /** Adds a public key line to the authorized keys (takes effect for the next login). */
     public void authorize(String publicKeyLine) throws IOException {
         Files.writeString(dir.resolve("authorized_keys"), publicKeyLine.strip() + "\n",
