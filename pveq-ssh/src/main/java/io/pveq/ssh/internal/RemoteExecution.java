@@ -90,14 +90,27 @@ public final class RemoteExecution {
         String line = "echo $$ >&2; exec " + ShellQuote.commandLine(request.argv());
         long start = System.nanoTime();
         long deadline = start + request.timeout().toNanos();
-        Session.Command command;
-        try {
-            command = session.exec(line);
-        } catch (IOException e) {
-            closeQuietly(session);
-            throw new ConnectionLostException("cannot start " + request.displayLine() + " on " + target + ": "
-                    + SshConnector.describe(e), e);
+        // exec runs on a pump thread so that an interrupt cannot strike while the request is in flight:
+        // the command may already run remotely, and only once exec returns can it be found and killed
+        Future<Session.Command> starting = io.submit(() -> session.exec(line));
+        Session.Command started;
+        boolean interrupted = false;
+        while (true) {
+            try {
+                started = starting.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                closeQuietly(session);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new ConnectionLostException("cannot start " + request.displayLine() + " on " + target + ": "
+                        + SshConnector.describe(e.getCause()), e.getCause());
+            }
         }
+        Session.Command command = started;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         Future<?> outPump = io.submit(() -> pump(command.getInputStream(), stdout, request, OutputListener.Stream.STDOUT));
@@ -111,6 +124,9 @@ public final class RemoteExecution {
             io.submit(() -> feed(command.getOutputStream(), input));
         }
         try {
+            if (interrupted) {
+                throw new InterruptedException("interrupted while starting");
+            }
             await(outPump, deadline);
             await(errPump, deadline);
             command.join(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -169,7 +185,7 @@ public final class RemoteExecution {
                 } catch (IOException | RuntimeException ignored) {
                     // refused for root logins; the remote kill below does the work
                 }
-                Long group = pid.getNow(null);
+                Long group = awaitPid(pid);
                 if (group != null) {
                     killRemotely(client, group);
                 }
@@ -182,6 +198,18 @@ public final class RemoteExecution {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** The pid line is the first thing the command prints; it may still be in flight. */
+    private static Long awaitPid(CompletableFuture<Long> pid) {
+        try {
+            return pid.get(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return pid.getNow(null);
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
         }
     }
 
@@ -225,7 +253,13 @@ public final class RemoteExecution {
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             while (!stripped) {
-                int b = in.read();
+                int b;
+                try {
+                    b = in.read();
+                } catch (IOException e) {
+                    pid.complete(null);
+                    throw e;
+                }
                 if (b < 0) {
                     pid.complete(null);
                     return -1;
