@@ -212,6 +212,18 @@ class SshCommandTransportTest {
     }
 
     @Test
+    void serverThatNeverSpeaksSshFailsWithinTheConnectTimeout() throws Exception {
+        // the kernel completes the TCP handshake for the backlog, but nobody ever sends an SSH banner
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"));
+             SshCommandTransport transport = SshCommandTransport.builder("127.0.0.1").port(silent.getLocalPort())
+                     .privateKey(SSHD.clientEd25519()).hostKeyPolicy(HostKeyPolicy.knownHosts(SSHD.knownHosts()))
+                     .connectTimeout(Duration.ofMillis(700)).build()) {
+            TransportException thrown = assertThrows(TransportException.class, () -> transport.run(List.of("true")));
+            assertTrue(thrown.getMessage().contains("127.0.0.1:" + silent.getLocalPort()), thrown.getMessage());
+        }
+    }
+
+    @Test
     void timeoutKillsTheWholeRemoteProcessGroup() throws Exception {
         Path pidFile = temp.resolve("child");
         try (SshCommandTransport transport = SSHD.transport().build()) {

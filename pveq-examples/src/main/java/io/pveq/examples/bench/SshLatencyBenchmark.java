@@ -86,10 +86,13 @@ public final class SshLatencyBenchmark {
 
     /** Sets logback's root level to WARN when logback is the binding (it is a runtime-only dependency here). */
     private static void quietLogging() {
+        // sshj logs refused channel opens (retried by pveq) at ERROR; every benchmark result is checked instead
         org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         try {
             Class<?> level = Class.forName("ch.qos.logback.classic.Level");
             root.getClass().getMethod("setLevel", level).invoke(root, level.getField("WARN").get(null));
+            org.slf4j.Logger promise = org.slf4j.LoggerFactory.getLogger("net.schmizz.concurrent.Promise");
+            promise.getClass().getMethod("setLevel", level).invoke(promise, level.getField("OFF").get(null));
         } catch (ReflectiveOperationException | RuntimeException e) {
             // another binding: leave its configuration alone
         }

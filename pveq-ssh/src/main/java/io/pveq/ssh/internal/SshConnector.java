@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.SocketFactory;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.Config;
@@ -109,6 +112,15 @@ public final class SshConnector {
             client.getConnection().getKeepAlive()
                     .setKeepAliveInterval((int) Math.max(1, settings.keepAliveInterval().toSeconds()));
         }
+        // sshj reads the server's banner without any timeout: a server that accepts TCP but never speaks
+        // SSH would block forever, so a watchdog closes the socket if the handshake is not done in time
+        AtomicBoolean handshakeOver = new AtomicBoolean();
+        Duration limit = settings.connectTimeout().plus(settings.authTimeout());
+        CompletableFuture.runAsync(() -> {
+            if (handshakeOver.compareAndSet(false, true)) {
+                closeQuietly(client);
+            }
+        }, CompletableFuture.delayedExecutor(limit.toMillis(), TimeUnit.MILLISECONDS));
         try {
             client.connect(settings.host(), settings.port());
         } catch (IOException | UncheckedIOException e) {
@@ -116,7 +128,9 @@ public final class SshConnector {
             if (verifier.refusal != null) {
                 throw verifier.refusal;
             }
-            throw new TransportException("cannot connect to " + settings.target() + ": " + describe(e), e);
+            boolean timedOut = !handshakeOver.compareAndSet(false, true);
+            throw new TransportException("cannot connect to " + settings.target() + ": "
+                    + (timedOut ? "no SSH handshake within " + limit.toMillis() + " ms" : describe(e)), e);
         }
         try {
             client.getTransport().setTimeoutMs(millis(settings.authTimeout()));
@@ -128,12 +142,20 @@ public final class SshConnector {
                     new AuthPassword(PasswordUtils.createOneOff(password.clone()))));
             client.auth(settings.user(), methods);
             client.getTransport().setTimeoutMs(millis(settings.connectTimeout()));
+            if (!handshakeOver.compareAndSet(false, true)) {
+                closeQuietly(client);
+                throw new TransportException("login to " + settings.target() + " took longer than " + limit.toMillis()
+                        + " ms");
+            }
         } catch (UserAuthException e) {
+            handshakeOver.set(true);
             closeQuietly(client);
             throw new SshAuthException("authentication as " + settings.target() + " refused: " + describe(e), e);
         } catch (IOException e) {
             closeQuietly(client);
-            throw new TransportException("login to " + settings.target() + " failed: " + describe(e), e);
+            boolean timedOut = !handshakeOver.compareAndSet(false, true);
+            throw new TransportException("login to " + settings.target() + " failed: "
+                    + (timedOut ? "no answer within " + limit.toMillis() + " ms" : describe(e)), e);
         }
         return new Connected(client, verifier.accepted);
     }
