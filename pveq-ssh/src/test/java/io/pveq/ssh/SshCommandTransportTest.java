@@ -220,6 +220,7 @@ class SshCommandTransportTest {
                      .connectTimeout(Duration.ofMillis(700)).build()) {
             TransportException thrown = assertThrows(TransportException.class, () -> transport.run(List.of("true")));
             assertTrue(thrown.getMessage().contains("127.0.0.1:" + silent.getLocalPort()), thrown.getMessage());
+            assertTrue(thrown.getMessage().contains("no SSH handshake within 700 ms"), thrown.getMessage());
         }
     }
 

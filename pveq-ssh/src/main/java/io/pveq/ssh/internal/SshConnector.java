@@ -114,13 +114,7 @@ public final class SshConnector {
         }
         // sshj reads the server's banner without any timeout: a server that accepts TCP but never speaks
         // SSH would block forever, so a watchdog closes the socket if the handshake is not done in time
-        AtomicBoolean handshakeOver = new AtomicBoolean();
-        Duration limit = settings.connectTimeout().plus(settings.authTimeout());
-        CompletableFuture.runAsync(() -> {
-            if (handshakeOver.compareAndSet(false, true)) {
-                closeQuietly(client);
-            }
-        }, CompletableFuture.delayedExecutor(limit.toMillis(), TimeUnit.MILLISECONDS));
+        AtomicBoolean handshakeOver = watchdog(client, settings.connectTimeout());
         try {
             client.connect(settings.host(), settings.port());
         } catch (IOException | UncheckedIOException e) {
@@ -130,8 +124,15 @@ public final class SshConnector {
             }
             boolean timedOut = !handshakeOver.compareAndSet(false, true);
             throw new TransportException("cannot connect to " + settings.target() + ": "
-                    + (timedOut ? "no SSH handshake within " + limit.toMillis() + " ms" : describe(e)), e);
+                    + (timedOut ? "no SSH handshake within " + settings.connectTimeout().toMillis() + " ms"
+                    : describe(e)), e);
         }
+        if (!handshakeOver.compareAndSet(false, true)) {
+            closeQuietly(client);
+            throw new TransportException("cannot connect to " + settings.target() + ": no SSH handshake within "
+                    + settings.connectTimeout().toMillis() + " ms");
+        }
+        AtomicBoolean loginOver = watchdog(client, settings.authTimeout());
         try {
             client.getTransport().setTimeoutMs(millis(settings.authTimeout()));
             List<AuthMethod> methods = new ArrayList<>();
@@ -142,22 +143,39 @@ public final class SshConnector {
                     new AuthPassword(PasswordUtils.createOneOff(password.clone()))));
             client.auth(settings.user(), methods);
             client.getTransport().setTimeoutMs(millis(settings.connectTimeout()));
-            if (!handshakeOver.compareAndSet(false, true)) {
+            if (!loginOver.compareAndSet(false, true)) {
                 closeQuietly(client);
-                throw new TransportException("login to " + settings.target() + " took longer than " + limit.toMillis()
-                        + " ms");
+                throw new TransportException("login to " + settings.target() + " took longer than "
+                        + settings.authTimeout().toMillis() + " ms");
             }
         } catch (UserAuthException e) {
-            handshakeOver.set(true);
             closeQuietly(client);
+            if (!loginOver.compareAndSet(false, true)) {
+                throw new TransportException("login to " + settings.target() + " failed: no answer within "
+                        + settings.authTimeout().toMillis() + " ms", e);
+            }
             throw new SshAuthException("authentication as " + settings.target() + " refused: " + describe(e), e);
         } catch (IOException e) {
             closeQuietly(client);
-            boolean timedOut = !handshakeOver.compareAndSet(false, true);
+            boolean timedOut = !loginOver.compareAndSet(false, true);
             throw new TransportException("login to " + settings.target() + " failed: "
-                    + (timedOut ? "no answer within " + limit.toMillis() + " ms" : describe(e)), e);
+                    + (timedOut ? "no answer within " + settings.authTimeout().toMillis() + " ms" : describe(e)), e);
         }
         return new Connected(client, verifier.accepted);
+    }
+
+    /**
+     * Closes the client after {@code limit} unless the returned flag was set first (compareAndSet from
+     * false to true by whoever finishes first: the caller on success, the watchdog on expiry).
+     */
+    private static AtomicBoolean watchdog(SSHClient client, Duration limit) {
+        AtomicBoolean over = new AtomicBoolean();
+        CompletableFuture.runAsync(() -> {
+            if (over.compareAndSet(false, true)) {
+                closeQuietly(client);
+            }
+        }, CompletableFuture.delayedExecutor(limit.toMillis(), TimeUnit.MILLISECONDS));
+        return over;
     }
 
     /** @return a short human reason for a connection failure */
