@@ -136,7 +136,7 @@ public final class SshCommandTransport implements CommandTransport, FileTransfer
     /** Closes all connections (running commands fail) and the transport's own threads. Idempotent. */
     @Override
     public void close() {
-        pool.close();
+        runner.close();
         if (ownsExecutor) {
             io.shutdownNow();
         }

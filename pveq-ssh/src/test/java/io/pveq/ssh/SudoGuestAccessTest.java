@@ -65,7 +65,19 @@ class SudoGuestAccessTest {
     static void removeSudoUser() throws Exception {
         Files.deleteIfExists(SUDOERS);
         if (createdUser) {
-            OpenSshServer.run("userdel", "--remove", USER);
+            // the user's sshd session processes may still be ending: userdel refuses while they run
+            SSHD.killConnections();
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    OpenSshServer.run("userdel", "--remove", USER);
+                    return;
+                } catch (java.io.IOException stillInUse) {
+                    if (attempt == 50) {
+                        throw stillInUse;
+                    }
+                    Thread.sleep(100);
+                }
+            }
         }
     }
 

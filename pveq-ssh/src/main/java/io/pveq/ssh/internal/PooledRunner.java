@@ -88,5 +88,6 @@ public final class PooledRunner implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        execution.close();
     }
 }

@@ -9,6 +9,7 @@ import io.pveq.core.transport.TransportException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,10 +20,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.schmizz.sshj.SSHClient;
-import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.connection.channel.direct.Signal;
@@ -64,6 +67,7 @@ public final class RemoteExecution {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
 
     private final ExecutorService io;
+    private final ScheduledThreadPoolExecutor timers;
     private final String target;
     private final List<String> killPrefix;
 
@@ -77,6 +81,17 @@ public final class RemoteExecution {
         this.io = io;
         this.target = target;
         this.killPrefix = List.copyOf(killPrefix);
+        this.timers = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "pveq-ssh-timeouts " + target);
+            thread.setDaemon(true);
+            return thread;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Stops the timeout thread. */
+    public void close() {
+        timers.shutdownNow();
     }
 
     /**
@@ -89,72 +104,109 @@ public final class RemoteExecution {
     public CommandResult run(SSHClient client, Session session, CommandRequest request) {
         String line = "echo $$ >&2; exec " + ShellQuote.commandLine(request.argv());
         long start = System.nanoTime();
-        long deadline = start + request.timeout().toNanos();
-        // exec runs on a pump thread so that an interrupt cannot strike while the request is in flight:
-        // the command may already run remotely, and only once exec returns can it be found and killed
-        Future<Session.Command> starting = io.submit(() -> session.exec(line));
-        Session.Command started;
-        boolean interrupted = false;
-        while (true) {
-            try {
-                started = starting.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } catch (ExecutionException e) {
-                closeQuietly(session);
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new ConnectionLostException("cannot start " + request.displayLine() + " on " + target + ": "
-                        + SshConnector.describe(e.getCause()), e.getCause());
-            }
-        }
-        Session.Command command = started;
+        // sshj's session channel is also the command: its streams exist before exec, so the stderr pump
+        // can already wait for the pid line; the calling thread pumps stdout itself (fewer thread hops)
+        Session.Command command = (Session.Command) session;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        Future<?> outPump = io.submit(() -> pump(command.getInputStream(), stdout, request, OutputListener.Stream.STDOUT));
         CompletableFuture<Long> pid = new CompletableFuture<>();
         Future<?> errPump = io.submit(() -> pump(new PidStripper(command.getErrorStream(), pid), stderr, request,
                 OutputListener.Stream.STDERR));
-        byte[] input = request.stdin().orElse(null);
-        if (input == null) {
-            closeQuietly(command.getOutputStream());
-        } else {
-            io.submit(() -> feed(command.getOutputStream(), input));
-        }
+        // whoever sets this first decides: the caller on a normal end, the timer or an interrupt otherwise
+        AtomicBoolean decided = new AtomicBoolean();
+        CompletableFuture<Void> killed = new CompletableFuture<>();
+        ScheduledFuture<?> timer = timers.schedule(() -> {
+            if (decided.compareAndSet(false, true)) {
+                io.execute(() -> {
+                    try {
+                        kill(client, command, pid);
+                    } finally {
+                        killed.complete(null);
+                    }
+                });
+            }
+        }, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
         try {
-            if (interrupted) {
-                throw new InterruptedException("interrupted while starting");
+            try {
+                session.exec(line);
+            } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted() || hasInterruptCause(e)) {
+                    throw new InterruptedIOException("interrupted while starting");
+                }
+                throw new ConnectionLostException("cannot start " + request.displayLine() + " on " + target + ": "
+                        + SshConnector.describe(e), e);
             }
-            await(outPump, deadline);
-            await(errPump, deadline);
-            command.join(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ConnectionException e) {
-            if (e instanceof ConnectionException && System.nanoTime() < deadline) {
-                closeQuietly(session);
-                throw new ConnectionLostException("connection to " + target + " lost while running "
-                        + request.displayLine() + ": " + SshConnector.describe(e), e);
+            byte[] input = request.stdin().orElse(null);
+            if (input == null) {
+                closeQuietly(command.getOutputStream());
+            } else {
+                io.submit(() -> feed(command.getOutputStream(), input));
             }
-            kill(client, command, pid);
-            drain(outPump);
+            try {
+                pump(command.getInputStream(), stdout, request, OutputListener.Stream.STDOUT);
+                errPump.get(remaining(start, request) + DRAIN_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+                command.join(Math.max(1, remaining(start, request)), TimeUnit.NANOSECONDS);
+            } catch (InterruptedIOException | InterruptedException e) {
+                throw e;
+            } catch (IOException | ExecutionException | TimeoutException e) {
+                if (!decided.get()) {
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                    throw new ConnectionLostException("connection to " + target + " lost while running "
+                            + request.displayLine() + ": " + SshConnector.describe(cause), cause);
+                }
+                // the timer closed the channel: reported below
+            }
+            if (decided.compareAndSet(false, true)) {
+                timer.cancel(false);
+                return new CommandResult(request.displayArgv(), exitCode(command, request), text(stdout), text(stderr),
+                        Duration.ofNanos(System.nanoTime() - start));
+            }
+            awaitKill(killed);
             drain(errPump);
             throw new CommandTimeoutException(request.displayLine() + " on " + target, request.timeout(),
                     text(stdout), text(stderr));
-        } catch (ExecutionException e) {
-            closeQuietly(session);
-            throw new ConnectionLostException("connection to " + target + " lost while running "
-                    + request.displayLine() + ": " + SshConnector.describe(e.getCause()), e.getCause());
-        } catch (InterruptedException e) {
-            kill(client, command, pid);
+        } catch (InterruptedIOException | InterruptedException e) {
+            Thread.interrupted();
+            if (decided.compareAndSet(false, true)) {
+                timer.cancel(false);
+                kill(client, command, pid);
+            } else {
+                awaitKill(killed);
+            }
             Thread.currentThread().interrupt();
             throw new TransportException("interrupted while running " + request.displayLine() + " on " + target, e);
         } finally {
             closeQuietly(session);
         }
-        int exitCode = exitCode(command, request);
-        return new CommandResult(request.displayArgv(), exitCode, text(stdout), text(stderr),
-                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static long remaining(long start, CommandRequest request) {
+        return start + request.timeout().toNanos() - System.nanoTime();
+    }
+
+    private static boolean hasInterruptCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits for a kill started by the timer, so that the command is gone before the caller hears of it. */
+    private static void awaitKill(CompletableFuture<Void> killed) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            killed.get(CLOSE_GRACE.toMillis() * 3, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+            LOG.debug("kill did not finish cleanly: {}", e.toString());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private int exitCode(Session.Command command, CommandRequest request) {
@@ -168,11 +220,6 @@ public final class RemoteExecution {
         }
         throw new TransportException(request.displayLine() + " on " + target
                 + " ended without an exit status or signal; its outcome is unknown");
-    }
-
-    private static void await(Future<?> pump, long deadline)
-            throws TimeoutException, ExecutionException, InterruptedException {
-        pump.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** Kills the remote process group (see the class comment), then closes the channel. */
