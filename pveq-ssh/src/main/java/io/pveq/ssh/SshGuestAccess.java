@@ -11,6 +11,7 @@ import io.pveq.core.transport.TransportException;
 import io.pveq.ssh.internal.ConnectionPool;
 import io.pveq.ssh.internal.Fingerprints;
 import io.pveq.ssh.internal.GuestHostKeys;
+import io.pveq.ssh.internal.GuestScripts;
 import io.pveq.ssh.internal.KeyFiles;
 import io.pveq.ssh.internal.PooledRunner;
 import io.pveq.ssh.internal.RemoteExecution;
@@ -19,7 +20,6 @@ import io.pveq.ssh.internal.SshConnector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -184,9 +183,7 @@ public final class SshGuestAccess implements GuestAccess {
         String where = "VM " + endpoint.vmId() + " (" + endpoint + ")";
         String path;
         try {
-            CommandResult placed = runner.run(CommandRequest.builder(List.of("sh", "-c",
-                            "umask 077; f=$(mktemp /tmp/pveq-script.XXXXXXXX) && cat > \"$f\" && printf %s \"$f\""))
-                    .stdin(script.content().getBytes(StandardCharsets.UTF_8)).timeout(Duration.ofMinutes(2)).build());
+            CommandResult placed = runner.run(GuestScripts.placement(script));
             if (!placed.succeeded() || placed.stdout().isBlank()) {
                 throw new GuestAccessException("cannot place script " + script.name() + " on " + where + ": "
                         + placed.stderrTail(300));
@@ -197,13 +194,8 @@ public final class SshGuestAccess implements GuestAccess {
                     + e.getMessage(), e);
         }
         try {
-            List<String> argv = new ArrayList<>(asRoot(endpoint));
-            argv.add("env");
-            new TreeMap<>(script.environment()).forEach((name, value) -> argv.add(name + "=" + value));
-            argv.addAll(interpreter(script.content()));
-            argv.add(path);
-            argv.addAll(script.arguments());
-            CommandRequest.Builder request = CommandRequest.builder(argv).timeout(timeout);
+            CommandRequest.Builder request = CommandRequest.builder(GuestScripts.invocation(asRoot(endpoint), script, path))
+                    .timeout(timeout);
             script.secretStdin().ifPresent(request::stdin);
             if (output != null) {
                 request.listener(output);
@@ -220,18 +212,6 @@ public final class SshGuestAccess implements GuestAccess {
                 LOG.debug("could not remove {} on {}: {}", path, where, e.toString());
             }
         }
-    }
-
-    /** The script's {@code #!} line as argv (so bash scripts run under bash even from a noexec /tmp), else sh. */
-    static List<String> interpreter(String content) {
-        if (content.startsWith("#!")) {
-            int end = content.indexOf('\n');
-            String line = (end < 0 ? content.substring(2) : content.substring(2, end)).strip();
-            if (!line.isEmpty()) {
-                return List.of(line.split("\\s+"));
-            }
-        }
-        return List.of("sh");
     }
 
     @Override
@@ -361,13 +341,13 @@ public final class SshGuestAccess implements GuestAccess {
 
         /** @param timeout TCP connect, key exchange and login of one attempt; default 5 s */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+            this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
         }
 
         /** @param timeout the TCP probe before each SSH attempt; default 1 s */
         public Builder probeTimeout(Duration timeout) {
-            this.probeTimeout = Objects.requireNonNull(timeout, "timeout");
+            this.probeTimeout = positive(timeout, "probeTimeout");
             return this;
         }
 
@@ -376,8 +356,8 @@ public final class SshGuestAccess implements GuestAccess {
          * @param max     longest pause; default 5 s
          */
         public Builder backoff(Duration initial, Duration max) {
-            this.initialBackoff = Objects.requireNonNull(initial, "initial");
-            this.maxBackoff = Objects.requireNonNull(max, "max");
+            this.initialBackoff = positive(initial, "initial backoff");
+            this.maxBackoff = positive(max, "max backoff");
             return this;
         }
 
@@ -390,7 +370,7 @@ public final class SshGuestAccess implements GuestAccess {
                 throw new IllegalArgumentException("reboot command must not be empty");
             }
             this.rebootCommand = List.copyOf(argv);
-            this.rebootTimeout = Objects.requireNonNull(timeout, "timeout");
+            this.rebootTimeout = positive(timeout, "reboot timeout");
             return this;
         }
 
@@ -401,6 +381,13 @@ public final class SshGuestAccess implements GuestAccess {
          */
         public SshGuestAccess build() {
             return new SshGuestAccess(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return value;
         }
     }
 }
