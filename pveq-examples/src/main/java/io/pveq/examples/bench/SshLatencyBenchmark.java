@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * SSH command latency: pveq's pooled {@link SshCommandTransport} against a new {@code ssh} process
- * per command, an OpenSSH ControlMaster connection and a new sshj connection per command, all
+ * per command, an OpenSSH ControlMaster connection, a new sshj connection per command and bare sshj
+ * sessions on one connection (with and without TCP_NODELAY, the delayed-ACK trap), all
  * running {@code true} on the same private sshd on 127.0.0.1; then the throughput of 1,000 small
  * commands from 8 threads sharing one pooled transport. Prints a table and writes
  * {@code target/bench/ssh-latency.json}. Needs {@code /usr/sbin/sshd}, {@code ssh} and
@@ -61,17 +62,26 @@ public final class SshLatencyBenchmark {
         try (PrivateSshd sshd = PrivateSshd.start()) {
             System.out.println("sshd on 127.0.0.1:" + sshd.port() + " as " + sshd.user()
                     + " (SetEnv SHLVL=1: bash skips ~/.bashrc); command: true");
-            try (SshCommandTransport transport = transport(sshd)) {
+            // pooled transport and bare sshj (same connection settings, TCP_NODELAY) alternate sample by
+            // sample, so that the load of a shared machine hits both alike
+            try (SshCommandTransport transport = transport(sshd);
+                 net.schmizz.sshj.SSHClient bare = bareClient(sshd, true)) {
                 for (int i = 0; i < 100; i++) {
                     check(transport.run(List.of("true")));
+                    bareCommand(bare);
                 }
                 double[] pooled = new double[pooledSamples];
+                double[] floor = new double[pooledSamples];
                 for (int i = 0; i < pooledSamples; i++) {
                     long start = System.nanoTime();
                     check(transport.run(List.of("true")));
-                    pooled[i] = (System.nanoTime() - start) / 1e6;
+                    long middle = System.nanoTime();
+                    bareCommand(bare);
+                    pooled[i] = (middle - start) / 1e6;
+                    floor[i] = (System.nanoTime() - middle) / 1e6;
                 }
                 series.add(new Series("pveq pooled sshj transport", pooled));
+                series.add(new Series("bare sshj session, TCP_NODELAY", floor));
                 throughput.putAll(throughput(transport, 1000, 8));
             }
             series.add(new Series("new ssh process per command", sshProcess(sshd, processSamples, List.of())));
@@ -79,6 +89,7 @@ public final class SshLatencyBenchmark {
                     List.of("-o", "KexAlgorithms=curve25519-sha256"))));
             series.add(new Series("OpenSSH ControlMaster (ssh -S)", controlMaster(sshd, Math.min(200, pooledSamples))));
             series.add(new Series("new sshj connection per command", newConnection(sshd, Math.min(30, processSamples))));
+            series.add(new Series("bare sshj session, sshj defaults", bareSshj(sshd, Math.min(100, pooledSamples), false)));
         }
         print(series, throughput);
         writeJson(series, throughput);
@@ -192,6 +203,41 @@ public final class SshLatencyBenchmark {
             }
         }
         return millis;
+    }
+
+    /** sshj used directly on one connection: the floor under pveq's transport, with and without TCP_NODELAY. */
+    private static double[] bareSshj(PrivateSshd sshd, int samples, boolean noDelay) throws Exception {
+        double[] millis = new double[samples];
+        try (net.schmizz.sshj.SSHClient client = bareClient(sshd, noDelay)) {
+            for (int i = -20; i < samples; i++) {
+                long start = System.nanoTime();
+                bareCommand(client);
+                if (i >= 0) {
+                    millis[i] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+        }
+        return millis;
+    }
+
+    private static net.schmizz.sshj.SSHClient bareClient(PrivateSshd sshd, boolean noDelay) throws Exception {
+        net.schmizz.sshj.SSHClient client = new net.schmizz.sshj.SSHClient();
+        client.loadKnownHosts(sshd.knownHosts().toFile());
+        client.connect("127.0.0.1", sshd.port());
+        // set after the handshake: only the per-command traffic matters here
+        client.getSocket().setTcpNoDelay(noDelay);
+        client.authPublickey(sshd.user(), sshd.clientKey().toString());
+        return client;
+    }
+
+    private static void bareCommand(net.schmizz.sshj.SSHClient client) throws Exception {
+        try (net.schmizz.sshj.connection.channel.direct.Session session = client.startSession()) {
+            net.schmizz.sshj.connection.channel.direct.Session.Command command = session.exec("true");
+            command.getOutputStream().close();
+            command.getInputStream().readAllBytes();
+            command.getErrorStream().readAllBytes();
+            command.join();
+        }
     }
 
     private static void print(List<Series> series, Map<String, Object> throughput) {
