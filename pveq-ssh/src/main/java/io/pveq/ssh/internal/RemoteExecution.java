@@ -133,6 +133,10 @@ public final class RemoteExecution {
                 if (Thread.currentThread().isInterrupted() || hasInterruptCause(e)) {
                     throw new InterruptedIOException("interrupted while starting");
                 }
+                if (decided.get()) {
+                    awaitKill(killed);
+                    throw new CommandTimeoutException(request.displayLine() + " on " + target, request.timeout(), "", "");
+                }
                 throw new ConnectionLostException("cannot start " + request.displayLine() + " on " + target + ": "
                         + SshConnector.describe(e), e);
             }
