@@ -38,6 +38,7 @@ public final class OpenSshServer implements BeforeAllCallback, AfterAllCallback 
     private static final Path SSHD = Path.of("/usr/sbin/sshd");
 
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private boolean passwords;
     private Path dir;
     private Process process;
     private int port;
@@ -45,6 +46,12 @@ public final class OpenSshServer implements BeforeAllCallback, AfterAllCallback 
     /** @return this, with an extra variable for every session (no spaces or quotes in the value) */
     public OpenSshServer env(String name, String value) {
         environment.put(name, value);
+        return this;
+    }
+
+    /** @return this, accepting password logins too (checked against the shadow file: UsePAM stays off) */
+    public OpenSshServer allowPasswords() {
+        passwords = true;
         return this;
     }
 
@@ -172,7 +179,7 @@ public final class OpenSshServer implements BeforeAllCallback, AfterAllCallback 
                 "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
                 "UsePAM no",
                 "StrictModes no",
-                "PasswordAuthentication no",
+                "PasswordAuthentication " + (passwords ? "yes" : "no"),
                 "KbdInteractiveAuthentication no",
                 "PermitRootLogin prohibit-password",
                 "PubkeyAuthentication yes",

@@ -36,7 +36,9 @@ class SudoGuestAccessTest {
     private static final Path SUDOERS = Path.of("/etc/sudoers.d/pveq-test-" + USER);
 
     @RegisterExtension
-    static final OpenSshServer SSHD = new OpenSshServer();
+    static final OpenSshServer SSHD = new OpenSshServer().allowPasswords();
+
+    private static final String PASSWORD = "pveq test pa$$word 'q'";
 
     @TempDir
     static Path shared;
@@ -54,6 +56,13 @@ class SudoGuestAccessTest {
             // even for key logins; "*" means no password, not locked
             OpenSshServer.run("usermod", "--password", "*", USER);
             createdUser = true;
+            Process chpasswd = new ProcessBuilder("chpasswd").start();
+            try (var in = chpasswd.getOutputStream()) {
+                in.write((USER + ":" + PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            if (chpasswd.waitFor() != 0) {
+                throw new IllegalStateException("chpasswd failed");
+            }
         }
         Files.writeString(SUDOERS, USER + " ALL=(ALL) NOPASSWD:ALL\n");
         Files.setPosixFilePermissions(SUDOERS, java.nio.file.attribute.PosixFilePermissions.fromString("r--r-----"));
@@ -97,6 +106,23 @@ class SudoGuestAccessTest {
             assertEquals(0, access.runScript(endpoint(), script, Duration.ofSeconds(30), (s, l) -> lines.add(l)));
         }
         assertEquals(List.of("uid:0", "login:" + USER, "arg:a b;c", "env:x y", "secret-ok"), lines);
+    }
+
+    @Test
+    void passwordLoginWorksWithoutAnyKey() {
+        Assumptions.assumeTrue(createdUser, "the password is only set on a user this test created");
+        try (SshCommandTransport transport = SshCommandTransport.builder("127.0.0.1").port(SSHD.port()).user(USER)
+                .password(PASSWORD.toCharArray()).hostKeyPolicy(HostKeyPolicy.knownHosts(SSHD.knownHosts())).build()) {
+            assertEquals(USER + "\n", transport.run(List.of("id", "-un")).stdout());
+        }
+        try (SshCommandTransport wrong = SshCommandTransport.builder("127.0.0.1").port(SSHD.port()).user(USER)
+                .password("wrong".toCharArray()).hostKeyPolicy(HostKeyPolicy.knownHosts(SSHD.knownHosts()))
+                .authTimeout(Duration.ofSeconds(10)).build()) {
+            io.pveq.core.transport.TransportException thrown = assertThrows(
+                    io.pveq.core.transport.TransportException.class, () -> wrong.run(List.of("true")));
+            assertTrue(thrown.getMessage().contains("refused"), thrown.getMessage());
+            assertTrue(!thrown.getMessage().contains("wrong"), "the password must not appear in messages");
+        }
     }
 
     @Test
