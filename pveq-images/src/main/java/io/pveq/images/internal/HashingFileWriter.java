@@ -1,0 +1,248 @@
+package io.pveq.images.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+
+/**
+ * Appends to a file while a second thread hashes what was written, so hashing overlaps the
+ * transfer. The caller fills buffers from {@link #buffer()} and hands them to {@link #write}; each
+ * buffer is written to the file on the caller's thread and then queued (no copy) to the hashing
+ * task, which returns it to the free pool. A bounded pool of buffers keeps memory fixed and lets
+ * a slow disk or slow hash push back on the network reader.
+ *
+ * <p>The digests always cover exactly {@link #written()} bytes once {@link #sync()} returns. One
+ * writer thread at a time; {@link #close()} stops the hashing task.
+ */
+public final class HashingFileWriter implements AutoCloseable {
+
+    private static final ByteBuffer STOP = ByteBuffer.allocate(0);
+
+    private final FileChannel channel;
+    private final Map<String, MessageDigest> digests = new LinkedHashMap<>();
+    private final BlockingQueue<ByteBuffer> free;
+    private final BlockingQueue<ByteBuffer> toHash;
+    private final int bufferCount;
+    private final Object lock = new Object();
+    private int pending;
+    private Throwable hashFailure;
+    private long written;
+    private boolean closed;
+
+    /**
+     * Opens (creating if needed) {@code file} for appending at its current end, without hashing its
+     * existing content (see {@link #absorbExisting()}).
+     *
+     * @param algorithms  digest names such as {@code SHA-256}; at least one
+     * @param bufferSize  bytes per buffer
+     * @param bufferCount buffers in flight
+     * @param executor    runs the hashing task for the writer's lifetime
+     */
+    public HashingFileWriter(Path file, List<String> algorithms, int bufferSize, int bufferCount, Executor executor)
+            throws IOException {
+        for (String algorithm : algorithms) {
+            try {
+                digests.put(algorithm, MessageDigest.getInstance(algorithm));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalArgumentException("unknown digest " + algorithm, e);
+            }
+        }
+        this.bufferCount = bufferCount;
+        this.free = new ArrayBlockingQueue<>(bufferCount);
+        this.toHash = new ArrayBlockingQueue<>(bufferCount + 1);
+        for (int i = 0; i < bufferCount; i++) {
+            free.add(ByteBuffer.allocateDirect(bufferSize));
+        }
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        channel.position(0);
+        executor.execute(this::hashLoop);
+    }
+
+    /** @return how many bytes the file holds that went through this writer (or were absorbed) */
+    public long written() {
+        return written;
+    }
+
+    /** @return the current size of the file on disk */
+    public long fileSize() throws IOException {
+        return channel.size();
+    }
+
+    /** Hashes the file's existing content and positions the writer at its end (resuming a download). */
+    public void absorbExisting() throws IOException {
+        long size = channel.size();
+        long position = 0;
+        while (position < size) {
+            ByteBuffer buffer = buffer();
+            int n = channel.read(buffer, position);
+            if (n < 0) {
+                free.add(buffer.clear());
+                break;
+            }
+            position += n;
+            buffer.flip();
+            queue(buffer);
+        }
+        written = position;
+        channel.position(position);
+        sync();
+    }
+
+    /** @return an empty buffer to fill; blocks while all buffers are in flight */
+    public ByteBuffer buffer() throws IOException {
+        try {
+            return free.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a buffer");
+        }
+    }
+
+    /** Writes the filled part of {@code buffer} (position = bytes filled) and queues it for hashing. */
+    public void write(ByteBuffer buffer) throws IOException {
+        buffer.flip();
+        int length = buffer.remaining();
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            free.add(buffer.clear());
+            channel.truncate(written);
+            throw e;
+        }
+        written += length;
+        buffer.flip();
+        queue(buffer);
+    }
+
+    /** Returns an unused buffer to the pool. */
+    public void recycle(ByteBuffer buffer) {
+        free.add(buffer.clear());
+    }
+
+    private void queue(ByteBuffer buffer) throws IOException {
+        synchronized (lock) {
+            pending++;
+        }
+        try {
+            toHash.put(buffer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while queueing for hashing");
+        }
+    }
+
+    /** Waits until every written byte is hashed. */
+    public void sync() throws IOException {
+        synchronized (lock) {
+            while (pending > 0 && hashFailure == null) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for hashing");
+                }
+            }
+            if (hashFailure != null) {
+                throw new IOException("hashing failed", hashFailure);
+            }
+        }
+    }
+
+    /** Empties the file and restarts the digests (the server sent the whole body again). */
+    public void reset() throws IOException {
+        sync();
+        channel.truncate(0);
+        channel.position(0);
+        written = 0;
+        digests.values().forEach(MessageDigest::reset);
+    }
+
+    /**
+     * @param force flush the file to the device first
+     * @return lower-case hex per algorithm, covering the whole file; the writer cannot append afterwards
+     */
+    public Map<String, String> finish(boolean force) throws IOException {
+        sync();
+        if (force) {
+            channel.force(true);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        digests.forEach((name, digest) -> out.put(name, HexFormat.of().formatHex(digest.digest())));
+        return out;
+    }
+
+    private void hashLoop() {
+        List<MessageDigest> all = new ArrayList<>(digests.values());
+        while (true) {
+            ByteBuffer buffer;
+            try {
+                buffer = toHash.take();
+            } catch (InterruptedException e) {
+                fail(e);
+                return;
+            }
+            if (buffer == STOP) {
+                return;
+            }
+            try {
+                for (MessageDigest digest : all) {
+                    buffer.mark();
+                    digest.update(buffer);
+                    buffer.reset();
+                }
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+            buffer.clear();
+            free.add(buffer);
+            synchronized (lock) {
+                pending--;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private void fail(Throwable e) {
+        synchronized (lock) {
+            hashFailure = e;
+            lock.notifyAll();
+        }
+    }
+
+    /** Stops the hashing task and closes the file. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            sync();
+        } catch (IOException ignored) {
+            // closing anyway
+        } finally {
+            toHash.offer(STOP);
+            channel.close();
+        }
+    }
+
+    int bufferCount() {
+        return bufferCount;
+    }
+}
