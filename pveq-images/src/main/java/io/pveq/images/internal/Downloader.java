@@ -181,7 +181,15 @@ public final class Downloader {
                         break;
                     }
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                // the bytes that did arrive are good: keep them for the resume
+                if (buffer.position() > 0) {
+                    writer.write(buffer);
+                } else {
+                    writer.recycle(buffer);
+                }
+                throw e;
+            } catch (RuntimeException e) {
                 writer.recycle(buffer);
                 throw e;
             }
