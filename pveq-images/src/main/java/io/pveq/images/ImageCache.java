@@ -9,6 +9,7 @@ import io.pveq.images.internal.CacheStore;
 import io.pveq.images.internal.DownloadSettings;
 import io.pveq.images.internal.Downloader;
 import io.pveq.images.internal.ImageFetcher;
+import io.pveq.images.internal.NodeDownloadUrl;
 import io.pveq.images.internal.NodePlacement;
 import java.net.URI;
 import java.nio.file.Path;
@@ -134,6 +135,27 @@ public final class ImageCache implements ImageProvider {
     public String place(LocalImage image, ImageTarget target, DownloadProgress progress) {
         return placement.place(Objects.requireNonNull(image, "image"), Objects.requireNonNull(target, "target"),
                 Objects.requireNonNull(progress, "progress"));
+    }
+
+    /**
+     * Alternative to {@link #fetch} + {@link #place} for a node that can reach the mirror itself:
+     * reads the distribution's checksum, then has the node download the image into a file-based
+     * storage with Proxmox's {@code download-url} route ({@code pvesh create
+     * /nodes/<node>/storage/<storage>/download-url ... --content import --checksum ...}), which needs
+     * PVE 8.4 or later. Skipped when the storage already lists the file (its name carries the
+     * checksum). Blocking.
+     *
+     * @param storage a file-based storage with content {@code import}, e.g. {@code local}
+     * @param timeout how long the node may take to download
+     * @return the volume id to use as {@code import-from}, e.g. {@code local:import/pveq-debian-12-0123456789abcdef.qcow2}
+     * @throws io.pveq.core.ImageException when the checksum file cannot be read or the node's download fails
+     */
+    public String placeByNodeDownload(ImageSource source, ImageTarget target, String storage, Duration timeout) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(timeout, "timeout");
+        return NodeDownloadUrl.place(source, fetcher.upstreamChecksum(source), target, storage, timeout);
     }
 
     /** Stops the hashing threads this cache created (an injected executor is left alone). Idempotent. */
