@@ -53,7 +53,12 @@ public final class ImageDownloadBenchmark {
     private final List<Row> rows = new ArrayList<>();
     private final long sizeBytes;
 
-    private record Row(String name, List<Double> seconds, String note) {
+    private record Row(String name, List<Double> seconds, List<Double> cpuSeconds, String note) {
+        double cpuMedian() {
+            List<Double> sorted = cpuSeconds.stream().sorted().toList();
+            return sorted.get(sorted.size() / 2);
+        }
+
         double best() {
             return seconds.stream().min(Comparator.naturalOrder()).orElseThrow();
         }
@@ -104,25 +109,26 @@ public final class ImageDownloadBenchmark {
                 fetchOnce(mirror, out, false);
                 downloadAlone(client, hashPool, url, out);
 
-                rows.add(new Row("curl -> /dev/null", repeat(runs, () -> curl(url, "/dev/null")), "network ceiling"));
-                rows.add(new Row("curl -o file", repeat(runs, () -> {
+                rows.add(measure("curl -> /dev/null", runs, "network ceiling", () -> curl(url, "/dev/null")));
+                rows.add(measure("curl -o file", runs, "disk anchor", () -> {
                     Path file = out.resolve("curl.img");
                     double s = curl(url, file.toString());
                     Files.deleteIfExists(file);
                     return s;
-                }), "disk anchor"));
-                rows.add(new Row("sha256sum file", repeat(runs, () -> timeProcess(List.of("sha256sum",
-                        image.toString()))), "hash anchor (file in page cache)"));
-                rows.add(new Row("pveq download alone", repeat(runs, () -> downloadAlone(client, hashPool, url, out)),
-                        "same path, no digest"));
-                rows.add(new Row("pveq download+verify", repeat(runs, () -> fetchOnce(mirror, out, false)),
-                        "fetch: SHA-256 while streaming, verify, atomic store"));
-                rows.add(new Row("pveq download+verify+fsync", repeat(runs, () -> fetchOnce(mirror, out, true)),
-                        "default settings (fsync before store)"));
+                }));
+                rows.add(measure("sha256sum file", runs, "hash anchor (file in page cache)",
+                        () -> timeProcess(List.of("sha256sum", image.toString()))));
+                rows.add(measure("pveq download alone", runs, "same path, no digest",
+                        () -> downloadAlone(client, hashPool, url, out)));
+                rows.add(measure("pveq download+verify", runs, "fetch: SHA-256 while streaming, verify, atomic store",
+                        () -> fetchOnce(mirror, out, false)));
+                rows.add(measure("pveq download+verify+fsync", runs, "default settings (fsync before store)",
+                        () -> fetchOnce(mirror, out, true)));
                 long before = nginx.gets(IMAGE_PATH);
-                double concurrent = sixteen(mirror, out);
+                Row concurrent = measure("16 concurrent fetches", 1, "", () -> sixteen(mirror, out));
                 long upstream = nginx.gets(IMAGE_PATH) - before;
-                rows.add(new Row("16 concurrent fetches", List.of(concurrent), upstream + " upstream GET(s)"));
+                rows.add(new Row(concurrent.name(), concurrent.seconds(), concurrent.cpuSeconds(),
+                        upstream + " upstream GET(s)"));
                 report(runs, upstream);
             } finally {
                 hashPool.shutdownNow();
@@ -155,7 +161,11 @@ public final class ImageDownloadBenchmark {
 
     private double downloadAlone(OkHttpClient client, ExecutorService pool, URI url, Path out) throws IOException {
         Path part = out.resolve("alone.part");
-        Downloader downloader = new Downloader(client, DownloadSettings.defaults(), pool);
+        DownloadSettings d = DownloadSettings.defaults();
+        // no fsync, like curl -o and like the download+verify row it is compared with
+        DownloadSettings settings = new DownloadSettings(d.maxAttempts(), d.retryBackoff(), d.bufferSize(),
+                d.bufferCount(), false);
+        Downloader downloader = new Downloader(client, settings, pool);
         long start = System.nanoTime();
         downloader.download(url, part, List.of(), new Progress(Clock.systemUTC(), 250));
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -229,12 +239,24 @@ public final class ImageDownloadBenchmark {
         double seconds() throws Exception;
     }
 
-    private static List<Double> repeat(int runs, Measure measure) throws Exception {
-        List<Double> out = new ArrayList<>();
+    private Row measure(String name, int runs, String note, Measure measure) throws Exception {
+        List<Double> wall = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            out.add(measure.seconds());
+            double before = cpuSeconds();
+            wall.add(measure.seconds());
+            cpu.add(cpuSeconds() - before);
         }
-        return out;
+        return new Row(name, wall, cpu, note);
+    }
+
+    /** CPU time of this JVM plus its waited-for children (curl, sha256sum), from /proc/self/stat. */
+    private static double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields after the command: index 11..14 are utime, stime, cutime, cstime (clock ticks)
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        return ticks / 100.0;
     }
 
     private void report(int runs, long upstream) throws IOException {
@@ -245,12 +267,14 @@ public final class ImageDownloadBenchmark {
         StringBuilder table = new StringBuilder();
         table.append(String.format(Locale.ROOT, "%nImage download, %d MiB from nginx on 127.0.0.1, %d runs (best / median)%n",
                 sizeBytes >> 20, runs));
-        table.append(String.format(Locale.ROOT, "%-28s %9s %9s %11s %11s  %s%n", "case", "best s", "median s",
-                "best MiB/s", "median MiB/s", "note"));
+        table.append(String.format(Locale.ROOT, "%-28s %8s %8s %10s %12s %12s  %s%n", "case", "best s", "median s",
+                "best MiB/s", "median MiB/s", "client CPU s", "note"));
         for (Row row : rows) {
-            table.append(String.format(Locale.ROOT, "%-28s %9.3f %9.3f %11.0f %11.0f  %s%n", row.name(), row.best(),
-                    row.median(), mib / row.best(), mib / row.median(), row.note()));
+            table.append(String.format(Locale.ROOT, "%-28s %8.3f %8.3f %10.0f %12.0f %12.2f  %s%n", row.name(),
+                    row.best(), row.median(), mib / row.best(), mib / row.median(), row.cpuMedian(), row.note()));
         }
+        table.append(String.format(Locale.ROOT, "load average at the end: %s%n",
+                Files.readString(Path.of("/proc/loadavg")).strip()));
         table.append(String.format(Locale.ROOT, "download+verify throughput vs curl -> /dev/null (median vs best): %.0f%%%n",
                 100 * curlNull / verify));
         table.append(String.format(Locale.ROOT, "download+verify time / download alone (medians): %.2fx%n",
@@ -273,8 +297,9 @@ public final class ImageDownloadBenchmark {
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             out.append(String.format(Locale.ROOT,
-                    "    {\"case\": \"%s\", \"seconds\": %s, \"bestMiBps\": %.1f, \"medianMiBps\": %.1f, \"note\": \"%s\"}%s%n",
-                    row.name(), row.seconds(), mib / row.best(), mib / row.median(), row.note(),
+                    "    {\"case\": \"%s\", \"seconds\": %s, \"cpuSeconds\": %s, \"bestMiBps\": %.1f,"
+                            + " \"medianMiBps\": %.1f, \"note\": \"%s\"}%s%n",
+                    row.name(), row.seconds(), row.cpuSeconds(), mib / row.best(), mib / row.median(), row.note(),
                     i + 1 < rows.size() ? "," : ""));
         }
         out.append(String.format(Locale.ROOT, "  ],%n  \"verifyVsCurlDevNull\": %.3f,%n  \"verifyOverDownloadAlone\": %.3f,%n"
