@@ -90,6 +90,8 @@ public final class Downloader {
                     resumed = fetchOnce(uri, writer, validator, validatorFile, progress);
                     Map<String, String> digests = writer.finish(settings.fsync());
                     return new Result(writer.written(), digests, attempt, resumed);
+                } catch (HashingFileWriter.LocalWriteException e) {
+                    throw new ImageException("cannot write " + part + ": " + e.getMessage(), e);
                 } catch (RangeMismatch mismatch) {
                     LOG.info("{}: {}; restarting from byte 0", uri, mismatch.getMessage());
                     writer.reset();

@@ -112,7 +112,11 @@ public final class HashingFileWriter implements AutoCloseable {
         }
     }
 
-    /** Writes the filled part of {@code buffer} (position = bytes filled) and queues it for hashing. */
+    /**
+     * Writes the filled part of {@code buffer} (position = bytes filled) and queues it for hashing.
+     *
+     * @throws LocalWriteException when the file cannot be written (the file is cut back to {@link #written()})
+     */
     public void write(ByteBuffer buffer) throws IOException {
         buffer.flip();
         int length = buffer.remaining();
@@ -123,7 +127,7 @@ public final class HashingFileWriter implements AutoCloseable {
         } catch (IOException e) {
             free.add(buffer.clear());
             channel.truncate(written);
-            throw e;
+            throw new LocalWriteException("cannot write the part file: " + e.getMessage(), e);
         }
         written += length;
         buffer.flip();
@@ -244,5 +248,12 @@ public final class HashingFileWriter implements AutoCloseable {
 
     int bufferCount() {
         return bufferCount;
+    }
+
+    /** Writing to the local file failed (disk full, I/O error): retrying the download cannot help. */
+    public static final class LocalWriteException extends IOException {
+        LocalWriteException(String message, IOException cause) {
+            super(message, cause);
+        }
     }
 }
