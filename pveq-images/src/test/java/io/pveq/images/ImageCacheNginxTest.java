@@ -201,6 +201,24 @@ class ImageCacheNginxTest {
     }
 
     @Test
+    void partFileOfAnOlderImageIsNotResumedOntoANewOne(TestInfo info) throws Exception {
+        String prefix = prefix(info);
+        byte[] v1 = Images.bytes(3 * MIB, 17);
+        byte[] v2 = Images.bytes(3 * MIB + 1, 18); // nginx's ETag is mtime-size: another size, another ETag
+        publish(prefix, UBUNTU, v1);
+        try (CutProxy proxy = new CutProxy(nginx.port()); ImageCache cache = cache(proxy.base(), prefix, 1, 1L << 30)) {
+            ImageSource source = cache.resolve(UBUNTU);
+            proxy.cutNext(1, 2 * MIB);
+            assertThrows(ImageException.class, () -> cache.fetch(source, DownloadProgress.NONE));
+            publish(prefix, UBUNTU, v2);
+            LocalImage image = cache.fetch(source, DownloadProgress.NONE);
+            assertArrayEquals(v2, Files.readAllBytes(image.file()));
+            List<String> gets = nginx.gets(prefix + "/ubuntu/releases/24.04/release/" + source.fileName());
+            assertTrue(gets.get(gets.size() - 1).matches("GET \\S+ 200 \"bytes=[1-9][0-9]*-\""), gets.toString());
+        }
+    }
+
+    @Test
     void wrongChecksumIsRejectedAndNothingIsKept(TestInfo info) throws Exception {
         String prefix = prefix(info);
         byte[] data = Images.bytes(2 * MIB, 7);
