@@ -10,32 +10,41 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Appends to a file while a second thread hashes what was written, so hashing overlaps the
- * transfer. The caller fills buffers from {@link #buffer()} and hands them to {@link #write}; each
- * buffer is written to the file on the caller's thread and then queued (no copy) to the hashing
- * task, which returns it to the free pool. A bounded pool of buffers keeps memory fixed and lets
- * a slow disk or slow hash push back on the network reader.
+ * Appends to a file while other threads hash what was written, so hashing overlaps the transfer.
+ * The caller fills buffers from {@link #buffer()} and hands them to {@link #write}; each buffer is
+ * written to the file on the caller's thread and then queued, without a copy, to one hashing task
+ * per algorithm (SHA-256 and SHA-512 run side by side for Debian); the last task to finish a buffer
+ * returns it to the pool. A bounded pool of buffers keeps memory fixed and lets a slow disk or a
+ * slow hash push back on the network reader.
  *
- * <p>The digests always cover exactly {@link #written()} bytes once {@link #sync()} returns. One
- * writer thread at a time; {@link #close()} stops the hashing task.
+ * <p>The digests cover exactly {@link #written()} bytes once {@link #sync()} returns. One writer
+ * thread at a time; {@link #close()} stops the hashing tasks. The executor must start each task
+ * promptly (a cached pool; a saturated fixed pool would stall the download).
  */
 public final class HashingFileWriter implements AutoCloseable {
 
-    private static final ByteBuffer STOP = ByteBuffer.allocate(0);
+    /** One buffer for one hashing task: its own view (position/limit) of the pooled buffer. */
+    private record Job(ByteBuffer pooled, ByteBuffer view) {
+    }
+
+    private static final Job STOP = new Job(ByteBuffer.allocate(0), ByteBuffer.allocate(0));
 
     private final FileChannel channel;
     private final Map<String, MessageDigest> digests = new LinkedHashMap<>();
+    private final List<BlockingQueue<Job>> queues = new ArrayList<>();
     private final BlockingQueue<ByteBuffer> free;
-    private final BlockingQueue<ByteBuffer> toHash;
-    private final int bufferCount;
+    /** Per buffer, how many hashing tasks still have to read it. Filled once, then only read. */
+    private final Map<ByteBuffer, AtomicInteger> readers = new IdentityHashMap<>();
     private final Object lock = new Object();
     private int pending;
     private Throwable hashFailure;
@@ -43,13 +52,13 @@ public final class HashingFileWriter implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Opens (creating if needed) {@code file} for appending at its current end, without hashing its
-     * existing content (see {@link #absorbExisting()}).
+     * Opens (creating if needed) {@code file}, positioned at byte 0, without hashing its existing
+     * content: call {@link #absorbExisting()} to continue it or {@link #reset()} to start over.
      *
-     * @param algorithms  digest names such as {@code SHA-256}; at least one
+     * @param algorithms  digest names such as {@code SHA-256}; may be empty (no hashing)
      * @param bufferSize  bytes per buffer
      * @param bufferCount buffers in flight
-     * @param executor    runs the hashing task for the writer's lifetime
+     * @param executor    runs one hashing task per algorithm for the writer's lifetime
      */
     public HashingFileWriter(Path file, List<String> algorithms, int bufferSize, int bufferCount, Executor executor)
             throws IOException {
@@ -60,16 +69,20 @@ public final class HashingFileWriter implements AutoCloseable {
                 throw new IllegalArgumentException("unknown digest " + algorithm, e);
             }
         }
-        this.bufferCount = bufferCount;
         this.free = new ArrayBlockingQueue<>(bufferCount);
-        this.toHash = new ArrayBlockingQueue<>(bufferCount + 1);
         for (int i = 0; i < bufferCount; i++) {
-            free.add(ByteBuffer.allocateDirect(bufferSize));
+            ByteBuffer buffer = ByteBuffer.allocateDirect(bufferSize);
+            free.add(buffer);
+            readers.put(buffer, new AtomicInteger());
         }
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
         channel.position(0);
-        executor.execute(this::hashLoop);
+        for (MessageDigest digest : digests.values()) {
+            BlockingQueue<Job> queue = new ArrayBlockingQueue<>(bufferCount + 1);
+            queues.add(queue);
+            executor.execute(() -> hashLoop(digest, queue));
+        }
     }
 
     /** @return how many bytes the file holds that went through this writer (or were absorbed) */
@@ -90,7 +103,7 @@ public final class HashingFileWriter implements AutoCloseable {
             ByteBuffer buffer = buffer();
             int n = channel.read(buffer, position);
             if (n < 0) {
-                free.add(buffer.clear());
+                recycle(buffer);
                 break;
             }
             position += n;
@@ -125,7 +138,7 @@ public final class HashingFileWriter implements AutoCloseable {
                 channel.write(buffer);
             }
         } catch (IOException e) {
-            free.add(buffer.clear());
+            recycle(buffer);
             channel.truncate(written);
             throw new LocalWriteException("cannot write the part file: " + e.getMessage(), e);
         }
@@ -140,11 +153,18 @@ public final class HashingFileWriter implements AutoCloseable {
     }
 
     private void queue(ByteBuffer buffer) throws IOException {
+        if (queues.isEmpty()) {
+            recycle(buffer);
+            return;
+        }
+        readers.get(buffer).set(queues.size());
         synchronized (lock) {
             pending++;
         }
         try {
-            toHash.put(buffer);
+            for (BlockingQueue<Job> queue : queues) {
+                queue.put(new Job(buffer, buffer.duplicate()));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while queueing for hashing");
@@ -191,30 +211,30 @@ public final class HashingFileWriter implements AutoCloseable {
         return out;
     }
 
-    private void hashLoop() {
-        List<MessageDigest> all = new ArrayList<>(digests.values());
+    private void hashLoop(MessageDigest digest, BlockingQueue<Job> queue) {
         while (true) {
-            ByteBuffer buffer;
+            Job job;
             try {
-                buffer = toHash.take();
+                job = queue.take();
             } catch (InterruptedException e) {
                 fail(e);
                 return;
             }
-            if (buffer == STOP) {
+            if (job == STOP) {
                 return;
             }
             try {
-                for (MessageDigest digest : all) {
-                    buffer.mark();
-                    digest.update(buffer);
-                    buffer.reset();
-                }
+                digest.update(job.view());
             } catch (RuntimeException e) {
                 fail(e);
             }
-            buffer.clear();
-            free.add(buffer);
+            done(job.pooled());
+        }
+    }
+
+    private void done(ByteBuffer pooled) {
+        if (readers.get(pooled).decrementAndGet() == 0) {
+            free.add(pooled.clear());
             synchronized (lock) {
                 pending--;
                 lock.notifyAll();
@@ -229,7 +249,7 @@ public final class HashingFileWriter implements AutoCloseable {
         }
     }
 
-    /** Stops the hashing task and closes the file. Idempotent. */
+    /** Stops the hashing tasks and closes the file. Idempotent. */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -241,13 +261,9 @@ public final class HashingFileWriter implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         } finally {
-            toHash.offer(STOP);
+            queues.forEach(queue -> queue.offer(STOP));
             channel.close();
         }
-    }
-
-    int bufferCount() {
-        return bufferCount;
     }
 
     /** Writing to the local file failed (disk full, I/O error): retrying the download cannot help. */
