@@ -48,6 +48,9 @@ import okhttp3.OkHttpClient;
 public final class ImageDownloadBenchmark {
 
     private static final String IMAGE_PATH = "releases/24.04/release/ubuntu-24.04-server-cloudimg-amd64.img";
+    private static final String DEBIAN_PATH = "images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2";
+    private static final OsRelease UBUNTU = OsRelease.of("ubuntu", "24.04");
+    private static final OsRelease DEBIAN = OsRelease.of("debian", "12");
     private static final double MIB = 1024.0 * 1024.0;
 
     private final List<Row> rows = new ArrayList<>();
@@ -96,17 +99,24 @@ public final class ImageDownloadBenchmark {
         System.out.printf(Locale.ROOT, "generating %d MiB in %s ...%n", sizeBytes >> 20, work);
         try (BenchNginx nginx = BenchNginx.start(work.resolve("nginx"))) {
             Path image = nginx.root().resolve("ubuntu/" + IMAGE_PATH);
-            String sha256 = generate(image);
-            Files.writeString(image.resolveSibling("SHA256SUMS"), sha256 + " *" + image.getFileName() + "\n",
-                    StandardCharsets.UTF_8);
+            Map<String, String> sums = generate(image);
+            Files.writeString(image.resolveSibling("SHA256SUMS"), sums.get("SHA-256") + " *" + image.getFileName()
+                    + "\n", StandardCharsets.UTF_8);
+            Path debian = nginx.root().resolve("debian/" + DEBIAN_PATH);
+            Files.createDirectories(debian.getParent());
+            Files.createLink(debian, image);
+            Files.writeString(debian.resolveSibling("SHA512SUMS"), sums.get("SHA-512") + "  " + debian.getFileName()
+                    + "\n", StandardCharsets.UTF_8);
             URI mirror = URI.create(nginx.base() + "ubuntu/");
+            URI debianMirror = URI.create(nginx.base() + "debian/");
             URI url = mirror.resolve(IMAGE_PATH);
             Path out = Files.createDirectories(work.resolve("out"));
             OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60)).build();
             ExecutorService hashPool = Executors.newCachedThreadPool();
             try {
                 // warm-up: JIT for the pveq paths, page cache for the source file
-                fetchOnce(mirror, out, false);
+                fetchOnce("ubuntu", UBUNTU, mirror, out, false);
+                fetchOnce("debian", DEBIAN, debianMirror, out, false);
                 downloadAlone(client, hashPool, url, out);
 
                 rows.add(measure("curl -> /dev/null", runs, "network ceiling", () -> curl(url, "/dev/null")));
@@ -121,9 +131,11 @@ public final class ImageDownloadBenchmark {
                 rows.add(measure("pveq download alone", runs, "same path, no digest",
                         () -> downloadAlone(client, hashPool, url, out)));
                 rows.add(measure("pveq download+verify", runs, "fetch: SHA-256 while streaming, verify, atomic store",
-                        () -> fetchOnce(mirror, out, false)));
+                        () -> fetchOnce("ubuntu", UBUNTU, mirror, out, false)));
+                rows.add(measure("pveq download+verify SHA-512", runs, "Debian: SHA-512 verified, SHA-256 key, in parallel",
+                        () -> fetchOnce("debian", DEBIAN, debianMirror, out, false)));
                 rows.add(measure("pveq download+verify+fsync", runs, "default settings (fsync before store)",
-                        () -> fetchOnce(mirror, out, true)));
+                        () -> fetchOnce("ubuntu", UBUNTU, mirror, out, true)));
                 long before = nginx.gets(IMAGE_PATH);
                 Row concurrent = measure("16 concurrent fetches", 1, "", () -> sixteen(mirror, out));
                 long upstream = nginx.gets(IMAGE_PATH) - before;
@@ -138,9 +150,10 @@ public final class ImageDownloadBenchmark {
         }
     }
 
-    private String generate(Path file) throws Exception {
+    private Map<String, String> generate(Path file) throws Exception {
         Files.createDirectories(file.getParent());
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
         SplittableRandom random = new SplittableRandom(42);
         byte[] block = new byte[1 << 20];
         try (OutputStream outStream = Files.newOutputStream(file)) {
@@ -154,9 +167,11 @@ public final class ImageDownloadBenchmark {
                 int n = (int) Math.min(block.length, sizeBytes - done);
                 outStream.write(block, 0, n);
                 sha.update(block, 0, n);
+                sha512.update(block, 0, n);
             }
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return Map.of("SHA-256", HexFormat.of().formatHex(sha.digest()),
+                "SHA-512", HexFormat.of().formatHex(sha512.digest()));
     }
 
     private double downloadAlone(OkHttpClient client, ExecutorService pool, URI url, Path out) throws IOException {
@@ -174,10 +189,10 @@ public final class ImageDownloadBenchmark {
         return seconds;
     }
 
-    private double fetchOnce(URI mirror, Path out, boolean fsync) throws IOException {
+    private double fetchOnce(String os, OsRelease release, URI mirror, Path out, boolean fsync) throws IOException {
         Path cacheDir = out.resolve("cache-" + System.nanoTime());
-        try (ImageCache cache = ImageCache.builder(cacheDir).mirror("ubuntu", mirror).fsync(fsync).build()) {
-            ImageSource source = cache.resolve(OsRelease.of("ubuntu", "24.04"));
+        try (ImageCache cache = ImageCache.builder(cacheDir).mirror(os, mirror).fsync(fsync).build()) {
+            ImageSource source = cache.resolve(release);
             long start = System.nanoTime();
             LocalImage image = cache.fetch(source, DownloadProgress.NONE);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -277,6 +292,11 @@ public final class ImageDownloadBenchmark {
                 Files.readString(Path.of("/proc/loadavg")).strip()));
         table.append(String.format(Locale.ROOT, "download+verify throughput vs curl -> /dev/null (median vs best): %.0f%%%n",
                 100 * curlNull / verify));
+        table.append(String.format(Locale.ROOT, "download+verify throughput vs curl -o file (medians): %.0f%%%n",
+                100 * rows.get(1).median() / verify));
+        table.append(String.format(Locale.ROOT,
+                "download+verify time vs curl -o then sha256sum (medians): %.2fx%n",
+                verify / (rows.get(1).median() + rows.get(2).median())));
         table.append(String.format(Locale.ROOT, "download+verify time / download alone (medians): %.2fx%n",
                 verify / alone));
         table.append(String.format(Locale.ROOT, "16 concurrent fetches of one uncached image: %d upstream GET(s)%n",
