@@ -286,6 +286,25 @@ class ImageCacheNginxTest {
     }
 
     @Test
+    void checksumMaxAgeSkipsTheChecksumFileUntilItExpires(TestInfo info) throws Exception {
+        String prefix = prefix(info);
+        publish(prefix, UBUNTU, Images.bytes(MIB, 19));
+        try (ImageCache cache = ImageCache.builder(cacheDir).clock(clock).fsync(false)
+                .checksumMaxAge(Duration.ofMinutes(10))
+                .mirror("ubuntu", nginx.base().resolve(prefix + "/ubuntu/")).build()) {
+            ImageSource source = cache.resolve(UBUNTU);
+            String sums = prefix + "/ubuntu/releases/24.04/release/SHA256SUMS";
+            cache.fetch(source, DownloadProgress.NONE);
+            clock.advance(Duration.ofMinutes(9));
+            assertTrue(cache.fetch(source, DownloadProgress.NONE).cacheHit());
+            assertEquals(1, nginx.gets(sums).size());
+            clock.advance(Duration.ofMinutes(2));
+            assertTrue(cache.fetch(source, DownloadProgress.NONE).cacheHit());
+            assertEquals(2, nginx.gets(sums).size());
+        }
+    }
+
+    @Test
     void cachedImageServesWhenTheChecksumFileIsUnreachable(TestInfo info) throws Exception {
         String prefix = prefix(info);
         byte[] data = Images.bytes(MIB, 12);
