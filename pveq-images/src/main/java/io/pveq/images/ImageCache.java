@@ -34,7 +34,13 @@ import okhttp3.OkHttpClient;
  * share one download; an interrupted download resumes with HTTP ranges when the server supports
  * them and restarts cleanly when it does not; a changed upstream checksum (a new {@code latest}
  * image) is noticed on the next fetch and the new image downloaded; least recently used images are
- * evicted beyond the size cap.
+ * evicted beyond the size cap. When the checksum file cannot be read but an earlier verified image
+ * of the release is cached, that image is served (and a warning logged); with nothing cached the
+ * fetch fails.
+ *
+ * <p>Layout of the cache folder: {@code blobs/<sha256><ext>} (verified images, named by content),
+ * {@code index/<os>_<version>_<file>.properties} (catalog entry to content, upstream checksum, last
+ * check), {@code parts/} (downloads in progress, with the HTTP validator used to resume them).
  *
  * <pre>{@code
  * try (ImageCache images = ImageCache.builder(Path.of("/var/cache/pveq/images"))
@@ -225,7 +231,11 @@ public final class ImageCache implements ImageProvider {
             return this;
         }
 
-        /** @param executor runs one hashing task per download; default an internal daemon pool closed with the cache */
+        /**
+         * @param executor runs the hashing tasks (one per digest per download, for the download's
+         *                 duration; each must start promptly, so use a cached pool); default an
+         *                 internal daemon pool closed with the cache
+         */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;
