@@ -52,7 +52,9 @@ import okhttp3.OkHttpClient;
  * }
  * }</pre>
  *
- * Thread-safe; share one instance per cache folder (two processes must not share a folder).
+ * Thread-safe; share one instance per cache folder. Caches in several processes may share a
+ * folder for downloading (a file lock per image keeps them to one download), but each evicts by
+ * its own size cap, so give them the same cap.
  * Every method but {@link #resolve} and {@link #supported} may block on the network or disk.
  */
 public final class ImageCache implements ImageProvider {

@@ -83,6 +83,11 @@ public final class CacheStore {
         return parts.resolve(key + ".part");
     }
 
+    /** @return the lock file guarding downloads for {@code key} */
+    public Path lockFile(String key) {
+        return parts.resolve(key + ".lock");
+    }
+
     /** @return the blob path for content {@code sha256} with {@code extension} */
     public Path blob(String sha256, String extension) {
         return blobs.resolve(sha256 + extension);

@@ -138,7 +138,16 @@ public final class ImageFetcher {
             LOG.info("{}: upstream checksum changed ({} -> {}); downloading the new image", source.release(),
                     cached.get().upstream(), upstream);
         }
-        return download(source, upstream, progress);
+        try (FolderLock lock = FolderLock.acquire(store.lockFile(key))) {
+            // another cache on this folder may have finished the same download while we waited
+            Optional<CacheStore.Entry> now = store.lookup(key);
+            if (now.isPresent() && now.get().upstream().equals(upstream)) {
+                return use(source, now.get());
+            }
+            return download(source, upstream, progress);
+        } catch (IOException e) {
+            throw new ImageException("cannot lock the image cache for " + source.release() + ": " + e.getMessage(), e);
+        }
     }
 
     private LocalImage download(ImageSource source, ExpectedChecksum upstream, Progress progress) {
