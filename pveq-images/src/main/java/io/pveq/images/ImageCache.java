@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
 
@@ -65,6 +66,7 @@ public final class ImageCache implements ImageProvider {
     private final ImageFetcher fetcher;
     private final NodePlacement placement;
     private final ExecutorService ownedExecutor;
+    private final ScheduledExecutorService watchdog;
 
     private ImageCache(Builder b) {
         ImageCatalog cat = b.catalog;
@@ -92,7 +94,12 @@ public final class ImageCache implements ImageProvider {
         }
         CacheStore store = new CacheStore(b.cacheDirectory, b.maxCacheBytes, b.clock);
         DownloadSettings settings = new DownloadSettings(b.maxAttempts, b.retryBackoff, 1 << 20, 8, b.fsync);
-        Downloader downloader = new Downloader(client, settings, executor);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pveq-image-watchdog-" + THREAD_IDS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        Downloader downloader = new Downloader(client, b.readTimeout, watchdog, settings, executor);
         long interval = b.progressInterval.toMillis();
         this.fetcher = new ImageFetcher(client, b.requestTimeout, store, downloader, b.clock, b.checksumMaxAge,
                 b.maxAttempts, interval);
@@ -166,9 +173,10 @@ public final class ImageCache implements ImageProvider {
         return NodeDownloadUrl.place(source, fetcher.upstreamChecksum(source), target, storage, timeout);
     }
 
-    /** Stops the hashing threads this cache created (an injected executor is left alone). Idempotent. */
+    /** Stops the threads this cache created (an injected executor is left alone). Idempotent. */
     @Override
     public void close() {
+        watchdog.shutdownNow();
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
         }
@@ -249,7 +257,11 @@ public final class ImageCache implements ImageProvider {
             return this;
         }
 
-        /** @param timeout longest silence while reading a response (default 30 s) */
+        /**
+         * @param timeout longest silence while reading a response (default 30 s); for image bodies
+         *                a watchdog cancels the request after this long without a byte (cheaper than
+         *                a socket timeout on every read), and the download resumes on the next attempt
+         */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = positive(timeout, "readTimeout");
             return this;

@@ -180,10 +180,12 @@ public final class ImageDownloadBenchmark {
         // no fsync, like curl -o and like the download+verify row it is compared with
         DownloadSettings settings = new DownloadSettings(d.maxAttempts(), d.retryBackoff(), d.bufferSize(),
                 d.bufferCount(), false);
-        Downloader downloader = new Downloader(client, settings, pool);
+        java.util.concurrent.ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+        Downloader downloader = new Downloader(client, Duration.ofSeconds(30), watchdog, settings, pool);
         long start = System.nanoTime();
         downloader.download(url, part, List.of(), new Progress(Clock.systemUTC(), 250));
         double seconds = (System.nanoTime() - start) / 1e9;
+        watchdog.shutdownNow();
         Files.deleteIfExists(part);
         Files.deleteIfExists(out.resolve("alone.part.validator"));
         return seconds;
