@@ -107,7 +107,7 @@ public final class ImageCache implements ImageProvider {
     }
 
     /**
-     * @param cacheDirectory the cache folder (created when missing); must not be shared by two processes
+     * @param cacheDirectory the cache folder (created when missing)
      * @return a builder with the defaults listed on each option
      */
     public static Builder builder(Path cacheDirectory) {
