@@ -164,6 +164,24 @@ class ImageCacheNginxTest {
     }
 
     @Test
+    void silentServerIsCancelledByTheStallWatchdogAndTheDownloadResumes(TestInfo info) throws Exception {
+        String prefix = prefix(info);
+        byte[] data = Images.bytes(4 * MIB, 22);
+        publish(prefix, UBUNTU, data);
+        try (CutProxy proxy = new CutProxy(nginx.port());
+             ImageCache cache = ImageCache.builder(cacheDir).fsync(false).retryBackoff(Duration.ZERO).maxAttempts(2)
+                     .readTimeout(Duration.ofMillis(300))
+                     .mirror("ubuntu", proxy.base().resolve(prefix + "/ubuntu/")).build()) {
+            proxy.stallNext(1, 2 * MIB);
+            LocalImage image = cache.fetch(cache.resolve(UBUNTU), DownloadProgress.NONE);
+            assertArrayEquals(data, Files.readAllBytes(image.file()));
+            List<String> gets = nginx.gets(prefix + "/ubuntu/releases/24.04/release/" + cache.resolve(UBUNTU).fileName());
+            assertEquals(2, gets.size(), gets.toString());
+            assertTrue(gets.get(1).matches("GET \\S+ 206 \"bytes=[1-9][0-9]*-\""), gets.toString());
+        }
+    }
+
+    @Test
     void restartsFromByteZeroWhenTheServerIgnoresRange(TestInfo info) throws Exception {
         String prefix = prefix(info);
         byte[] data = Images.bytes(3 * MIB, 5);

@@ -27,6 +27,7 @@ public final class CutProxy implements AutoCloseable {
     });
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private volatile long cutAfter;
+    private volatile boolean stall;
 
     /** @param upstreamPort port of the real server on 127.0.0.1 */
     public CutProxy(int upstreamPort) throws IOException {
@@ -42,6 +43,17 @@ public final class CutProxy implements AutoCloseable {
 
     /** Cuts the next {@code connections} connections after {@code responseBytes} bytes of response. */
     public void cutNext(int connections, long responseBytes) {
+        stall = false;
+        cutAfter = responseBytes;
+        cutsLeft.set(connections);
+    }
+
+    /**
+     * Lets the next {@code connections} connections fall silent after {@code responseBytes} bytes of
+     * response: the connection stays open but nothing more arrives (until the client gives up).
+     */
+    public void stallNext(int connections, long responseBytes) {
+        stall = true;
         cutAfter = responseBytes;
         cutsLeft.set(connections);
     }
@@ -52,16 +64,17 @@ public final class CutProxy implements AutoCloseable {
                 Socket client = server.accept();
                 boolean cut = cutsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
                 long limit = cut ? cutAfter : Long.MAX_VALUE;
+                boolean silent = cut && stall;
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
-                threads.execute(() -> pump(client, upstream, Long.MAX_VALUE));
-                threads.execute(() -> pump(upstream, client, limit));
+                threads.execute(() -> pump(client, upstream, Long.MAX_VALUE, false));
+                threads.execute(() -> pump(upstream, client, limit, silent));
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private static void pump(Socket from, Socket to, long limit) {
+    private static void pump(Socket from, Socket to, long limit, boolean silent) {
         byte[] buffer = new byte[64 * 1024];
         long sent = 0;
         try (InputStream in = from.getInputStream()) {
@@ -72,7 +85,11 @@ public final class CutProxy implements AutoCloseable {
                 out.write(buffer, 0, allowed);
                 sent += allowed;
                 if (sent >= limit) {
-                    to.setSoLinger(true, 0);
+                    if (silent) {
+                        waitUntilClosed(to);
+                    } else {
+                        to.setSoLinger(true, 0);
+                    }
                     break;
                 }
             }
@@ -81,6 +98,17 @@ public final class CutProxy implements AutoCloseable {
         } finally {
             closeQuietly(from);
             closeQuietly(to);
+        }
+    }
+
+    /** Holds the connection open, sending nothing, until the client closes it. */
+    private static void waitUntilClosed(Socket client) {
+        try {
+            while (client.getInputStream().read() >= 0) {
+                // discard anything the client sends
+            }
+        } catch (IOException closed) {
+            // the client gave up
         }
     }
 
