@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * replaced transparently before the next command (a command that was running when it dropped fails
  * with {@link TransportException}; it is not retried, since it may have had effects). argv is quoted
  * here, once, with POSIX single quotes, so the remote login shell must be a POSIX shell (bash, dash).
- * On timeout or interrupt the remote process group is sent SIGTERM, then SIGKILL (OpenSSH 7.9+ honours
- * signal requests for non-forced-command sessions).
+ * Each command runs as {@code echo $$ >&2; exec <argv>}: the first stderr line (hidden from the
+ * result) is the pid of the session's process group, so that on timeout or interrupt a second session
+ * can send it SIGTERM, then SIGKILL; OpenSSH ignores the SSH {@code signal} request for root logins.
+ * The remote side needs {@code sh}, {@code kill} and {@code sleep} (any POSIX system has them).
  *
  * <p>Host keys are checked by the {@link HostKeyPolicy} (required: there is no default that trusts
  * anything). Thread-safe and meant to be shared; {@link #close()} ends all connections.
