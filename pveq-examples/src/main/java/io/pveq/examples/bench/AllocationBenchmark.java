@@ -52,7 +52,7 @@ public final class AllocationBenchmark {
             for (int id = 100; id <= 254; id++) {
                 if (!free.contains(id)) {
                     cluster.transport(nodes.get(id % nodes.size())).run(List.of("qm", "create", Integer.toString(id),
-                            "--name", "busy-" + id, "--ipconfig0", "ip=192.168.0." + id + "/24,gw=192.168.0.1"));
+                            "--name", "busy-" + id, "--ipconfig0", "ip=127.0.10." + id + "/24,gw=127.0.10.1"));
                 }
             }
             AddressProbe sim = cluster.addressProbe();
@@ -69,7 +69,7 @@ public final class AllocationBenchmark {
             };
             ProvisionerSettings.Timeouts d = ProvisionerSettings.Timeouts.DEFAULTS;
             ProvisionerSettings.Builder settings = ProvisionerSettings.builder().mainNode("pve1").storage("local-lvm")
-                    .gateway("192.168.0.1").timeouts(new ProvisionerSettings.Timeouts(d.command(), d.longCommand(),
+                    .gateway("127.0.10.1").timeouts(new ProvisionerSettings.Timeouts(d.command(), d.longCommand(),
                             d.sshReady(), d.initScript(), d.shutdown(), PROBE_TIMEOUT, d.cpuLevelCache(),
                             d.operationRetention()));
             cluster.nodeDetails().forEach(n -> settings.node(n.name().value(), n.address()));

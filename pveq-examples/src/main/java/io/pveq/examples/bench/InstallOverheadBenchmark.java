@@ -42,7 +42,7 @@ public final class InstallOverheadBenchmark {
         AtomicLong commands = new AtomicLong();
         try (SimulatedCluster cluster = SimulatedCluster.builder().instant().resourcesRefresh(Duration.ZERO).build()) {
             ProvisionerSettings.Builder settings = ProvisionerSettings.builder().mainNode("pve1").storage("local-lvm")
-                    .gateway("192.168.0.1").rootPassword("bench-root-password").ipRange(100, 254);
+                    .gateway("127.0.10.1").rootPassword("bench-root-password").ipRange(100, 254);
             cluster.nodeDetails().forEach(n -> settings.node(n.name().value(), n.address()));
             ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(settings.build())
                     .images(new BenchSupport.LocalImages()).guests(timed(cluster.guestAccess(), simNanos))

@@ -60,10 +60,10 @@ class SimInstallTest {
             assertTrue(last instanceof OperationSucceeded, last.toJson());
             assertTrue(last.toJson().contains("\"vm_id\":" + r.vmId().value()), last.toJson());
             assertEquals(NodeName.of("pve2"), r.node());
-            assertEquals("192.168.50." + r.vmId().value() + "/24", r.ip().toString());
+            assertEquals("127.0.10." + r.vmId().value() + "/24", r.ip().toString());
             SortedMap<String, String> config = cluster.vmConfig(r.vmId()).orElseThrow();
             assertEquals("alice", config.get("ciuser"));
-            assertEquals("ip=192.168.50." + r.vmId().value() + "/24,gw=192.168.50.1", config.get("ipconfig0"));
+            assertEquals("ip=127.0.10." + r.vmId().value() + "/24,gw=127.0.10.1", config.get("ipconfig0"));
             assertTrue(config.get("scsi0").contains("size=20G"), config.get("scsi0"));
             assertEquals("order=scsi0", config.get("boot"));
             assertEquals(VmStatus.RUNNING, provisioner.status(r.vmId()));

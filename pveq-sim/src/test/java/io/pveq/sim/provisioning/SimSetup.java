@@ -34,7 +34,7 @@ final class SimSetup {
                                      Consumer<ProvisionerSettings.Builder> settings,
                                      UnaryOperator<GuestAccess> guests) {
         ProvisionerSettings.Builder b = ProvisionerSettings.builder().mainNode("pve1").storage("local-lvm")
-                .gateway("192.168.50.1").rootPassword("sim-root-password").timeouts(timeouts(Duration.ofSeconds(20)));
+                .gateway("127.0.10.1").rootPassword("sim-root-password").timeouts(timeouts(Duration.ofSeconds(20)));
         cluster.nodeDetails().forEach(n -> b.node(n.name().value(), n.address()));
         settings.accept(b);
         ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(b.build()).images(images)
