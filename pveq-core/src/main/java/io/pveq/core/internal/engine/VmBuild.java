@@ -11,6 +11,7 @@ import io.pveq.core.VmExistsException;
 import io.pveq.core.VmId;
 import io.pveq.core.VmTags;
 import io.pveq.core.event.Stage;
+import io.pveq.core.guest.GuestEndpoint;
 import io.pveq.core.image.LocalImage;
 import io.pveq.core.internal.pve.ConfigUpdate;
 import io.pveq.core.internal.pve.CreateVmSpec;
@@ -99,11 +100,8 @@ final class VmBuild {
                 }
                 lease.markClaimed();
                 Ipv4Cidr address = lease.address();
-                RollbackJournal.Registration vmUndo = run.journal().register("destroy VM " + id, () -> {
-                    String done = removal.removeEverywhere(id, Optional.of(plan.node()));
-                    ctx.allocator().release(id, address.address());
-                    return done.isEmpty() ? "VM " + id + " was already gone" : done;
-                });
+                RollbackJournal.Registration vmUndo = run.journal().register("destroy VM " + id,
+                        () -> undoCreate(id, address));
                 if (InstallPipeline.poolMode(ctx) && lostAddress(id, address)) {
                     checkAttempts(attempt);
                     removal.removeEverywhere(id, Optional.of(plan.node()));
@@ -130,15 +128,19 @@ final class VmBuild {
         try {
             VmConfig config = ctx.retry().read("qm config " + id, () -> pve.config(id));
             if (config.name().equals(Optional.of(name))) {
-                run.journal().register("destroy VM " + id, () -> {
-                    String done = removal.removeEverywhere(id, Optional.of(plan.node()));
-                    ctx.allocator().release(id, address.address());
-                    return done.isEmpty() ? "VM " + id + " was already gone" : done;
-                });
+                run.journal().register("destroy VM " + id, () -> undoCreate(id, address));
             }
         } catch (RuntimeException notThere) {
             // no such VM (or the node cannot tell): nothing was created that we know of
         }
+    }
+
+    /** The rollback of a create: destroy the VM wherever it is, free its id and address, forget its guest. */
+    private String undoCreate(VmId id, Ipv4Cidr address) {
+        String done = removal.removeEverywhere(id, Optional.of(plan.node()));
+        ctx.allocator().release(id, address.address());
+        removal.forget(new GuestEndpoint(id, address.address().toString(), 22, plan.spec().user()));
+        return done.isEmpty() ? "VM " + id + " was already gone" : done;
     }
 
     private IpAllocator.Lease retryRequested(IpAllocator.Lease lost) {

@@ -24,6 +24,7 @@ final class FakeGuests implements GuestAccess {
     final List<GuestScript> scripts = new CopyOnWriteArrayList<>();
     final List<GuestEndpoint> reboots = new CopyOnWriteArrayList<>();
     final List<GuestEndpoint> ready = new CopyOnWriteArrayList<>();
+    final List<GuestEndpoint> forgotten = new CopyOnWriteArrayList<>();
     volatile int scriptExit;
     volatile boolean unreachable;
     volatile boolean rebootFails;
@@ -73,6 +74,11 @@ final class FakeGuests implements GuestAccess {
         scripts.add(script);
         output.onLine(OutputListener.Stream.STDOUT, "[pveq] running " + script.name());
         return scriptExit;
+    }
+
+    @Override
+    public void forget(GuestEndpoint endpoint) {
+        forgotten.add(endpoint);
     }
 
     @Override

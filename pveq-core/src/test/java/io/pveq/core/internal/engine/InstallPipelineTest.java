@@ -209,6 +209,18 @@ class InstallPipelineTest {
     }
 
     @Test
+    void rollbackForgetsTheDestroyedGuestsHostKey() {
+        try (Harness h = new Harness("pve1")) {
+            h.guests.rebootFails = true;
+            assertThrows(InstallFailedException.class, () -> h.provisioner.install(Harness.spec().build(),
+                    ProgressListener.NONE));
+            assertTrue(h.pve.vms.isEmpty(), "VM destroyed");
+            assertTrue(h.guests.forgotten.stream().anyMatch(e -> e.vmId().value() == 100
+                    && e.host().equals("192.168.0.100")), h.guests.forgotten.toString());
+        }
+    }
+
+    @Test
     void cancellingWhileWaitingForSshDestroysTheVm() throws Exception {
         try (Harness h = new Harness("pve1")) {
             h.guests.gate = new CountDownLatch(1);

@@ -152,6 +152,17 @@ class LifecycleTest {
     }
 
     @Test
+    void destroyForgetsTheGuestsHostKeySoANewVmAtTheSameAddressIsTrusted() {
+        try (Harness h = new Harness("pve1")) {
+            InstallResult r = installed(h);
+            h.guests.forgotten.clear();
+            h.provisioner.destroy(r.vmId());
+            assertTrue(h.guests.forgotten.stream().anyMatch(e -> e.vmId().equals(r.vmId())
+                    && e.host().equals("192.168.0.100") && e.port() == 22), h.guests.forgotten.toString());
+        }
+    }
+
+    @Test
     void destroyStopsAndPurgesWhereverTheVmIs() {
         try (Harness h = new Harness("pve1", "pve2")) {
             InstallResult r = installed(h);
