@@ -160,6 +160,7 @@ public final class OperationRegistry implements Operations {
             Instant began = clock.instant();
             run.emit(new StageStarted(Stage.ROLLING_BACK, "rolling back " + run.journal().size() + " step(s)",
                     run.context()));
+            Thread.interrupted(); // workEnded() stopped further interrupts; the rollback runs uninterrupted
             outcome = run.journal().rollback();
             outcome.done().forEach(d -> run.emit(StageDetail.of(Stage.ROLLING_BACK, "[*] " + d, run.context())));
             Duration took = Duration.between(began, clock.instant());
