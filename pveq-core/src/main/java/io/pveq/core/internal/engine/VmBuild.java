@@ -83,10 +83,16 @@ final class VmBuild {
                 VmId id = lease.vmId();
                 String name = plan.nameFor(id);
                 run.vm(id, Optional.of(lease.address().address()));
+                Ipv4Cidr address = lease.address();
+                // registered before the create: a create cut short (a cancel, a lost connection) may have
+                // left the VM behind, and only the rollback, run uninterrupted, can look reliably
+                RollbackJournal.Registration vmUndo = run.journal().register("destroy VM " + id,
+                        () -> undoCreate(id, name, address));
                 try {
                     ctx.retry().run("qm create " + id, () -> pve.create(createSpec(lease, name, file.path()),
                             Optional.empty()));
                 } catch (VmExistsException taken) {
+                    vmUndo.drop(); // the VM is someone else's
                     if (plan.spec().id().isPresent()) {
                         throw taken;
                     }
@@ -94,14 +100,8 @@ final class VmBuild {
                     run.detail("[*] VMID " + id + " was taken meanwhile (" + taken.getMessage() + "); trying the next one");
                     leases.replace(lease.next(taken));
                     continue;
-                } catch (RuntimeException failed) {
-                    adoptIfCreated(id, name, lease.address());
-                    throw failed;
                 }
                 lease.markClaimed();
-                Ipv4Cidr address = lease.address();
-                RollbackJournal.Registration vmUndo = run.journal().register("destroy VM " + id,
-                        () -> undoCreate(id, address));
                 if (InstallPipeline.poolMode(ctx) && lostAddress(id, address)) {
                     checkAttempts(attempt);
                     removal.removeEverywhere(id, Optional.of(plan.node()));
@@ -120,27 +120,34 @@ final class VmBuild {
     }
 
     /**
-     * A create that failed in an unknown way (a dropped connection, a timeout) may have created the
-     * VM all the same: when a VM with this id and our name exists on the node, it is ours, and the
-     * rollback must destroy it.
+     * The rollback of a create: when VM {@code id} is ours, destroy it wherever it is; free the id and
+     * address; forget its guest. Ours means: it carries the name this install gave it, or it has only
+     * the {@code lock: create} of a create that was cut short (Proxmox writes the name with the rest of
+     * the config at the end of the create). The {@code pveq} tag alone is not proof: another pveq install
+     * that won the id carries it too.
      */
-    private void adoptIfCreated(VmId id, String name, Ipv4Cidr address) {
+    private String undoCreate(VmId id, String name, Ipv4Cidr address) {
+        String done;
+        Optional<VmConfig> config;
         try {
-            VmConfig config = ctx.retry().read("qm config " + id, () -> pve.config(id));
-            if (config.name().equals(Optional.of(name))) {
-                run.journal().register("destroy VM " + id, () -> undoCreate(id, address));
-            }
-        } catch (RuntimeException notThere) {
-            // no such VM (or the node cannot tell): nothing was created that we know of
+            config = Optional.of(ctx.retry().read("qm config " + id, () -> pve.config(id)));
+        } catch (io.pveq.core.VmNotFoundException notCreated) {
+            config = Optional.empty();
         }
-    }
-
-    /** The rollback of a create: destroy the VM wherever it is, free its id and address, forget its guest. */
-    private String undoCreate(VmId id, Ipv4Cidr address) {
-        String done = removal.removeEverywhere(id, Optional.of(plan.node()));
+        if (config.isEmpty()) {
+            // not on the node it was created on (installs do not migrate): never created, or gone already;
+            // a VM with this id elsewhere is someone else's
+            done = "VM " + id + " was not created or is gone already";
+        } else if (config.get().name().equals(Optional.of(name))
+                || config.get().name().isEmpty() && config.get().lock().equals(Optional.of("create"))) {
+            done = removal.removeEverywhere(id, Optional.of(plan.node()));
+            done = done.isEmpty() ? "VM " + id + " was already gone" : done;
+        } else {
+            return "VM " + id + " is not ours (named " + config.get().name().orElse("-") + "); left alone";
+        }
         ctx.allocator().release(id, address.address());
         removal.forget(new GuestEndpoint(id, address.address().toString(), 22, plan.spec().user()));
-        return done.isEmpty() ? "VM " + id + " was already gone" : done;
+        return done;
     }
 
     private IpAllocator.Lease retryRequested(IpAllocator.Lease lost) {

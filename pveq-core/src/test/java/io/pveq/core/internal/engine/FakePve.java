@@ -137,6 +137,11 @@ final class FakePve {
                     exit = answer(name, argv, out, keysOf(argv));
                 }
             }
+            if (Thread.currentThread().isInterrupted()) {
+                // like the real transports: a command interrupted while it ran is killed and reported
+                // as failed with the interrupt flag kept, whatever it did on the node meanwhile
+                throw new TransportException("interrupted while running " + request.displayLine());
+            }
             request.listener().ifPresent(l -> out[0].lines().forEach(line -> l.onLine(
                     io.pveq.core.transport.OutputListener.Stream.STDOUT, line)));
             return new CommandResult(request.displayArgv(), exit, out[0], out[1], Duration.ofMillis(1));

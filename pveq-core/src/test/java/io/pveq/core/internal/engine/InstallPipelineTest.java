@@ -221,6 +221,35 @@ class InstallPipelineTest {
     }
 
     @Test
+    void aCancelThatInterruptsTheCreateStillDestroysTheVmTheCreateLeftBehind() throws Exception {
+        try (Harness h = new Harness("pve1")) {
+            java.util.concurrent.CompletableFuture<Operation<InstallResult>> op = new java.util.concurrent.CompletableFuture<>();
+            h.pve.afterCreate = id -> op.join().cancel(); // on the worker, while qm create runs
+            op.complete(h.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE));
+            assertThrows(OperationCancelledException.class, op.get()::await);
+            assertEquals(OperationState.CANCELLED, op.get().state());
+            assertEquals(List.of(), h.pve.vms.keySet().stream().toList(), "the VM the create made is destroyed");
+            OperationFailed last = (OperationFailed) op.get().events().get(op.get().events().size() - 1);
+            assertTrue(last.rolledBack().contains("stopped and destroyed VM 100 on pve1"), last.rolledBack().toString());
+        }
+    }
+
+    @Test
+    void aFailedCreateNeverDestroysAVmThatIsNotOurs() {
+        try (Harness h = new Harness("pve1")) {
+            // the create fails in an unknown way (its connection is cut) and VM 100 turns out not to be ours
+            h.pve.afterCreate = id -> {
+                h.pve.vms.get(id).config.put("name", "someone-else");
+                h.pve.vms.get(id).config.remove("tags");
+                Thread.currentThread().interrupt();
+            };
+            assertThrows(InstallFailedException.class, () -> h.provisioner.install(Harness.spec().build(),
+                    ProgressListener.NONE));
+            assertTrue(h.pve.vms.containsKey(100), "someone else's VM 100 is kept");
+        }
+    }
+
+    @Test
     void cancellingWhileWaitingForSshDestroysTheVm() throws Exception {
         try (Harness h = new Harness("pve1")) {
             h.guests.gate = new CountDownLatch(1);
