@@ -22,8 +22,10 @@ import io.pveq.core.internal.pve.PropertyString;
 import io.pveq.core.internal.pve.PveNode;
 import io.pveq.core.internal.pve.VmConfig;
 import io.pveq.core.transport.OutputListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -104,9 +106,13 @@ final class VmBuild {
                 lease.markClaimed();
                 if (InstallPipeline.poolMode(ctx) && lostAddress(id, address)) {
                     checkAttempts(attempt);
+                    ctx.allocator().backingOff(id);
                     removal.removeEverywhere(id, Optional.of(plan.node()));
                     vmUndo.drop();
                     ctx.allocator().addressLost(address.address());
+                    // jittered, so two installs that met on one address do not meet again on the next
+                    ctx.retry().pause("to retry with another address", Duration.ofMillis(
+                            100 + ThreadLocalRandom.current().nextLong(Math.min(5_000, 500L * attempt))));
                     leases.replace(plan.spec().id().isPresent() ? retryRequested(lease)
                             : lease.next(new VmExistsException(id, plan.node().value())));
                     continue;
@@ -164,13 +170,22 @@ final class VmBuild {
         }
     }
 
-    /** Pool addressing: another VM holds the same address; the one with the lowest VMID keeps it. */
+    /**
+     * Pool addressing, checked after the create: when any other VM holds the same address, this install
+     * backs off (destroys its VM, pauses a random moment, takes the next candidate), unless that VM
+     * is one this process already backs off with. A rule like "the lowest VMID keeps it" is unsafe:
+     * an install that created and checked before the other one created keeps the address, and the other
+     * one, seeing a higher VMID, would keep it too. Two installs that check at the same moment may both
+     * back off; that costs a retry, never a duplicate. Residual: Proxmox's cluster state lags by up to
+     * about 10 s, so a VM created on another node within that window may not be listed yet.
+     */
     private boolean lostAddress(VmId id, Ipv4Cidr address) {
         List<VmId> others = ctx.allocator().othersHolding(id, address.address());
-        Optional<VmId> winner = others.stream().filter(o -> o.compareTo(id) < 0).findFirst();
-        winner.ifPresent(w -> run.detail("[*] address " + address.address() + " is also configured on VM " + w
-                + ", which keeps it; VM " + id + " backs off and retries with another address"));
-        return winner.isPresent();
+        if (!others.isEmpty()) {
+            run.detail("[*] address " + address.address() + " is also configured on VM(s) " + others + "; VM " + id
+                    + " backs off and retries with another address");
+        }
+        return !others.isEmpty();
     }
 
     private CreateVmSpec createSpec(IpAllocator.Lease lease, String name, String keysPath) {
