@@ -249,13 +249,15 @@ final class VmBuild {
         if (now.compareTo(wanted) >= 0) {
             return now;
         }
-        ctx.retry().run("qm resize " + id, () -> pve.resizeTo(id, "scsi0", wanted));
+        Optional<String> said = ctx.retry().call("qm resize " + id, () -> pve.resizeTo(id, "scsi0", wanted));
         DiskSize after = ctx.retry().read("qm config " + id, () -> pve.config(id)).disk("scsi0")
                 .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         if (after.compareTo(wanted) < 0) {
             throw new StorageException(plan.storage(), "resizing scsi0 of VM " + id + " to " + wanted
-                    + " did not take effect: Proxmox reports " + after);
+                    + " did not take effect: Proxmox reports " + after + said.map(s -> "; qm resize said: " + s)
+                    .orElse(""));
         }
+        said.ifPresent(s -> run.detail("[!] qm resize worked but printed: " + s));
         return after;
     }
 }

@@ -78,8 +78,16 @@ class PveNodeTest {
     }
 
     @Test
-    void resizeWithExitZeroButAnErrorFails() {
+    void resizeWithExitZeroHandsBackStderrThatIsNotKnownHarmlessForTheCallerToJudge() {
         transport.on(List.of("qm", "resize"), 0, "", "VM 101 qmp command 'block_resize' failed - oops\n");
+        assertTrue(node.resizeTo(ID, "scsi0", DiskSize.ofGiB(16)).orElseThrow().contains("block_resize"));
+        transport.on(List.of("qm", "resize"), 0, "", "trying to acquire lock...\n OK\n");
+        assertEquals(java.util.Optional.empty(), node.growBy(ID, "scsi0", DiskSize.ofGiB(1)));
+    }
+
+    @Test
+    void resizeWithANonZeroExitFails() {
+        transport.on(List.of("qm", "resize"), 255, "", "VM 101 qmp command 'block_resize' failed - oops\n");
         CommandFailedException e = assertThrows(CommandFailedException.class,
                 () -> node.resizeTo(ID, "scsi0", DiskSize.ofGiB(16)));
         assertTrue(e.stderrTail().contains("block_resize"));
