@@ -148,12 +148,14 @@ public final class OperationRegistry implements Operations {
         op.workEnded();
         Thread.interrupted();
         run.journal().commit();
+        run.flushDetails();
         run.emit(new OperationSucceeded(run.stage(), done.summary(), run.context()));
         op.succeed(done.value(), clock.instant());
     }
 
     private void fail(EngineOperation<?> op, OperationRun run, Throwable cause, FailureMapper failures) {
         boolean cancelled = op.cancelRequested() || cause instanceof OperationCancelledException;
+        run.flushDetails();
         Stage failed = run.stage();
         RollbackJournal.Outcome outcome = new RollbackJournal.Outcome(List.of(), List.of());
         if (run.journal().size() > 0) {

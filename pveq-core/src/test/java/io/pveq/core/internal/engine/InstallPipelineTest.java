@@ -209,6 +209,26 @@ class InstallPipelineTest {
     }
 
     @Test
+    void aChattyInitScriptKeepsItsFirstAndLastLinesInTheEventLog() {
+        try (Harness h = new Harness("pve1")) {
+            h.guests.scriptLines = 1000;
+            Operation<InstallResult> op = h.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
+            op.await();
+            int kept = OperationRun.DETAILS_KEPT_AT_EACH_END;
+            List<String> lines = op.events().stream().filter(e -> e instanceof io.pveq.core.event.StageDetail d
+                    && d.stage() == Stage.SSH_INITIALIZATION).map(ProgressEvent::message).toList();
+            assertEquals(2 * kept + 1, lines.size(), lines.toString());
+            assertTrue(lines.contains("line 1"), lines.toString());
+            java.util.regex.Matcher omitted = java.util.regex.Pattern.compile("\\.\\.\\. (\\d+) lines omitted \\.\\.\\.")
+                    .matcher(lines.get(kept));
+            assertTrue(omitted.matches(), lines.get(kept));
+            assertTrue(Integer.parseInt(omitted.group(1)) >= 1000 - 2 * kept, lines.get(kept));
+            assertEquals("line " + (1000 - kept + 1), lines.get(kept + 1));
+            assertEquals("line 1000", lines.get(lines.size() - 1));
+        }
+    }
+
+    @Test
     void rollbackForgetsTheDestroyedGuestsHostKey() {
         try (Harness h = new Harness("pve1")) {
             h.guests.rebootFails = true;
