@@ -267,10 +267,12 @@ public final class PveNode {
         return run(request, timeouts.query(), Optional.empty(), vmId, false).stdout();
     }
 
-    private CommandResult run(CommandRequest template, Duration timeout, Optional<OutputListener> listener,
-                              Optional<VmId> vmId, boolean exitZeroMayFail) {
+    /** Runs {@code template} (argv, secret marks and standard input kept) with this timeout and listener. */
+    CommandResult run(CommandRequest template, Duration timeout, Optional<OutputListener> listener,
+                      Optional<VmId> vmId, boolean exitZeroMayFail) {
         CommandRequest request = CommandRequest.builder(template.argv())
                 .secret(template.secretArgs().stream().mapToInt(Integer::intValue).toArray())
+                .stdin(template.stdin().orElse(null))
                 .timeout(timeout)
                 .listener(listener.orElse(null))
                 .build();

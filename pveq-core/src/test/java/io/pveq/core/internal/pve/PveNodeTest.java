@@ -94,6 +94,16 @@ class PveNodeTest {
     }
 
     @Test
+    void theTemplatesStandardInputReachesTheTransport() {
+        transport.ok(List.of("pvesh", "create"), "");
+        byte[] body = "secret body\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        node.run(io.pveq.core.transport.CommandRequest.builder(List.of("pvesh", "create", "/x")).stdin(body).build(),
+                Duration.ofSeconds(5), java.util.Optional.empty(), java.util.Optional.empty(), false);
+        assertEquals("secret body\n", new String(transport.requests().get(0).stdin().orElseThrow(),
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void shutdownWaitsLongerThanItsOwnTimeout() {
         transport.ok(List.of("qm", "shutdown"), "");
         node.shutdown(ID, Duration.ofSeconds(120), true);
