@@ -45,7 +45,10 @@ public record ProvisionerSetup(ProvisionerSettings settings, Map<NodeName, NodeC
         }
     }
 
-    /** @return an empty builder (probe defaults to {@link AddressProbe#NEVER_IN_USE}, clock to UTC system time) */
+    /**
+     * @return an empty builder (probe defaults to {@link AddressProbe#network()}, so a candidate address
+     *         something already answers on is skipped; clock to UTC system time)
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -82,7 +85,7 @@ public record ProvisionerSetup(ProvisionerSettings settings, Map<NodeName, NodeC
         private final Map<NodeName, NodeConnection> nodes = new TreeMap<>();
         private ImageProvider images;
         private GuestAccess guests;
-        private AddressProbe probe = AddressProbe.NEVER_IN_USE;
+        private AddressProbe probe;
         private Clock clock = Clock.systemUTC();
         private ExecutorService executor;
 
@@ -127,7 +130,9 @@ public record ProvisionerSetup(ProvisionerSettings settings, Map<NodeName, NodeC
         }
 
         /**
-         * @param probe the address-in-use probe
+         * @param probe the address-in-use probe; default {@link AddressProbe#network()}. Pass
+         *              {@link AddressProbe#NEVER_IN_USE} where probing is not wanted (a simulated cluster,
+         *              whose loopback addresses would all look taken)
          * @return this
          */
         public Builder probe(AddressProbe probe) {
@@ -159,7 +164,8 @@ public record ProvisionerSetup(ProvisionerSettings settings, Map<NodeName, NodeC
          * @throws InvalidSpecException naming {@code MAIN_NODE} when the main node has no connection
          */
         public ProvisionerSetup build() {
-            return new ProvisionerSetup(settings, nodes, images, guests, probe, clock, Optional.ofNullable(executor));
+            return new ProvisionerSetup(settings, nodes, images, guests, probe == null ? AddressProbe.network() : probe,
+                    clock, Optional.ofNullable(executor));
         }
     }
 }

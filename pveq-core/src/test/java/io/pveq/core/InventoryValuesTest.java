@@ -1,6 +1,7 @@
 package io.pveq.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,6 +86,8 @@ class InventoryValuesTest {
             ProvisionerSetup setup = b.node(NodeName.of("pve1"), ProvisionerSetup.NodeConnection.local(local)).build();
             assertTrue(setup.nodes().get(NodeName.of("pve1")).local());
             assertEquals(Optional.empty(), setup.executor());
+            assertSame(AddressProbe.network(), setup.probe(), "real networks are probed unless told otherwise");
+            assertSame(AddressProbe.NEVER_IN_USE, b.probe(AddressProbe.NEVER_IN_USE).build().probe());
         }
     }
 

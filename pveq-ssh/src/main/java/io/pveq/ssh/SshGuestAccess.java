@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
@@ -44,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>Host keys: trust on first use, in memory, per endpoint (VM id, host, port). The first key a guest
  * shows is recorded and reported through {@link ReadinessListener#onReady}; a different key later is
  * refused with {@link GuestAccessException} naming both fingerprints. Call {@link #forget} before
- * reusing an endpoint for a re-created VM. Connections are kept per endpoint and replaced
- * transparently after a reboot. Thread-safe; every method blocks.
+ * reusing an endpoint for a re-created VM ({@link GuestAccess#forget}). A connection (and its timer
+ * thread) lives only while an operation on its endpoint runs: it is shared by concurrent operations on
+ * the same endpoint, replaced transparently after a reboot, and closed when the last of them ends, so
+ * no thread or socket outlives the guests pveq talks to. Thread-safe; every method blocks.
  */
 public final class SshGuestAccess implements GuestAccess {
 
@@ -54,7 +55,8 @@ public final class SshGuestAccess implements GuestAccess {
     private final KeyProvider key;
     private final String authorizedKey;
     private final GuestHostKeys hostKeys = new GuestHostKeys();
-    private final Map<String, PooledRunner> runners = new ConcurrentHashMap<>();
+    /** Guarded by itself. Runners in use, by endpoint id, with the number of operations using them. */
+    private final Map<String, Use> runners = new java.util.HashMap<>();
     private final ExecutorService io;
     private final Clock clock;
     private final Duration connectTimeout;
@@ -119,10 +121,17 @@ public final class SshGuestAccess implements GuestAccess {
         ReadinessListener progress = listener == null ? ReadinessListener.NONE : listener;
         Instant start = clock.instant();
         Instant end = start.plus(deadline);
-        Duration backoff = initialBackoff;
-        String outcome = "not tried";
+        try (Use use = use(endpoint)) {
+            awaitReady(endpoint, use.runner, deadline, progress, start, end, initialBackoff);
+        }
+    }
+
+    private void awaitReady(GuestEndpoint endpoint, PooledRunner runner, Duration deadline, ReadinessListener progress,
+                            Instant start, Instant end, Duration initial) {
+        Duration backoff = initial;
+        String outcome;
         for (int attempt = 1; ; attempt++) {
-            outcome = attempt(endpoint);
+            outcome = attempt(endpoint, runner);
             Duration elapsed = Duration.between(start, clock.instant());
             int number = attempt;
             if (outcome.isEmpty()) {
@@ -147,7 +156,7 @@ public final class SshGuestAccess implements GuestAccess {
     }
 
     /** @return empty when the guest ran {@code true} for us, else what went wrong */
-    private String attempt(GuestEndpoint endpoint) {
+    private String attempt(GuestEndpoint endpoint, PooledRunner runner) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) probeTimeout.toMillis());
         } catch (IOException e) {
@@ -155,7 +164,7 @@ public final class SshGuestAccess implements GuestAccess {
                     : e instanceof java.net.SocketTimeoutException ? "connect timed out" : e.getMessage());
         }
         try {
-            CommandResult result = runner(endpoint).run(CommandRequest.builder(List.of("true"))
+            CommandResult result = runner.run(CommandRequest.builder(List.of("true"))
                     .timeout(connectTimeout.plusSeconds(5)).build());
             return result.succeeded() ? "" : "login works but 'true' exited " + result.exitCode();
         } catch (HostKeyException e) {
@@ -179,7 +188,13 @@ public final class SshGuestAccess implements GuestAccess {
     @Override
     public int runScript(GuestEndpoint endpoint, GuestScript script, Duration timeout, OutputListener output) {
         Objects.requireNonNull(script, "script");
-        PooledRunner runner = runner(endpoint);
+        try (Use use = use(endpoint)) {
+            return runScript(endpoint, use.runner, script, timeout, output);
+        }
+    }
+
+    private int runScript(GuestEndpoint endpoint, PooledRunner runner, GuestScript script, Duration timeout,
+                          OutputListener output) {
         String where = "VM " + endpoint.vmId() + " (" + endpoint + ")";
         String path;
         try {
@@ -216,7 +231,12 @@ public final class SshGuestAccess implements GuestAccess {
 
     @Override
     public void reboot(GuestEndpoint endpoint) {
-        PooledRunner runner = runner(endpoint);
+        try (Use use = use(endpoint)) {
+            reboot(endpoint, use.runner);
+        }
+    }
+
+    private void reboot(GuestEndpoint endpoint, PooledRunner runner) {
         String where = "VM " + endpoint.vmId() + " (" + endpoint + ")";
         List<String> argv = new ArrayList<>(asRoot(endpoint));
         argv.addAll(rebootCommand);
@@ -252,15 +272,64 @@ public final class SshGuestAccess implements GuestAccess {
         return endpoint.user().equals("root") ? List.of() : List.of("sudo", "-n", "--");
     }
 
-    private PooledRunner runner(GuestEndpoint endpoint) {
-        return runners.computeIfAbsent(id(endpoint), id -> {
-            SshConnector.Settings settings = new SshConnector.Settings(endpoint.host(), endpoint.port(),
-                    endpoint.user(), List.of(key), Optional.empty(), hostKeys.checkFor(id), connectTimeout,
-                    connectTimeout, Duration.ofSeconds(5));
-            ConnectionPool pool = new ConnectionPool(new SshConnector(settings), 1, 4, Duration.ofMinutes(2));
-            return new PooledRunner(pool, io, settings.target(),
-                    endpoint.user().equals("root") ? List.of() : List.of("sudo", "-n"));
-        });
+    /** One operation's hold on an endpoint's runner; closing the last hold closes the runner. */
+    private final class Use implements AutoCloseable {
+        final String id;
+        final String user;
+        final PooledRunner runner;
+        int users;
+
+        Use(String id, String user, PooledRunner runner) {
+            this.id = id;
+            this.user = user;
+            this.runner = runner;
+        }
+
+        @Override
+        public void close() {
+            boolean last;
+            synchronized (runners) {
+                users--;
+                last = users == 0;
+                if (last && runners.get(id) == this) {
+                    runners.remove(id);
+                }
+            }
+            if (last) {
+                runner.close();
+            }
+        }
+    }
+
+    private Use use(GuestEndpoint endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        String id = id(endpoint);
+        synchronized (runners) {
+            Use use = runners.get(id);
+            if (use == null || !use.user.equals(endpoint.user())) {
+                // a different login user gets its own runner; the map keeps the newest
+                use = new Use(id, endpoint.user(), newRunner(endpoint, id));
+                runners.put(id, use);
+            }
+            use.users++;
+            return use;
+        }
+    }
+
+    private PooledRunner newRunner(GuestEndpoint endpoint, String id) {
+        SshConnector.Settings settings = new SshConnector.Settings(endpoint.host(), endpoint.port(),
+                endpoint.user(), List.of(key), Optional.empty(), hostKeys.checkFor(id), connectTimeout,
+                connectTimeout, Duration.ofSeconds(5));
+        ConnectionPool pool = new ConnectionPool(new SshConnector(settings), 1, 4, Duration.ofMinutes(2));
+        return new PooledRunner(pool, io, settings.target(),
+                endpoint.user().equals("root") ? List.of() : List.of("sudo", "-n"));
+    }
+
+    /** @return the number of endpoints with an open runner (operations in progress); for tests */
+    int cachedConnections() {
+        synchronized (runners) {
+            return runners.size();
+        }
     }
 
     private static String id(GuestEndpoint endpoint) {
@@ -273,22 +342,32 @@ public final class SshGuestAccess implements GuestAccess {
     }
 
     /**
-     * Forgets the recorded host key and closes the connections of {@code endpoint}: call it when a VM is
-     * re-created at the same address, whose new host key would otherwise be refused.
+     * Forgets the recorded host key and closes the connections of {@code endpoint} (matched by VM id,
+     * host and port): call it when a VM is destroyed or re-created at the same address, whose new host
+     * key would otherwise be refused. An operation still running on the endpoint loses its connection.
      */
+    @Override
     public void forget(GuestEndpoint endpoint) {
-        hostKeys.forget(id(endpoint));
-        PooledRunner runner = runners.remove(id(endpoint));
-        if (runner != null) {
-            runner.close();
+        String id = id(endpoint);
+        hostKeys.forget(id);
+        Use use;
+        synchronized (runners) {
+            use = runners.remove(id);
+        }
+        if (use != null) {
+            use.runner.close();
         }
     }
 
     /** Closes all guest connections. Idempotent. */
     @Override
     public void close() {
-        runners.values().forEach(PooledRunner::close);
-        runners.clear();
+        List<Use> open;
+        synchronized (runners) {
+            open = List.copyOf(runners.values());
+            runners.clear();
+        }
+        open.forEach(use -> use.runner.close());
         io.shutdownNow();
     }
 

@@ -43,4 +43,40 @@ class GuestHostKeyChangeTest {
             assertNotEquals(first, access.recordedHostKey(guest).orElseThrow());
         }
     }
+
+    @Test
+    void aVmRecreatedAtTheSameEndpointIsAcceptedAfterTheEngineForgetsIt() throws Exception {
+        try (SshGuestAccess ssh = SshGuestAccess.builder(SSHD.clientEd25519()).build()) {
+            GuestAccess access = ssh; // the engine sees only the SPI
+            GuestEndpoint first = new GuestEndpoint(VmId.of(151), "127.0.0.1", SSHD.port(), SSHD.user());
+            access.awaitReady(first, Duration.ofSeconds(20), GuestAccess.ReadinessListener.NONE);
+            String oldKey = ssh.recordedHostKey(first).orElseThrow();
+
+            access.forget(first); // VM 151 destroyed
+            SSHD.restartWithNewHostKeys(); // a new VM 151 at the same address
+            GuestEndpoint second = new GuestEndpoint(VmId.of(151), "127.0.0.1", SSHD.port(), SSHD.user());
+            access.awaitReady(second, Duration.ofSeconds(20), GuestAccess.ReadinessListener.NONE);
+            assertNotEquals(oldKey, ssh.recordedHostKey(first).orElseThrow());
+        }
+    }
+
+    @Test
+    void keepsNoConnectionOrTimerThreadOnceAGuestOperationHasEnded() throws Exception {
+        try (SshGuestAccess access = SshGuestAccess.builder(SSHD.clientEd25519()).build()) {
+            GuestEndpoint guest = new GuestEndpoint(VmId.of(152), "127.0.0.1", SSHD.port(), SSHD.user());
+            access.awaitReady(guest, Duration.ofSeconds(20), GuestAccess.ReadinessListener.NONE);
+            int exit = access.runScript(guest, new io.pveq.core.guest.GuestScript("probe.sh", "#!/bin/sh\nexit 3\n",
+                    java.util.List.of(), java.util.Map.of(), java.util.Optional.empty()), Duration.ofSeconds(20), (stream, line) -> { });
+            assertEquals(3, exit);
+
+            assertEquals(0, access.cachedConnections(), "no pooled connection outlives the operation");
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                if (thread.getName().startsWith("pveq-ssh-timeouts") && thread.getName().contains(":" + SSHD.port())) {
+                    thread.join(10_000);
+                    assertTrue(!thread.isAlive(), "timer thread still running: " + thread.getName());
+                }
+            }
+            assertTrue(access.recordedHostKey(guest).isPresent(), "the host key stays recorded");
+        }
+    }
 }

@@ -48,6 +48,19 @@ public interface GuestAccess extends AutoCloseable {
      */
     void reboot(GuestEndpoint endpoint);
 
+    /**
+     * Drops what this instance remembers about {@code endpoint}: the host key recorded on first contact
+     * and any cached connection. The engine calls it when it destroys a VM and before it first contacts a
+     * VM it has just created, so a new VM that reuses a freed VMID and address is trusted afresh instead of
+     * being refused for a changed host key. Implementations match by VM id, host and port; the user does
+     * not matter. The default does nothing (for implementations that remember nothing). Never throws;
+     * may block briefly while connections close.
+     *
+     * @param endpoint the VM's SSH endpoint; not null
+     */
+    default void forget(GuestEndpoint endpoint) {
+    }
+
     @Override
     default void close() {
     }

@@ -98,10 +98,14 @@ final class ConfiguredAddresses {
         try {
             VmConfig config = router.pve(vm.node()).config(vm.vmId());
             cache.put(vm.vmId(), new Known(vm.node(), addressesOf(config), now));
-        } catch (PveqException e) {
+        } catch (io.pveq.core.VmNotFoundException e) {
             // the VM moved or vanished between the list and the read: the next allocation sees it again
-            LOG.debug("cannot read the config of VM {} on {}: {}", vm.vmId(), vm.node(), e.getMessage());
+            LOG.debug("VM {} is no longer on {}: {}", vm.vmId(), vm.node(), e.getMessage());
             cache.remove(vm.vmId());
+        } catch (PveqException e) {
+            // the node cannot answer now: its VMs keep the addresses last read, else they would look free
+            LOG.debug("cannot read the config of VM {} on {}; keeping its last known addresses: {}", vm.vmId(),
+                    vm.node(), e.getMessage());
         }
     }
 

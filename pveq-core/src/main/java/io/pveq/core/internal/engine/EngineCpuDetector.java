@@ -15,20 +15,28 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link CpuArchDetector}: a node's level from its {@code cpuinfo.flags}
- * ({@link CpuLevel#fromFlags}), the cluster's as the lowest over the online nodes. Levels are cached
- * for the TTL; the cluster level is computed again at once when the set of online nodes differs from
- * the one it was computed for (one cheap {@code /cluster/resources} read per call tells). Always
- * yields one of {@link CpuLevel}'s models, all of which Proxmox accepts. Thread-safe.
+ * ({@link CpuLevel#fromFlags}), the cluster's as the lowest over ALL cluster nodes, offline ones
+ * included, since any node may host the VM later (a VM whose CPU type a node lacks cannot start or
+ * migrate there). Online nodes are read; an offline node counts with the last level read from it (kept
+ * for the process lifetime, {@link #invalidate} included); an offline node never read counts as the
+ * lowest level known of any node, with a warning in the log: its real level may be lower still, which
+ * only a configured CPU type can settle. Levels are cached for the TTL; the cluster level is computed
+ * again at once when the node set or their online state changes (one cheap {@code /cluster/resources}
+ * read per call tells). Always yields one of {@link CpuLevel}'s models. Thread-safe.
  */
 public final class EngineCpuDetector implements CpuArchDetector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineCpuDetector.class);
 
     private record Cached(CpuLevel level, Instant until) {
     }
 
-    private record ClusterCached(CpuLevel level, List<NodeName> nodes, Instant until) {
+    private record ClusterCached(CpuLevel level, List<NodeState> nodes, Instant until) {
     }
 
     private final EngineNodeRouter router;
@@ -36,6 +44,8 @@ public final class EngineCpuDetector implements CpuArchDetector {
     private final Clock clock;
     private final Duration ttl;
     private final Map<NodeName, Cached> nodes = new ConcurrentHashMap<>();
+    /** The last level read from each node; never expires (an offline node cannot be read again). */
+    private final Map<NodeName, CpuLevel> lastKnown = new ConcurrentHashMap<>();
     private volatile ClusterCached cluster;
 
     /**
@@ -63,6 +73,7 @@ public final class EngineCpuDetector implements CpuArchDetector {
         }
         CpuLevel level = read(node);
         nodes.put(node, new Cached(level, now.plus(ttl)));
+        lastKnown.put(node, level);
         return level;
     }
 
@@ -82,28 +93,51 @@ public final class EngineCpuDetector implements CpuArchDetector {
         if (override.isPresent()) {
             return override.get();
         }
-        List<NodeName> online = router.onlineNodes();
+        List<NodeState> all = router.clusterNodes().stream()
+                .map(n -> new NodeState(n.node(), n.online())).sorted(java.util.Comparator.comparing(NodeState::node))
+                .toList();
         Instant now = clock.instant();
         ClusterCached cached = cluster;
-        if (cached != null && cached.nodes().equals(online) && cached.until().isAfter(now)) {
+        if (cached != null && cached.nodes().equals(all) && cached.until().isAfter(now)) {
             return cached.level();
         }
-        if (online.isEmpty()) {
+        if (all.stream().noneMatch(NodeState::online)) {
             throw new ClusterUnavailableException("no cluster node is online");
         }
-        if (cached != null && !cached.nodes().equals(online)) {
+        if (cached != null && !cached.nodes().equals(all)) {
             nodes.clear(); // the set changed: a node may have been replaced under the same name
         }
         List<CpuLevel> levels = new ArrayList<>();
-        for (NodeName node : online) {
-            Cached n = nodes.get(node);
-            CpuLevel level = n != null && n.until().isAfter(now) ? n.level() : read(node);
-            nodes.put(node, new Cached(level, now.plus(ttl)));
+        List<NodeName> neverRead = new ArrayList<>();
+        for (NodeState node : all) {
+            if (!node.online()) {
+                Optional.ofNullable(lastKnown.get(node.node())).ifPresentOrElse(levels::add,
+                        () -> neverRead.add(node.node()));
+                continue;
+            }
+            Cached n = nodes.get(node.node());
+            CpuLevel level = n != null && n.until().isAfter(now) ? n.level() : read(node.node());
+            nodes.put(node.node(), new Cached(level, now.plus(ttl)));
+            lastKnown.put(node.node(), level);
             levels.add(level);
         }
-        CpuLevel lowest = CpuLevel.lowest(levels);
-        cluster = new ClusterCached(lowest, online, now.plus(ttl));
+        CpuLevel lowest = CpuLevel.lowest(neverRead.isEmpty() ? levels : concat(levels, lastKnown.values()));
+        if (!neverRead.isEmpty()) {
+            LOG.warn("offline node(s) {} were never read; assuming the lowest CPU level known of any node, {}. If they"
+                    + " are older, configure the CPU type explicitly", neverRead, lowest.model());
+        }
+        cluster = new ClusterCached(lowest, all, now.plus(ttl));
         return lowest;
+    }
+
+    private static List<CpuLevel> concat(List<CpuLevel> a, java.util.Collection<CpuLevel> b) {
+        List<CpuLevel> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** A node and whether it is online, as the cache key of the cluster level. */
+    private record NodeState(NodeName node, boolean online) {
     }
 
     @Override

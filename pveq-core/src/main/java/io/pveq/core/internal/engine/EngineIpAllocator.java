@@ -58,6 +58,8 @@ public final class EngineIpAllocator implements IpAllocator {
     private final Set<Ipv4Address> reservedIps = new HashSet<>();
     private final Map<VmId, Instant> recentIds = new HashMap<>();
     private final Map<Ipv4Address, Instant> recentIps = new HashMap<>();
+    /** Guarded by this. VMs this process created and is destroying because they lost their address. */
+    private final Map<VmId, Instant> backedOff = new HashMap<>();
     private final Map<Ipv4Address, Instant> answered = new HashMap<>();
 
     /**
@@ -237,14 +239,31 @@ public final class EngineIpAllocator implements IpAllocator {
      *
      * @param self    the VM just created with {@code address}
      * @param address its address
-     * @return the other VMs holding the same address, sorted
+     * @return the other VMs holding the same address, sorted; VMs this process has already backed off
+     *         with (see {@link #backingOff}) are left out
      */
     public List<VmId> othersHolding(VmId self, Ipv4Address address) {
         List<ClusterVm> guests = router.clusterVms();
         Set<VmId> fresh = guests.stream().map(ClusterVm::vmId).filter(id -> !id.equals(self))
                 .collect(Collectors.toSet());
         Map<Ipv4Address, Set<VmId>> all = configured.addresses(guests, fresh);
-        return all.getOrDefault(address, Set.of()).stream().filter(id -> !id.equals(self)).sorted().toList();
+        Set<VmId> gone;
+        synchronized (this) {
+            Instant now = clock.instant();
+            backedOff.values().removeIf(until -> until.isBefore(now));
+            gone = Set.copyOf(backedOff.keySet());
+        }
+        return all.getOrDefault(address, Set.of()).stream().filter(id -> !id.equals(self) && !gone.contains(id))
+                .sorted().toList();
+    }
+
+    /**
+     * Pool addressing: VM {@code vmId} gives up its address and is about to be destroyed; from now on
+     * {@link #othersHolding} no longer counts it, so the install that keeps the address does not back
+     * off as well.
+     */
+    public synchronized void backingOff(VmId vmId) {
+        backedOff.put(vmId, clock.instant().plus(RECENT));
     }
 
     /**

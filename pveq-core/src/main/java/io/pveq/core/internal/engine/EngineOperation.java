@@ -133,17 +133,15 @@ final class EngineOperation<R> implements Operation<R> {
     }
 
     @Override
-    public boolean cancel() {
-        Thread toInterrupt;
-        synchronized (this) {
-            if (state.isFinished() || cancelRequested) {
-                return false;
-            }
-            cancelRequested = true;
-            toInterrupt = rollingBack ? null : worker;
+    public synchronized boolean cancel() {
+        if (state.isFinished() || cancelRequested) {
+            return false;
         }
-        if (toInterrupt != null) {
-            toInterrupt.interrupt();
+        cancelRequested = true;
+        // interrupt under the lock: workEnded() takes it too, so once the worker has ended its work no
+        // late interrupt can land in the rollback (whose commands would fail "interrupted")
+        if (!rollingBack && worker != null) {
+            worker.interrupt();
         }
         return true;
     }

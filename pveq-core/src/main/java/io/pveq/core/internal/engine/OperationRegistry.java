@@ -148,18 +148,21 @@ public final class OperationRegistry implements Operations {
         op.workEnded();
         Thread.interrupted();
         run.journal().commit();
+        run.flushDetails();
         run.emit(new OperationSucceeded(run.stage(), done.summary(), run.context()));
         op.succeed(done.value(), clock.instant());
     }
 
     private void fail(EngineOperation<?> op, OperationRun run, Throwable cause, FailureMapper failures) {
         boolean cancelled = op.cancelRequested() || cause instanceof OperationCancelledException;
+        run.flushDetails();
         Stage failed = run.stage();
         RollbackJournal.Outcome outcome = new RollbackJournal.Outcome(List.of(), List.of());
         if (run.journal().size() > 0) {
             Instant began = clock.instant();
             run.emit(new StageStarted(Stage.ROLLING_BACK, "rolling back " + run.journal().size() + " step(s)",
                     run.context()));
+            Thread.interrupted(); // workEnded() stopped further interrupts; the rollback runs uninterrupted
             outcome = run.journal().rollback();
             outcome.done().forEach(d -> run.emit(StageDetail.of(Stage.ROLLING_BACK, "[*] " + d, run.context())));
             Duration took = Duration.between(began, clock.instant());

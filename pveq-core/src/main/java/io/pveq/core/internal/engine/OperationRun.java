@@ -27,6 +27,13 @@ import java.util.function.Supplier;
 final class OperationRun {
 
     private static final long PROGRESS_INTERVAL_MILLIS = 250;
+    /**
+     * Detail lines kept at each end of a stage: an operation's log lives as long as the operation is
+     * remembered, and a chatty init script can print hundreds of thousands of lines. The first ones are
+     * emitted as they come; past them the newest are held back and emitted, after a {@code ... N lines
+     * omitted ...} line, when the stage ends.
+     */
+    static final int DETAILS_KEPT_AT_EACH_END = 200;
 
     private final EngineOperation<?> operation;
     private final Clock clock;
@@ -36,6 +43,9 @@ final class OperationRun {
     private VmId vmId;
     private Ipv4Address ip;
     private long lastProgress = Long.MIN_VALUE;
+    /** Guarded by this: detail lines of the current stage so far, and the newest held back past the cap. */
+    private int detailsInStage;
+    private final java.util.ArrayDeque<StageDetail> heldBack = new java.util.ArrayDeque<>();
 
     OperationRun(EngineOperation<?> operation, Clock clock, Stage firstStage) {
         this.operation = operation;
@@ -106,6 +116,7 @@ final class OperationRun {
      * @return the body's result
      */
     <T> T stage(Stage next, String what, Supplier<T> body, Function<T, String> summary) {
+        flushDetails();
         this.stage = next;
         checkCancelled();
         Instant began = clock.instant();
@@ -114,10 +125,12 @@ final class OperationRun {
         try {
             value = body.get();
         } catch (RuntimeException | Error e) {
+            flushDetails();
             String reason = operation.cancelRequested() ? "cancelled" : FailureText.of(e);
             emit(new StageFailed(next, reason, took(began), context()));
             throw e;
         }
+        flushDetails();
         emit(new StageSucceeded(next, summary.apply(value), took(began), context()));
         return value;
     }
@@ -135,11 +148,31 @@ final class OperationRun {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
-    /** A detail line in the current stage. */
-    void detail(String text) {
-        if (text != null && !text.isBlank()) {
-            emit(StageDetail.of(stage, text.strip(), context()));
+    /** A detail line in the current stage; past {@link #DETAILS_KEPT_AT_EACH_END} lines, see there. */
+    synchronized void detail(String text) {
+        if (text == null || text.isBlank()) {
+            return;
         }
+        StageDetail detail = StageDetail.of(stage, text.strip(), context());
+        if (++detailsInStage <= DETAILS_KEPT_AT_EACH_END) {
+            emit(detail);
+            return;
+        }
+        heldBack.addLast(detail);
+        if (heldBack.size() > DETAILS_KEPT_AT_EACH_END) {
+            heldBack.removeFirst();
+        }
+    }
+
+    /** Emits the held-back newest detail lines of the stage ending now, after a note of what was left out. */
+    synchronized void flushDetails() {
+        int omitted = detailsInStage - DETAILS_KEPT_AT_EACH_END - heldBack.size();
+        if (omitted > 0) {
+            emit(StageDetail.of(stage, "... " + omitted + " lines omitted ...", context()));
+        }
+        heldBack.forEach(this::emit);
+        heldBack.clear();
+        detailsInStage = 0;
     }
 
     /** One readiness attempt in the current stage. */

@@ -21,12 +21,16 @@ import io.pveq.core.internal.pve.VmConfig;
 import io.pveq.core.transport.OutputListener;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * CPU, memory, disk growth, migration and destroy of existing VMs, wherever they live. Values are
  * checked against the limits before anything runs. Thread-safe.
  */
 final class ResourceOps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceOps.class);
 
     private final EngineContext ctx;
     private final OperationRegistry registry;
@@ -67,14 +71,16 @@ final class ResourceOps {
                 + " has no disk to grow"));
         DiskSize current = config.disk(slot).flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         DiskSize wanted = ctx.settings().limits().checkDiskGrowth("disk", current, increment);
-        ctx.retry().run("qm resize " + vmId, () -> pve.growBy(vmId, slot, increment));
+        Optional<String> said = ctx.retry().call("qm resize " + vmId, () -> pve.growBy(vmId, slot, increment));
         DiskSize after = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId)).disk(slot)
                 .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         if (after.compareTo(wanted) < 0) {
             throw new StorageException(config.disk(slot).flatMap(VmConfig.Disk::volume).map(v -> v.storage())
                     .orElse("?"), "growing " + slot + " of VM " + vmId + " by " + increment
-                    + " did not take effect: Proxmox reports " + after);
+                    + " did not take effect: Proxmox reports " + after + said.map(s -> "; qm resize said: " + s)
+                    .orElse(""));
         }
+        said.ifPresent(s -> LOG.warn("VM {}: qm resize worked but printed: {}", vmId, s));
         return after;
     }
 

@@ -121,6 +121,22 @@ public final class Retry {
         }
     }
 
+    /**
+     * Waits through the sleeper (tests record the pause instead of sleeping).
+     *
+     * @param why      for the message when interrupted
+     * @param duration how long
+     * @throws OperationCancelledException when interrupted
+     */
+    public void pause(String why, Duration duration) {
+        try {
+            sleeper.sleep(duration);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new OperationCancelledException("interrupted while waiting " + why);
+        }
+    }
+
     /** The same as {@link #call} for work without a result. */
     public void run(String what, Runnable action) {
         call(what, () -> {

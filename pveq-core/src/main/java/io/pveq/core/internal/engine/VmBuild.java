@@ -11,6 +11,7 @@ import io.pveq.core.VmExistsException;
 import io.pveq.core.VmId;
 import io.pveq.core.VmTags;
 import io.pveq.core.event.Stage;
+import io.pveq.core.guest.GuestEndpoint;
 import io.pveq.core.image.LocalImage;
 import io.pveq.core.internal.pve.ConfigUpdate;
 import io.pveq.core.internal.pve.CreateVmSpec;
@@ -21,8 +22,10 @@ import io.pveq.core.internal.pve.PropertyString;
 import io.pveq.core.internal.pve.PveNode;
 import io.pveq.core.internal.pve.VmConfig;
 import io.pveq.core.transport.OutputListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -82,10 +85,16 @@ final class VmBuild {
                 VmId id = lease.vmId();
                 String name = plan.nameFor(id);
                 run.vm(id, Optional.of(lease.address().address()));
+                Ipv4Cidr address = lease.address();
+                // registered before the create: a create cut short (a cancel, a lost connection) may have
+                // left the VM behind, and only the rollback, run uninterrupted, can look reliably
+                RollbackJournal.Registration vmUndo = run.journal().register("destroy VM " + id,
+                        () -> undoCreate(id, name, address));
                 try {
                     ctx.retry().run("qm create " + id, () -> pve.create(createSpec(lease, name, file.path()),
                             Optional.empty()));
                 } catch (VmExistsException taken) {
+                    vmUndo.drop(); // the VM is someone else's
                     if (plan.spec().id().isPresent()) {
                         throw taken;
                     }
@@ -93,22 +102,17 @@ final class VmBuild {
                     run.detail("[*] VMID " + id + " was taken meanwhile (" + taken.getMessage() + "); trying the next one");
                     leases.replace(lease.next(taken));
                     continue;
-                } catch (RuntimeException failed) {
-                    adoptIfCreated(id, name, lease.address());
-                    throw failed;
                 }
                 lease.markClaimed();
-                Ipv4Cidr address = lease.address();
-                RollbackJournal.Registration vmUndo = run.journal().register("destroy VM " + id, () -> {
-                    String done = removal.removeEverywhere(id, Optional.of(plan.node()));
-                    ctx.allocator().release(id, address.address());
-                    return done.isEmpty() ? "VM " + id + " was already gone" : done;
-                });
                 if (InstallPipeline.poolMode(ctx) && lostAddress(id, address)) {
                     checkAttempts(attempt);
+                    ctx.allocator().backingOff(id);
                     removal.removeEverywhere(id, Optional.of(plan.node()));
                     vmUndo.drop();
                     ctx.allocator().addressLost(address.address());
+                    // jittered, so two installs that met on one address do not meet again on the next
+                    ctx.retry().pause("to retry with another address", Duration.ofMillis(
+                            100 + ThreadLocalRandom.current().nextLong(Math.min(5_000, 500L * attempt))));
                     leases.replace(plan.spec().id().isPresent() ? retryRequested(lease)
                             : lease.next(new VmExistsException(id, plan.node().value())));
                     continue;
@@ -122,23 +126,34 @@ final class VmBuild {
     }
 
     /**
-     * A create that failed in an unknown way (a dropped connection, a timeout) may have created the
-     * VM all the same: when a VM with this id and our name exists on the node, it is ours, and the
-     * rollback must destroy it.
+     * The rollback of a create: when VM {@code id} is ours, destroy it wherever it is; free the id and
+     * address; forget its guest. Ours means: it carries the name this install gave it, or it has only
+     * the {@code lock: create} of a create that was cut short (Proxmox writes the name with the rest of
+     * the config at the end of the create). The {@code pveq} tag alone is not proof: another pveq install
+     * that won the id carries it too.
      */
-    private void adoptIfCreated(VmId id, String name, Ipv4Cidr address) {
+    private String undoCreate(VmId id, String name, Ipv4Cidr address) {
+        String done;
+        Optional<VmConfig> config;
         try {
-            VmConfig config = ctx.retry().read("qm config " + id, () -> pve.config(id));
-            if (config.name().equals(Optional.of(name))) {
-                run.journal().register("destroy VM " + id, () -> {
-                    String done = removal.removeEverywhere(id, Optional.of(plan.node()));
-                    ctx.allocator().release(id, address.address());
-                    return done.isEmpty() ? "VM " + id + " was already gone" : done;
-                });
-            }
-        } catch (RuntimeException notThere) {
-            // no such VM (or the node cannot tell): nothing was created that we know of
+            config = Optional.of(ctx.retry().read("qm config " + id, () -> pve.config(id)));
+        } catch (io.pveq.core.VmNotFoundException notCreated) {
+            config = Optional.empty();
         }
+        if (config.isEmpty()) {
+            // not on the node it was created on (installs do not migrate): never created, or gone already;
+            // a VM with this id elsewhere is someone else's
+            done = "VM " + id + " was not created or is gone already";
+        } else if (config.get().name().equals(Optional.of(name))
+                || config.get().name().isEmpty() && config.get().lock().equals(Optional.of("create"))) {
+            done = removal.removeEverywhere(id, Optional.of(plan.node()));
+            done = done.isEmpty() ? "VM " + id + " was already gone" : done;
+        } else {
+            return "VM " + id + " is not ours (named " + config.get().name().orElse("-") + "); left alone";
+        }
+        ctx.allocator().release(id, address.address());
+        removal.forget(new GuestEndpoint(id, address.address().toString(), 22, plan.spec().user()));
+        return done;
     }
 
     private IpAllocator.Lease retryRequested(IpAllocator.Lease lost) {
@@ -155,13 +170,22 @@ final class VmBuild {
         }
     }
 
-    /** Pool addressing: another VM holds the same address; the one with the lowest VMID keeps it. */
+    /**
+     * Pool addressing, checked after the create: when any other VM holds the same address, this install
+     * backs off (destroys its VM, pauses a random moment, takes the next candidate), unless that VM
+     * is one this process already backs off with. A rule like "the lowest VMID keeps it" is unsafe:
+     * an install that created and checked before the other one created keeps the address, and the other
+     * one, seeing a higher VMID, would keep it too. Two installs that check at the same moment may both
+     * back off; that costs a retry, never a duplicate. Residual: Proxmox's cluster state lags by up to
+     * about 10 s, so a VM created on another node within that window may not be listed yet.
+     */
     private boolean lostAddress(VmId id, Ipv4Cidr address) {
         List<VmId> others = ctx.allocator().othersHolding(id, address.address());
-        Optional<VmId> winner = others.stream().filter(o -> o.compareTo(id) < 0).findFirst();
-        winner.ifPresent(w -> run.detail("[*] address " + address.address() + " is also configured on VM " + w
-                + ", which keeps it; VM " + id + " backs off and retries with another address"));
-        return winner.isPresent();
+        if (!others.isEmpty()) {
+            run.detail("[*] address " + address.address() + " is also configured on VM(s) " + others + "; VM " + id
+                    + " backs off and retries with another address");
+        }
+        return !others.isEmpty();
     }
 
     private CreateVmSpec createSpec(IpAllocator.Lease lease, String name, String keysPath) {
@@ -225,13 +249,15 @@ final class VmBuild {
         if (now.compareTo(wanted) >= 0) {
             return now;
         }
-        ctx.retry().run("qm resize " + id, () -> pve.resizeTo(id, "scsi0", wanted));
+        Optional<String> said = ctx.retry().call("qm resize " + id, () -> pve.resizeTo(id, "scsi0", wanted));
         DiskSize after = ctx.retry().read("qm config " + id, () -> pve.config(id)).disk("scsi0")
                 .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         if (after.compareTo(wanted) < 0) {
             throw new StorageException(plan.storage(), "resizing scsi0 of VM " + id + " to " + wanted
-                    + " did not take effect: Proxmox reports " + after);
+                    + " did not take effect: Proxmox reports " + after + said.map(s -> "; qm resize said: " + s)
+                    .orElse(""));
         }
+        said.ifPresent(s -> run.detail("[!] qm resize worked but printed: " + s));
         return after;
     }
 }

@@ -36,6 +36,8 @@ final class VmFirstBoot {
         var timeouts = ctx.settings().timeouts();
         Optional<String> hostKey = run.stage(Stage.WAITING_FOR_READY, "starting VM " + vm.vmId()
                 + " and waiting for SSH on " + endpoint.host(), () -> {
+                    // a new VM: whatever was recorded for a former VM at this id and address is stale
+                    new VmRemoval(ctx).forget(endpoint);
                     start(pve);
                     return GuestSteps.awaitSsh(ctx.guests(), run, endpoint, timeouts.sshReady());
                 }, fp -> "VM answers SSH" + fp.map(f -> " (host key " + f + ")").orElse(""));

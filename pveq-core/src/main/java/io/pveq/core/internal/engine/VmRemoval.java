@@ -3,11 +3,14 @@ package io.pveq.core.internal.engine;
 import io.pveq.core.NodeName;
 import io.pveq.core.VmId;
 import io.pveq.core.VmNotFoundException;
+import io.pveq.core.guest.GuestEndpoint;
 import io.pveq.core.internal.pve.ClusterVm;
 import io.pveq.core.internal.pve.PveNode;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stops and destroys a VM wherever it is at this moment: the node cluster state names first, then
@@ -16,6 +19,8 @@ import java.util.Set;
  * Lock timeouts are retried. Thread-safe.
  */
 final class VmRemoval {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VmRemoval.class);
 
     private final EngineContext ctx;
 
@@ -52,12 +57,37 @@ final class VmRemoval {
         return "";
     }
 
-    /** Stops (forced, skiplock) and destroys with purge on one node; {@link VmNotFoundException} when not there. */
+    /**
+     * Stops (forced, skiplock) and destroys with purge on one node, then tells the guest access to forget
+     * the VM's SSH endpoint (its host key and connections), so a new VM at the same VMID and address is
+     * trusted afresh; {@link VmNotFoundException} when not there.
+     */
     void remove(PveNode pve, VmId vmId) {
+        Optional<GuestEndpoint> endpoint = endpointOf(pve, vmId);
         boolean running = ctx.retry().read("qm status " + vmId, () -> pve.status(vmId)).running();
         if (running) {
             ctx.retry().run("qm stop " + vmId, () -> pve.stop(vmId, true));
         }
         ctx.retry().run("qm destroy " + vmId, () -> pve.destroy(vmId, true, true, true));
+        endpoint.ifPresent(this::forget);
+    }
+
+    private Optional<GuestEndpoint> endpointOf(PveNode pve, VmId vmId) {
+        try {
+            return PowerOps.SshTarget.of(ctx, pve, vmId).endpoint();
+        } catch (VmNotFoundException gone) {
+            throw gone;
+        } catch (RuntimeException unreadable) {
+            return Optional.empty(); // the status read below decides; the caller forgets what it knows itself
+        }
+    }
+
+    /** Tells the guest access to drop the endpoint's host key and connections; never throws. */
+    void forget(GuestEndpoint endpoint) {
+        try {
+            ctx.guests().forget(endpoint);
+        } catch (RuntimeException e) {
+            LOG.warn("guest access could not forget {}: {}", endpoint, e.toString());
+        }
     }
 }

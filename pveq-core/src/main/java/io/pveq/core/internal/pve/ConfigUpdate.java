@@ -81,10 +81,13 @@ public record ConfigUpdate(Map<String, String> options, Set<String> secrets) {
             return put("ciuser", Checks.singleLine("ciuser", user));
         }
 
-        /** Sets the cloud-init password (hidden in logs). */
+        /**
+         * Sets the cloud-init password (hidden in logs), sent as its SHA-512-crypt hash (unchanged when it
+         * is a crypt(3) hash already), so the plain text never appears in a command line on the node.
+         */
         public Builder ciPassword(String password) {
             secrets.add("cipassword");
-            return put("cipassword", Checks.singleLine("cipassword", password));
+            return put("cipassword", QmCommands.cloudInitPassword(Checks.singleLine("cipassword", password)));
         }
 
         /** Sets {@code sshkeys} from a file on the node ({@code qm} reads and encodes it). */

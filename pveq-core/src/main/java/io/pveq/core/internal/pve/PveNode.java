@@ -124,14 +124,28 @@ public final class PveNode {
         return DiskImportOutput.created(r.stdout());
     }
 
-    /** Grows {@code disk} to {@code size}; a task error printed with exit 0 is a failure too. */
-    public void resizeTo(VmId vmId, String disk, DiskSize size) {
-        run(QmCommands.resizeTo(vmId, disk, size), timeouts.task(), Optional.empty(), Optional.of(vmId), true);
+    /**
+     * Grows {@code disk} to {@code size}. A failure inside the resize task is printed on stderr with exit
+     * code 0, but so are harmless warnings (LVM's thin-pool overcommit notice, for one), so stderr alone
+     * cannot decide: the caller re-reads the config and treats the returned text as the failure's
+     * explanation when the size did not take effect, else as a warning.
+     *
+     * @return the stderr lines not known to be harmless (a redacted tail), empty when there are none
+     * @throws io.pveq.core.PveqException when the command fails with a non-zero exit code
+     */
+    public Optional<String> resizeTo(VmId vmId, String disk, DiskSize size) {
+        return resize(QmCommands.resizeTo(vmId, disk, size), vmId);
     }
 
-    /** Grows {@code disk} by {@code size}; a task error printed with exit 0 is a failure too. */
-    public void growBy(VmId vmId, String disk, DiskSize size) {
-        run(QmCommands.growBy(vmId, disk, size), timeouts.task(), Optional.empty(), Optional.of(vmId), true);
+    /** Grows {@code disk} by {@code size}; see {@link #resizeTo} for what the returned text means. */
+    public Optional<String> growBy(VmId vmId, String disk, DiskSize size) {
+        return resize(QmCommands.growBy(vmId, disk, size), vmId);
+    }
+
+    private Optional<String> resize(CommandRequest request, VmId vmId) {
+        CommandResult r = run(request, timeouts.task(), Optional.empty(), Optional.of(vmId), false);
+        return PveErrors.failed(r, true) ? Optional.of(PveErrors.redactedTail(request, r.stderr()).strip())
+                : Optional.empty();
     }
 
     /** Starts the VM; {@link io.pveq.core.VmStateException} when already running. */
@@ -253,10 +267,12 @@ public final class PveNode {
         return run(request, timeouts.query(), Optional.empty(), vmId, false).stdout();
     }
 
-    private CommandResult run(CommandRequest template, Duration timeout, Optional<OutputListener> listener,
-                              Optional<VmId> vmId, boolean exitZeroMayFail) {
+    /** Runs {@code template} (argv, secret marks and standard input kept) with this timeout and listener. */
+    CommandResult run(CommandRequest template, Duration timeout, Optional<OutputListener> listener,
+                      Optional<VmId> vmId, boolean exitZeroMayFail) {
         CommandRequest request = CommandRequest.builder(template.argv())
                 .secret(template.secretArgs().stream().mapToInt(Integer::intValue).toArray())
+                .stdin(template.stdin().orElse(null))
                 .timeout(timeout)
                 .listener(listener.orElse(null))
                 .build();

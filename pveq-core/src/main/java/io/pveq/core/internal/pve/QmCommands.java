@@ -70,7 +70,9 @@ public final class QmCommands {
         }
         a.option("agent", "enabled=" + (spec.agent() ? "1" : "0"))
                 .option("ciuser", spec.ciUser());
-        spec.ciPassword().ifPresent(p -> a.secretOption("cipassword", p));
+        // hashed here: qm's argv is visible in /proc on the node while it runs; qemu-server stores a
+        // crypt(3) hash unchanged. Still marked secret (a hash can be attacked offline)
+        spec.ciPassword().ifPresent(p -> a.secretOption("cipassword", cloudInitPassword(p)));
         spec.sshKeysFile().ifPresent(f -> a.option("sshkeys", f));
         a.option("ipconfig0", spec.ipConfig().toPropertyString().encode());
         spec.nameserver().ifPresent(n -> a.option("nameserver", n));
@@ -221,5 +223,10 @@ public final class QmCommands {
         }
         long s = timeout.toSeconds() + (timeout.toNanosPart() > 0 ? 1 : 0);
         return Long.toString(s);
+    }
+
+    /** @return {@code password} as SHA-512-crypt, or unchanged when it is a crypt(3) hash already */
+    static String cloudInitPassword(String password) {
+        return ShaCrypt.isHashed(password) ? password : ShaCrypt.hash(password);
     }
 }

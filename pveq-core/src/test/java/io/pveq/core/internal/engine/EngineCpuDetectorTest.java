@@ -45,7 +45,7 @@ class EngineCpuDetectorTest {
     }
 
     @Test
-    void aMixedClusterRunsTheLowestLevelOfItsOnlineNodes() throws IOException {
+    void aMixedClusterRunsTheLowestLevelOfAllItsNodesOfflineOnesIncluded() throws IOException {
         Map<String, String> rows = recordedFlags();
         try (Harness h = new Harness("pve1", "pve2", "pve3")) {
             h.pve.nodeFlags.put("pve1", rows.get("linux-rocky9-zen5"));
@@ -55,11 +55,26 @@ class EngineCpuDetectorTest {
             assertEquals(CpuLevel.X86_64_V2_AES, cpu.clusterLevel());
             assertEquals(CpuLevel.X86_64_V4, cpu.nodeLevel(NodeName.of("pve1")));
             h.pve.offline.add("pve3");
-            assertEquals(CpuLevel.X86_64_V3, cpu.clusterLevel(), "a changed node set refreshes at once");
+            assertEquals(CpuLevel.X86_64_V2_AES, cpu.clusterLevel(),
+                    "an offline node can host the VM once it is back: its last known level still counts");
+            h.pve.nodeFlags.put("pve2", rows.get("linux-rocky9-zen5"));
+            cpu.invalidate();
+            assertEquals(CpuLevel.X86_64_V2_AES, cpu.clusterLevel(), "remembered across invalidation");
             assertThrows(NodeUnavailableException.class, () -> {
                 cpu.invalidate();
                 cpu.nodeLevel(NodeName.of("pve3"));
             });
+        }
+    }
+
+    @Test
+    void anOfflineNodeNeverReadDoesNotStopDetectionAndTheLowestKnownLevelStands() {
+        try (Harness h = new Harness("pve1", "pve2", "pve3")) {
+            h.pve.nodeFlags.put("pve2", FakePve.FLAGS_V2);
+            h.pve.offline.add("pve3");
+            EngineCpuDetector cpu = h.provisioner.cpuDetector();
+            assertEquals(CpuLevel.X86_64_V2, cpu.clusterLevel());
+            assertEquals(List.of(), h.pve.commandsWith("nodes/pve3/status"), "an offline node is not asked");
         }
     }
 

@@ -155,6 +155,40 @@ class EngineIpAllocatorTest {
     }
 
     @Test
+    void poolModeBacksOffWhenAHigherNumberedVmAlreadyHoldsTheAddress() {
+        try (Harness h = new Harness(b -> b.ipPool("192.168.0.50-192.168.0.52"), AddressProbe.NEVER_IN_USE, "pve1")) {
+            // another install created VM 101 with .50 and checked before our VM 100 existed: it kept .50
+            h.pve.afterCreate = id -> {
+                if (id == 100) {
+                    h.pve.existingVm(101, "pve1", "ip=192.168.0.50/24,gw=192.168.0.1");
+                }
+            };
+            var op = h.provisioner.submitInstall(Harness.spec().build(), io.pveq.core.event.ProgressListener.NONE);
+            var r = op.await();
+            assertEquals("192.168.0.51/24", r.ip().toString(), "two VMs must never keep the same address");
+            assertEquals("ip=192.168.0.50/24,gw=192.168.0.1", h.pve.vm(101).config.get("ipconfig0"));
+            assertEquals(1, h.pve.vms.values().stream().filter(vm -> vm.config.getOrDefault("ipconfig0", "")
+                    .startsWith("ip=192.168.0.50/")).count());
+            assertTrue(op.events().stream().anyMatch(e -> e.message().contains("backs off")));
+            assertTrue(h.sleeps.stream().anyMatch(d -> !d.isZero()), "a jittered pause before the next candidate");
+        }
+    }
+
+    @Test
+    void anUnreadableConfigKeepsTheVmsLastKnownAddress() {
+        try (Harness h = new Harness(b -> b.ipPool("192.168.0.50-192.168.0.52"), AddressProbe.NEVER_IN_USE, "pve1")) {
+            h.pve.existingVm(100, "pve1", "ip=192.168.0.50/24,gw=192.168.0.1");
+            Ipv4Address ip = Ipv4Address.parse("ip", "192.168.0.50");
+            assertEquals(List.of(VmId.of(100)), allocator(h).othersHolding(VmId.of(999), ip));
+            h.pve.fail(List.of("qm", "config", "100"), 255, "cluster not ready - no quorum?\n", -1);
+            assertEquals(List.of(VmId.of(100)), allocator(h).othersHolding(VmId.of(999), ip),
+                    "a node that cannot answer does not make its VMs' addresses free");
+            h.pve.vms.remove(100);
+            assertEquals(List.of(), allocator(h).othersHolding(VmId.of(999), ip), "a destroyed VM frees it");
+        }
+    }
+
+    @Test
     void probeTimeoutIsTheConfiguredOne() {
         List<Duration> timeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
         AddressProbe probe = (address, timeout) -> {

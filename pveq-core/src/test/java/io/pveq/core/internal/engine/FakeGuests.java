@@ -24,7 +24,10 @@ final class FakeGuests implements GuestAccess {
     final List<GuestScript> scripts = new CopyOnWriteArrayList<>();
     final List<GuestEndpoint> reboots = new CopyOnWriteArrayList<>();
     final List<GuestEndpoint> ready = new CopyOnWriteArrayList<>();
+    final List<GuestEndpoint> forgotten = new CopyOnWriteArrayList<>();
     volatile int scriptExit;
+    /** Extra output lines the init script prints ({@code line 1} .. {@code line N}). */
+    volatile int scriptLines;
     volatile boolean unreachable;
     volatile boolean rebootFails;
     /** When set, awaitReady blocks on it (interruptibly) before answering. */
@@ -72,7 +75,15 @@ final class FakeGuests implements GuestAccess {
     public int runScript(GuestEndpoint endpoint, GuestScript script, Duration timeout, OutputListener output) {
         scripts.add(script);
         output.onLine(OutputListener.Stream.STDOUT, "[pveq] running " + script.name());
+        for (int i = 1; i <= scriptLines; i++) {
+            output.onLine(OutputListener.Stream.STDOUT, "line " + i);
+        }
         return scriptExit;
+    }
+
+    @Override
+    public void forget(GuestEndpoint endpoint) {
+        forgotten.add(endpoint);
     }
 
     @Override

@@ -61,6 +61,8 @@ final class FakePve {
     String storageJson = "[{\"active\":1,\"avail\":900000000000,\"content\":\"images,rootdir\",\"enabled\":1,"
             + "\"shared\":0,\"storage\":\"local-lvm\",\"total\":1000000000000,\"type\":\"lvmthin\",\"used\":1}]";
     boolean resizeSilentlyFails;
+    /** Printed on stderr (exit 0) by a resize that works, like LVM's thin-pool overcommit warning. */
+    volatile String resizeWarning = "";
     /** Runs (under the fake's lock) after each successful create, with the new VMID. */
     volatile java.util.function.IntConsumer afterCreate = id -> { };
 
@@ -136,6 +138,11 @@ final class FakePve {
                 if (exit < 0) {
                     exit = answer(name, argv, out, keysOf(argv));
                 }
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                // like the real transports: a command interrupted while it ran is killed and reported
+                // as failed with the interrupt flag kept, whatever it did on the node meanwhile
+                throw new TransportException("interrupted while running " + request.displayLine());
             }
             request.listener().ifPresent(l -> out[0].lines().forEach(line -> l.onLine(
                     io.pveq.core.transport.OutputListener.Stream.STDOUT, line)));
@@ -261,6 +268,7 @@ final class FakePve {
                 }
                 volumeSizes.put(volume, wanted);
                 vm.config.put(slot, volume + ",discard=on,iothread=1,size=" + sizeText(wanted));
+                out[1] = resizeWarning;
             }
             case "config" -> out[0] = vm.config.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
                     .collect(Collectors.joining("\n")) + "\n";

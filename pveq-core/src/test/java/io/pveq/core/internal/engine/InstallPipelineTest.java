@@ -209,6 +209,67 @@ class InstallPipelineTest {
     }
 
     @Test
+    void aChattyInitScriptKeepsItsFirstAndLastLinesInTheEventLog() {
+        try (Harness h = new Harness("pve1")) {
+            h.guests.scriptLines = 1000;
+            Operation<InstallResult> op = h.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
+            op.await();
+            int kept = OperationRun.DETAILS_KEPT_AT_EACH_END;
+            List<String> lines = op.events().stream().filter(e -> e instanceof io.pveq.core.event.StageDetail d
+                    && d.stage() == Stage.SSH_INITIALIZATION).map(ProgressEvent::message).toList();
+            assertEquals(2 * kept + 1, lines.size(), lines.toString());
+            assertTrue(lines.contains("line 1"), lines.toString());
+            java.util.regex.Matcher omitted = java.util.regex.Pattern.compile("\\.\\.\\. (\\d+) lines omitted \\.\\.\\.")
+                    .matcher(lines.get(kept));
+            assertTrue(omitted.matches(), lines.get(kept));
+            assertTrue(Integer.parseInt(omitted.group(1)) >= 1000 - 2 * kept, lines.get(kept));
+            assertEquals("line " + (1000 - kept + 1), lines.get(kept + 1));
+            assertEquals("line 1000", lines.get(lines.size() - 1));
+        }
+    }
+
+    @Test
+    void rollbackForgetsTheDestroyedGuestsHostKey() {
+        try (Harness h = new Harness("pve1")) {
+            h.guests.rebootFails = true;
+            assertThrows(InstallFailedException.class, () -> h.provisioner.install(Harness.spec().build(),
+                    ProgressListener.NONE));
+            assertTrue(h.pve.vms.isEmpty(), "VM destroyed");
+            assertTrue(h.guests.forgotten.stream().anyMatch(e -> e.vmId().value() == 100
+                    && e.host().equals("192.168.0.100")), h.guests.forgotten.toString());
+        }
+    }
+
+    @Test
+    void aCancelThatInterruptsTheCreateStillDestroysTheVmTheCreateLeftBehind() throws Exception {
+        try (Harness h = new Harness("pve1")) {
+            java.util.concurrent.CompletableFuture<Operation<InstallResult>> op = new java.util.concurrent.CompletableFuture<>();
+            h.pve.afterCreate = id -> op.join().cancel(); // on the worker, while qm create runs
+            op.complete(h.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE));
+            assertThrows(OperationCancelledException.class, op.get()::await);
+            assertEquals(OperationState.CANCELLED, op.get().state());
+            assertEquals(List.of(), h.pve.vms.keySet().stream().toList(), "the VM the create made is destroyed");
+            OperationFailed last = (OperationFailed) op.get().events().get(op.get().events().size() - 1);
+            assertTrue(last.rolledBack().contains("stopped and destroyed VM 100 on pve1"), last.rolledBack().toString());
+        }
+    }
+
+    @Test
+    void aFailedCreateNeverDestroysAVmThatIsNotOurs() {
+        try (Harness h = new Harness("pve1")) {
+            // the create fails in an unknown way (its connection is cut) and VM 100 turns out not to be ours
+            h.pve.afterCreate = id -> {
+                h.pve.vms.get(id).config.put("name", "someone-else");
+                h.pve.vms.get(id).config.remove("tags");
+                Thread.currentThread().interrupt();
+            };
+            assertThrows(InstallFailedException.class, () -> h.provisioner.install(Harness.spec().build(),
+                    ProgressListener.NONE));
+            assertTrue(h.pve.vms.containsKey(100), "someone else's VM 100 is kept");
+        }
+    }
+
+    @Test
     void cancellingWhileWaitingForSshDestroysTheVm() throws Exception {
         try (Harness h = new Harness("pve1")) {
             h.guests.gate = new CountDownLatch(1);

@@ -103,6 +103,21 @@ class LifecycleTest {
         }
     }
 
+    static final String LVM_WARNING = "  WARNING: Sum of all thin volume sizes (2.00 TiB) exceeds the size of thin"
+            + " pool pve/data and the size of whole volume group (1.00 TiB).\n";
+
+    @Test
+    void aResizeThatWorkedIsNotFailedByAnUnknownWarningOnStderr() {
+        try (Harness h = new Harness(b -> b.limits(null, null, 30, null), AddressProbe.NEVER_IN_USE, "pve1")) {
+            h.pve.resizeWarning = LVM_WARNING;
+            var op = h.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
+            InstallResult r = op.await();
+            assertTrue(op.events().stream().anyMatch(e -> e.message().contains("Sum of all thin volume sizes")),
+                    "the warning is reported");
+            assertEquals(DiskSize.ofGiB(26), h.provisioner.growDisk(r.vmId(), DiskSize.ofGiB(10)));
+        }
+    }
+
     @Test
     void growDiskAddsToTheBootDiskAndVerifiesTheResult() {
         try (Harness h = new Harness(b -> b.limits(null, null, 30, null), AddressProbe.NEVER_IN_USE, "pve1")) {
@@ -148,6 +163,17 @@ class LifecycleTest {
             h.pve.offline.add("pve3");
             assertThrows(NodeUnavailableException.class,
                     () -> h.provisioner.submitMigrate(r.vmId(), NodeName.of("pve3"), ProgressListener.NONE));
+        }
+    }
+
+    @Test
+    void destroyForgetsTheGuestsHostKeySoANewVmAtTheSameAddressIsTrusted() {
+        try (Harness h = new Harness("pve1")) {
+            InstallResult r = installed(h);
+            h.guests.forgotten.clear();
+            h.provisioner.destroy(r.vmId());
+            assertTrue(h.guests.forgotten.stream().anyMatch(e -> e.vmId().equals(r.vmId())
+                    && e.host().equals("192.168.0.100") && e.port() == 22), h.guests.forgotten.toString());
         }
     }
 

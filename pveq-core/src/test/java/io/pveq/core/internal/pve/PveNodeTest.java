@@ -78,11 +78,29 @@ class PveNodeTest {
     }
 
     @Test
-    void resizeWithExitZeroButAnErrorFails() {
+    void resizeWithExitZeroHandsBackStderrThatIsNotKnownHarmlessForTheCallerToJudge() {
         transport.on(List.of("qm", "resize"), 0, "", "VM 101 qmp command 'block_resize' failed - oops\n");
+        assertTrue(node.resizeTo(ID, "scsi0", DiskSize.ofGiB(16)).orElseThrow().contains("block_resize"));
+        transport.on(List.of("qm", "resize"), 0, "", "trying to acquire lock...\n OK\n");
+        assertEquals(java.util.Optional.empty(), node.growBy(ID, "scsi0", DiskSize.ofGiB(1)));
+    }
+
+    @Test
+    void resizeWithANonZeroExitFails() {
+        transport.on(List.of("qm", "resize"), 255, "", "VM 101 qmp command 'block_resize' failed - oops\n");
         CommandFailedException e = assertThrows(CommandFailedException.class,
                 () -> node.resizeTo(ID, "scsi0", DiskSize.ofGiB(16)));
         assertTrue(e.stderrTail().contains("block_resize"));
+    }
+
+    @Test
+    void theTemplatesStandardInputReachesTheTransport() {
+        transport.ok(List.of("pvesh", "create"), "");
+        byte[] body = "secret body\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        node.run(io.pveq.core.transport.CommandRequest.builder(List.of("pvesh", "create", "/x")).stdin(body).build(),
+                Duration.ofSeconds(5), java.util.Optional.empty(), java.util.Optional.empty(), false);
+        assertEquals("secret body\n", new String(transport.requests().get(0).stdin().orElseThrow(),
+                java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

@@ -38,15 +38,35 @@ class QmCommandsTest {
     @Test
     void createCarriesCloudInitHardwareAndImportsTheDiskDuringCreate() {
         CommandRequest r = QmCommands.create(base().build());
+        List<String> argv = withoutPasswordHash(r.argv());
         assertEquals(List.of("qm", "create", "101", "--name", "web-1", "--cores", "2", "--sockets", "1",
                 "--memory", "2048", "--cpu", "x86-64-v2-AES", "--ostype", "l26", "--scsihw", "virtio-scsi-single",
                 "--scsi0", "local-lvm:0,import-from=/var/lib/vz/template/debian-12.qcow2,discard=on,iothread=1",
                 "--net0", "virtio,bridge=vmbr0", "--ide2", "local-lvm:cloudinit", "--serial0", "socket",
                 "--vga", "serial0", "--boot", "order=scsi0", "--agent", "enabled=1", "--ciuser", "debian",
-                "--cipassword", "t0p secret", "--sshkeys", "/tmp/pveq/keys-101.pub",
+                "--cipassword", "HASH", "--sshkeys", "/tmp/pveq/keys-101.pub",
                 "--ipconfig0", "ip=10.0.0.101/24,gw=10.0.0.1", "--nameserver", "10.0.0.1",
                 "--searchdomain", "lab.example", "--tags", "pveq;web", "--description", "made by pveq",
-                "--onboot", "1"), r.argv());
+                "--onboot", "1"), argv);
+    }
+
+    /** The argv with the cipassword value replaced by HASH, after checking it is the password's $6$ hash. */
+    private static List<String> withoutPasswordHash(List<String> argv) {
+        List<String> copy = new java.util.ArrayList<>(argv);
+        int i = copy.indexOf("--cipassword") + 1;
+        String hash = copy.get(i);
+        assertTrue(hash.startsWith("$6$"), "the node never sees the plain password: " + hash);
+        assertTrue(hash.equals(ShaCrypt.crypt("t0p secret", hash)) || hash.equals(ShaCrypt.crypt("pw 2", hash)), hash);
+        copy.set(i, "HASH");
+        return copy;
+    }
+
+    @Test
+    void anAlreadyHashedPasswordIsPassedOnUnchanged() {
+        String hashed = "$6$abcdefgh$" + "x".repeat(86);
+        CommandRequest r = QmCommands.create(base().ciUser("debian", hashed).build());
+        assertEquals(hashed, r.argv().get(r.argv().indexOf("--cipassword") + 1));
+        assertTrue(r.secretArgs().contains(r.argv().indexOf("--cipassword") + 1), "still marked secret");
     }
 
     @Test
@@ -148,7 +168,7 @@ class QmCommandsTest {
                 .delete("unused0")
                 .build());
         assertEquals(List.of("qm", "set", "101", "--scsi0", "local:101/vm-101-disk-0.qcow2,discard=on",
-                "--boot", "order=scsi0", "--cipassword", "pw 2", "--delete", "unused0"), r.argv());
+                "--boot", "order=scsi0", "--cipassword", "HASH", "--delete", "unused0"), withoutPasswordHash(r.argv()));
         assertEquals(Set.of(8), r.secretArgs());
         assertThrows(InvalidSpecException.class, () -> ConfigUpdate.builder().build());
         assertThrows(InvalidSpecException.class, () -> ConfigUpdate.builder().cores(1).cores(2));
