@@ -149,8 +149,9 @@ public final class Routes {
         });
         app.get("/api/jobs/{job}", ctx -> json(ctx, JobViews.detail(job(ctx))));
         app.get("/api/jobs/{job}/events", ctx -> {
+            int from = fromIndex(ctx);
             Operation<?> op = job(ctx);
-            sse.stream(ctx.res(), jobHeaders(op), op, fromIndex(ctx));
+            sse.stream(ctx.res(), jobHeaders(op), op, from);
         });
         app.post("/api/jobs/{job}/cancel", ctx -> {
             Operation<?> op = job(ctx);
