@@ -70,8 +70,8 @@ public final class PveqServer implements AutoCloseable {
             c.http.disableCompression();
             c.router.ignoreTrailingSlashes = true;
             c.requestLogger.http((ctx, ms) -> {
-                String route = ctx.endpointHandlerPath();
-                metrics.request(ctx.method().name(), route == null || route.isEmpty() ? "unmatched" : route,
+                String route = route(ctx);
+                metrics.request(ctx.method().name(), route,
                         ctx.statusCode(), Duration.ofNanos((long) (ms * 1_000_000)));
                 if (ACCESS.isInfoEnabled()) {
                     Object job = ctx.attribute("job");
@@ -101,6 +101,15 @@ public final class PveqServer implements AutoCloseable {
             error(mapper, ctx, err);
         });
         routes.register(app);
+    }
+
+    private static String route(io.javalin.http.Context ctx) {
+        try {
+            String route = ctx.endpointHandlerPath();
+            return route == null || route.isEmpty() || route.equals("/*") ? "unmatched" : route;
+        } catch (IllegalStateException e) {
+            return "unmatched"; // no endpoint matched (404) or the request ended in a before-handler
+        }
     }
 
     private static String client(AccessGuard guard, jakarta.servlet.http.HttpServletRequest req) {
