@@ -88,7 +88,7 @@ public final class EnvConfig {
         Vars v = new Vars(env);
         Map<String, String> nodes = new TreeMap<>();
         env.forEach((k, val) -> {
-            if (k.startsWith("NODE_") && !k.equals("NODE_HEAVY_TASKS")) {
+            if (isNodeVariable(k)) {
                 nodes.put(k.substring("NODE_".length()), val == null ? "" : val.strip());
             }
         });
@@ -172,7 +172,17 @@ public final class EnvConfig {
     }
 
     private static boolean known(String name) {
-        return VARIABLES.contains(name) || name.startsWith("NODE_");
+        return VARIABLES.contains(name) || isNodeVariable(name);
+    }
+
+    /**
+     * @param name an environment variable name
+     * @return true for {@code NODE_<name>} node addresses; names after {@code NODE_} made only of
+     *         upper-case letters and underscores belong to other tools ({@code NODE_ENV},
+     *         {@code NODE_OPTIONS}, {@code NODE_EXTRA_CA_CERTS}) and are not nodes
+     */
+    public static boolean isNodeVariable(String name) {
+        return name.startsWith("NODE_") && !VARIABLES.contains(name) && !name.substring(5).matches("[A-Z_]*");
     }
 
     /** @return the HTTP side */
