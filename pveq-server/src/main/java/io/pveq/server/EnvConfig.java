@@ -138,7 +138,7 @@ public final class EnvConfig {
                         Duration.ofSeconds(v.integer("SHUTDOWN_TIMEOUT", 300)))
                 .sseHeartbeat(Duration.ofSeconds(v.integer("SSE_HEARTBEAT", 15)))
                 .httpMaxThreads(v.integer("HTTP_MAX_THREADS", 1024))
-                .shDir(Path.of(v.text("SH_DIR", "sh")))
+                .shDir(v.path("SH_DIR", "sh", System.getProperty("user.home", ".")))
                 .build();
         if (server.allowIps().isEmpty()) {
             throw new InvalidSpecException("ALLOW_IPS", "lists no address; use 0.0.0.0 to allow everyone");
@@ -159,10 +159,10 @@ public final class EnvConfig {
         }
         BackendConfig backend = new BackendConfig(BackendConfig.Transport.parse(v.text("TRANSPORT", "local")),
                 v.text("SSH_USER", "root"), v.integer("SSH_PORT", 22),
-                Path.of(v.text("SSH_KEY", home + "/.ssh/id_ed25519")),
-                Path.of(v.text("SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts")), policy.equals("accept-any"),
-                Path.of(v.text("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519")),
-                Path.of(v.text("IMAGE_CACHE_DIR", "cache/images")), mirrors);
+                v.path("SSH_KEY", home + "/.ssh/id_ed25519", home),
+                v.path("SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts", home), policy.equals("accept-any"),
+                v.path("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519", home),
+                v.path("IMAGE_CACHE_DIR", "cache/images", home), mirrors);
         if (!simulated && backend.transport() == BackendConfig.Transport.SSH
                 && !settings.nodeAddresses().containsKey(settings.mainNode())) {
             throw new InvalidSpecException("NODE_" + settings.mainNode(), "is required with TRANSPORT=ssh"
@@ -247,6 +247,14 @@ public final class EnvConfig {
                 return List.of();
             }
             return Arrays.stream(env.get(name).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+
+        Path path(String name, String fallback, String home) {
+            String text = text(name, fallback);
+            if (text.indexOf('\0') >= 0) {
+                throw new InvalidSpecException(name, "must be a file path");
+            }
+            return Path.of(text.equals("~") ? home : text.startsWith("~/") ? home + text.substring(1) : text);
         }
 
         URI url(String name) {

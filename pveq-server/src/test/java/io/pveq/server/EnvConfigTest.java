@@ -128,6 +128,20 @@ class EnvConfigTest {
     }
 
     @Test
+    void envExampleListsEveryVariableAndHomeIsExpanded() throws Exception {
+        Path example = Path.of("..", ".env.example");
+        if (!Files.exists(example)) {
+            return; // only in a full checkout
+        }
+        String text = Files.readString(example);
+        for (String name : EnvConfig.VARIABLES) {
+            assertTrue(text.contains("\n" + name + "=") || text.contains("\n#" + name + "="), name + " in .env.example");
+        }
+        EnvConfig c = EnvConfig.load(Map.of("SSH_KEY", "~/.ssh/pve"));
+        assertEquals(Path.of(System.getProperty("user.home"), ".ssh/pve"), c.backend().sshKey());
+    }
+
+    @Test
     void otherToolsNodeVariablesAreNotNodes() {
         Map<String, String> env = new HashMap<>(Map.of("NODE_ENV", "production", "NODE_OPTIONS", "--max-old-space-size=4096",
                 "NODE_EXTRA_CA_CERTS", "/etc/ssl/certs/ca-certificates.crt"));
