@@ -19,11 +19,14 @@ import java.util.TreeMap;
  * @param knownHosts       {@code SSH_KNOWN_HOSTS}: host keys of the nodes (default {@code ~/.ssh/known_hosts})
  * @param acceptAnyHostKey {@code SSH_HOST_KEY_POLICY=accept-any}: trust any node host key (test machines only)
  * @param guestKey         {@code GUEST_SSH_KEY}: key pair pveq uses to reach new VMs, generated when missing
- * @param imageCacheDir    {@code IMAGE_CACHE_DIR}: verified image cache (default {@code ./cache/images})
+ * @param imageCacheDir    {@code IMAGE_CACHE_DIR}: verified image cache; empty: {@code ./cache/images} on a cluster,
+ *                         a temporary folder on the simulated cluster
+ * @param simSpeed         {@code SIM_SPEED}: how many times faster than real time the simulated cluster runs (default 10)
  * @param mirrors          {@code IMAGE_MIRROR_DEBIAN}, {@code IMAGE_MIRROR_UBUNTU}, {@code IMAGE_MIRROR_ROCKYLINUX}: base URLs by OS
  */
 public record BackendConfig(Transport transport, String sshUser, int sshPort, Path sshKey, Path knownHosts,
-                            boolean acceptAnyHostKey, Path guestKey, Path imageCacheDir, Map<String, URI> mirrors) {
+                            boolean acceptAnyHostKey, Path guestKey, Optional<Path> imageCacheDir, Map<String, URI> mirrors,
+                            double simSpeed) {
 
     /** How the main node is reached ({@code TRANSPORT}). */
     public enum Transport {
@@ -62,6 +65,9 @@ public record BackendConfig(Transport transport, String sshUser, int sshPort, Pa
         Objects.requireNonNull(guestKey, "guestKey");
         Objects.requireNonNull(imageCacheDir, "imageCacheDir");
         mirrors = java.util.Collections.unmodifiableMap(new TreeMap<>(mirrors));
+        if (!(simSpeed > 0) || simSpeed > 1000) {
+            throw new InvalidSpecException("SIM_SPEED", "must be a number above 0 and at most 1000, got " + simSpeed);
+        }
     }
 
     /** @return the mirror configured for {@code os}, if any */

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -35,7 +36,7 @@ public final class EnvConfig {
             "JOB_QUEUE", "SHUTDOWN_MODE", "SHUTDOWN_TIMEOUT", "SSE_HEARTBEAT", "HTTP_MAX_THREADS", "SH_DIR",
             "TRANSPORT", "SSH_USER", "SSH_PORT", "SSH_KEY", "SSH_KNOWN_HOSTS", "SSH_HOST_KEY_POLICY",
             "GUEST_SSH_KEY", "IMAGE_CACHE_DIR", "IMAGE_MIRROR_DEBIAN", "IMAGE_MIRROR_UBUNTU",
-            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL")));
+            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED")));
 
     /** The variables whose presence means "a real cluster is configured". */
     public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
@@ -152,6 +153,11 @@ public final class EnvConfig {
                 mirrors.put(os, v.url(name));
             }
         }
+        String level = v.text("LOG_LEVEL", "INFO");
+        if (!List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(level.toUpperCase(java.util.Locale.ROOT))) {
+            throw new InvalidSpecException("LOG_LEVEL", "must be ERROR, WARN, INFO, DEBUG or TRACE, got '"
+                    + InvalidSpecException.shorten(level) + "'");
+        }
         String policy = v.text("SSH_HOST_KEY_POLICY", "known_hosts");
         if (!policy.equals("known_hosts") && !policy.equals("accept-any")) {
             throw new InvalidSpecException("SSH_HOST_KEY_POLICY", "must be known_hosts or accept-any, got '"
@@ -162,7 +168,8 @@ public final class EnvConfig {
                 v.path("SSH_KEY", home + "/.ssh/id_ed25519", home),
                 v.path("SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts", home), policy.equals("accept-any"),
                 v.path("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519", home),
-                v.path("IMAGE_CACHE_DIR", "cache/images", home), mirrors);
+                v.isSet("IMAGE_CACHE_DIR") ? Optional.of(v.path("IMAGE_CACHE_DIR", null, home)) : Optional.empty(), mirrors,
+                v.decimal("SIM_SPEED", 10));
         if (!simulated && backend.transport() == BackendConfig.Transport.SSH
                 && !settings.nodeAddresses().containsKey(settings.mainNode())) {
             throw new InvalidSpecException("NODE_" + settings.mainNode(), "is required with TRANSPORT=ssh"
@@ -255,6 +262,18 @@ public final class EnvConfig {
                 throw new InvalidSpecException(name, "must be a file path");
             }
             return Path.of(text.equals("~") ? home : text.startsWith("~/") ? home + text.substring(1) : text);
+        }
+
+        double decimal(String name, double fallback) {
+            if (!isSet(name)) {
+                return fallback;
+            }
+            String text = env.get(name).strip();
+            if (!text.matches("[0-9]{1,6}(\\.[0-9]{1,6})?")) {
+                throw new InvalidSpecException(name, "must be a number such as 10 or 2.5, got '"
+                        + InvalidSpecException.shorten(text) + "'");
+            }
+            return Double.parseDouble(text);
         }
 
         URI url(String name) {

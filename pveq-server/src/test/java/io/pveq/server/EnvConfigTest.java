@@ -117,6 +117,8 @@ class EnvConfigTest {
         bad.put("SSH_HOST_KEY_POLICY", "yolo");
         bad.put("IMAGE_MIRROR_UBUNTU", "ftp://mirror");
         bad.put("BIND_ADDRESS", "localhost");
+        bad.put("SIM_SPEED", "0");
+        bad.put("LOG_LEVEL", "LOUD");
         for (Map.Entry<String, String> e : bad.entrySet()) {
             Map<String, String> env = cluster();
             env.put(e.getKey(), e.getValue());
