@@ -23,12 +23,17 @@ final class ServerFixture implements AutoCloseable {
 
     final PveqServer server;
     final VmProvisioner provisioner;
-    final ServerMetrics metrics = new ServerMetrics();
+    final ServerMetrics metrics;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final Path shDir;
 
     ServerFixture(VmProvisioner provisioner, Consumer<ServerConfig.Builder> tweak) {
+        this(provisioner, new ServerMetrics(), tweak);
+    }
+
+    ServerFixture(VmProvisioner provisioner, ServerMetrics metrics, Consumer<ServerConfig.Builder> tweak) {
         this.provisioner = provisioner;
+        this.metrics = metrics;
         try {
             shDir = Files.createTempDirectory("pveq-sh");
             Files.createDirectories(shDir.resolve("lib"));
