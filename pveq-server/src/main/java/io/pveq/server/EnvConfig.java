@@ -36,7 +36,7 @@ public final class EnvConfig {
             "JOB_QUEUE", "SHUTDOWN_MODE", "SHUTDOWN_TIMEOUT", "SSE_HEARTBEAT", "HTTP_MAX_THREADS", "SH_DIR",
             "TRANSPORT", "SSH_USER", "SSH_PORT", "SSH_KEY", "SSH_KNOWN_HOSTS", "SSH_HOST_KEY_POLICY",
             "GUEST_SSH_KEY", "IMAGE_CACHE_DIR", "IMAGE_MIRROR_DEBIAN", "IMAGE_MIRROR_UBUNTU",
-            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED")));
+            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "LIST_CACHE_MS")));
 
     /** The variables whose presence means "a real cluster is configured". */
     public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
@@ -139,6 +139,7 @@ public final class EnvConfig {
                         Duration.ofSeconds(v.integer("SHUTDOWN_TIMEOUT", 300)))
                 .sseHeartbeat(Duration.ofSeconds(v.integer("SSE_HEARTBEAT", 15)))
                 .httpMaxThreads(v.integer("HTTP_MAX_THREADS", 1024))
+                .listMaxAge(Duration.ofMillis(v.integer("LIST_CACHE_MS", 1000)))
                 .shDir(v.path("SH_DIR", "sh", System.getProperty("user.home", ".")))
                 .build();
         if (server.allowIps().isEmpty()) {

@@ -59,7 +59,8 @@ public final class PveqServer implements AutoCloseable {
         }
         Map<String, Object> infoCopy = new LinkedHashMap<>(info);
         Routes routes = new Routes(provisioner, mapper, new RequestBodies(mapper, config.maxBodyBytes()), sse, metrics,
-                scripts, config.jobWorkers() + config.jobQueue(), draining::get, () -> infoCopy, openApi());
+                scripts, config.jobWorkers() + config.jobQueue(), draining::get, () -> infoCopy, openApi(),
+                config.listMaxAge());
         QueuedThreadPool pool = new QueuedThreadPool(config.httpMaxThreads(), 8, 60_000);
         pool.setName("pveq-http");
         this.app = Javalin.create(c -> {
@@ -90,6 +91,11 @@ public final class PveqServer implements AutoCloseable {
             guard.authorize(ctx.req(), ctx.path(), ctx.queryParam("access_token"));
         });
         app.options("/*", ctx -> { });
+        app.after(ctx -> {
+            if (ctx.method() == io.javalin.http.HandlerType.POST) {
+                routes.changed();
+            }
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> error(mapper, ctx,
                 new HttpError(e.getStatus(), e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(), null,
                         e.getStatus() == 404 ? "no such endpoint" : e.getMessage())));

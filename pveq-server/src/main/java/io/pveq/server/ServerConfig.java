@@ -28,11 +28,13 @@ import java.util.regex.Pattern;
  * @param sseHeartbeat    comment line sent on a silent stream this often ({@code SSE_HEARTBEAT})
  * @param httpMaxThreads  HTTP worker threads; each open SSE stream holds one ({@code HTTP_MAX_THREADS})
  * @param shDir           folder holding the OS init scripts served at {@code /sh/} ({@code SH_DIR})
+ * @param listMaxAge      how long a {@code /api/vm/list} body may be reused ({@code LIST_CACHE_MS}); zero: only
+ *                        concurrent requests share one cluster read
  */
 public record ServerConfig(String bindAddress, int port, Optional<Secret> apiToken, AddressRanges allowIps,
                            AddressRanges trustedProxies, List<String> corsOrigins, int maxBodyBytes, int jobWorkers,
                            int jobQueue, ShutdownMode shutdownMode, Duration shutdownTimeout, Duration sseHeartbeat,
-                           int httpMaxThreads, Path shDir) {
+                           int httpMaxThreads, Path shDir, Duration listMaxAge) {
 
     /** Shortest token accepted. */
     public static final int TOKEN_MIN = 16;
@@ -74,6 +76,9 @@ public record ServerConfig(String bindAddress, int port, Optional<Secret> apiTok
         }
         range("HTTP_MAX_THREADS", httpMaxThreads, 16, 10_000);
         Objects.requireNonNull(shDir, "shDir");
+        if (listMaxAge == null || listMaxAge.isNegative() || listMaxAge.toMillis() > 60_000) {
+            throw new InvalidSpecException("LIST_CACHE_MS", "must be between 0 and 60000 (milliseconds)");
+        }
     }
 
     private static void range(String variable, int value, int min, int max) {
@@ -103,6 +108,7 @@ public record ServerConfig(String bindAddress, int port, Optional<Secret> apiTok
         private Duration sseHeartbeat = Duration.ofSeconds(15);
         private int httpMaxThreads = 1024;
         private Path shDir = Path.of("sh");
+        private Duration listMaxAge = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -181,11 +187,17 @@ public record ServerConfig(String bindAddress, int port, Optional<Secret> apiTok
             return this;
         }
 
+        /** @param v {@code LIST_CACHE_MS} @return this */
+        public Builder listMaxAge(Duration v) {
+            listMaxAge = v;
+            return this;
+        }
+
         /** @return the config @throws InvalidSpecException naming the variable at fault */
         public ServerConfig build() {
             return new ServerConfig(bindAddress, port, Optional.ofNullable(apiToken), allowIps, trustedProxies,
                     corsOrigins, maxBodyBytes, jobWorkers, jobQueue, shutdownMode, shutdownTimeout, sseHeartbeat,
-                    httpMaxThreads, shDir);
+                    httpMaxThreads, shDir, listMaxAge);
         }
     }
 }

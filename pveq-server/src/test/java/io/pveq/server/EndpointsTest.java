@@ -77,6 +77,16 @@ class EndpointsTest {
     }
 
     @Test
+    void listReadsTheClusterOnceForCloseRequestsAndShowsOwnChangesAtOnce() {
+        s.get("/api/vm/list");
+        s.get("/api/vm/list");
+        assertEquals(1, fake.commands().stream().filter(c -> c.startsWith("pvesh get /cluster/resources")).count());
+        s.post("/api/vm/101/stop", null);
+        JsonNode vm = ServerFixture.json(s.get("/api/vm/list")).get("vms").get(0);
+        assertFalse(vm.get("running").asBoolean(), "the stop made through this server shows at once");
+    }
+
+    @Test
     void statusIsRunningOrStopped() {
         assertText(s.get("/api/vm/101/status"), 200, "running");
         assertText(s.get("/api/vm/102/status"), 200, "stopped");

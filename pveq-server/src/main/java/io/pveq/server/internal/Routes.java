@@ -39,6 +39,7 @@ public final class Routes {
     private final BooleanSupplier draining;
     private final Supplier<Map<String, Object>> info;
     private final byte[] openApi;
+    private final ListCache list;
 
     /**
      * @param provisioner the library
@@ -54,7 +55,7 @@ public final class Routes {
      */
     public Routes(VmProvisioner provisioner, ObjectMapper mapper, RequestBodies bodies, SseStream sse,
                   ServerMetrics metrics, ScriptStore scripts, int maxJobs, BooleanSupplier draining,
-                  Supplier<Map<String, Object>> info, byte[] openApi) {
+                  Supplier<Map<String, Object>> info, byte[] openApi, java.time.Duration listMaxAge) {
         this.provisioner = provisioner;
         this.mapper = mapper;
         this.bodies = bodies;
@@ -65,6 +66,18 @@ public final class Routes {
         this.draining = draining;
         this.info = info;
         this.openApi = openApi.clone();
+        this.list = new ListCache(() -> {
+            try {
+                return mapper.writeValueAsBytes(ListView.of(provisioner.overview()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot serialise the list", e);
+            }
+        }, listMaxAge, java.time.Clock.systemUTC());
+    }
+
+    /** Forgets the cached list body: called after every POST and when a job ends. */
+    public void changed() {
+        list.invalidate();
     }
 
     /** Registers every endpoint on {@code app}. */
@@ -82,12 +95,12 @@ public final class Routes {
         });
 
         app.post("/api/vm/install", this::install);
-        app.get("/api/vm/list", ctx -> json(ctx, ListView.of(provisioner.overview())));
+        app.get("/api/vm/list", ctx -> ctx.contentType(JSON).result(list.get()));
         app.get("/api/vm/{id}/status", ctx -> text(ctx, provisioner.status(id(ctx)).isRunning() ? "running" : "stopped"));
         app.post("/api/vm/{id}/start", ctx -> {
             VmId id = id(ctx);
             admit();
-            stream(ctx, provisioner.submitStart(id, metrics.jobListener(OperationKind.START)));
+            stream(ctx, provisioner.submitStart(id, listener(OperationKind.START)));
         });
         app.post("/api/vm/{id}/stop", ctx -> {
             VmId id = id(ctx);
@@ -98,13 +111,13 @@ public final class Routes {
             VmId id = id(ctx);
             admit();
             provisioner.submitShutdown(id, provisioner.settings().timeouts().shutdown(), false,
-                    metrics.jobListener(OperationKind.SHUTDOWN)).await();
+                    listener(OperationKind.SHUTDOWN)).await();
             text(ctx, "VM " + id + " shut down");
         });
         app.post("/api/vm/{id}/reboot", ctx -> {
             VmId id = id(ctx);
             admit();
-            stream(ctx, provisioner.submitReboot(id, metrics.jobListener(OperationKind.REBOOT)));
+            stream(ctx, provisioner.submitReboot(id, listener(OperationKind.REBOOT)));
         });
         app.post("/api/vm/{id}/destroy", ctx -> {
             VmId id = id(ctx);
@@ -137,7 +150,7 @@ public final class Routes {
                         + provisioner.settings().configuredNodes() + ", got '" + target + "'");
             }
             admit();
-            stream(ctx, provisioner.submitMigrate(id, target, metrics.jobListener(OperationKind.MIGRATE)));
+            stream(ctx, provisioner.submitMigrate(id, target, listener(OperationKind.MIGRATE)));
         });
 
         app.get("/api/jobs", ctx -> {
@@ -170,7 +183,15 @@ public final class Routes {
     private void install(Context ctx) {
         InstallSpec spec = provisioner.validate(bodies.install(body(ctx)));
         admit();
-        stream(ctx, provisioner.submitInstall(spec, metrics.jobListener(OperationKind.INSTALL)));
+        stream(ctx, provisioner.submitInstall(spec, listener(OperationKind.INSTALL)));
+    }
+
+    private io.pveq.core.event.ProgressListener listener(OperationKind kind) {
+        return metrics.jobListener(kind).andThen(event -> {
+            if (event.isTerminal() || event.stage() == io.pveq.core.event.Stage.CREATING_VM) {
+                list.invalidate();
+            }
+        });
     }
 
     private void stream(Context ctx, Operation<?> op) {
