@@ -12,9 +12,11 @@ import java.util.function.Supplier;
  * {@code maxAge} is served as is, and concurrent requests that need a fresh one share a single
  * cluster read (single flight) instead of each reading the cluster. Proxmox's own
  * {@code /cluster/resources} is refreshed by pvestatd only every few seconds, so a short
- * {@code maxAge} (default 1 s, {@code LIST_CACHE_MS}) loses nothing; {@link #invalidate()} (called
- * after every change made through this server) keeps the server's own changes visible at once.
- * Thread-safe.
+ * {@code maxAge} (default 1 s, {@code LIST_CACHE_MS}) loses nothing. Between {@code maxAge} and
+ * twice that age the old body is still served while one background read refreshes it (stale while
+ * revalidate), so requests never queue behind a cluster read once the cache is warm; older bodies
+ * are never served. {@link #invalidate()} (called after every change made through this server)
+ * drops the body, so the server's own changes show at once. Thread-safe.
  */
 public final class ListCache {
 
@@ -27,6 +29,7 @@ public final class ListCache {
     private Entry current;
     private CompletableFuture<Entry> inFlight;
     private long generation;
+    private final java.util.concurrent.Executor background;
 
     /**
      * @param reader reads the cluster and renders the body; may throw
@@ -37,6 +40,11 @@ public final class ListCache {
         this.reader = reader;
         this.maxAge = maxAge;
         this.clock = clock;
+        this.background = task -> {
+            Thread t = new Thread(task, "pveq-list-refresh");
+            t.setDaemon(true);
+            t.start();
+        };
     }
 
     /**
@@ -49,7 +57,16 @@ public final class ListCache {
         boolean mine = false;
         synchronized (this) {
             Entry e = current;
-            if (e != null && !maxAge.isZero() && Duration.between(e.readAt(), clock.instant()).compareTo(maxAge) < 0) {
+            Duration age = e == null ? null : Duration.between(e.readAt(), clock.instant());
+            if (e != null && !maxAge.isZero() && age.compareTo(maxAge) < 0) {
+                return e.body();
+            }
+            if (e != null && !maxAge.isZero() && age.compareTo(maxAge.multipliedBy(2)) < 0) {
+                if (inFlight == null) {
+                    CompletableFuture<Entry> refresh = new CompletableFuture<>();
+                    inFlight = refresh;
+                    background.execute(() -> read(refresh));
+                }
                 return e.body();
             }
             if (inFlight == null) {

@@ -49,10 +49,17 @@ class ListCacheTest {
         clock.now = clock.now.plusMillis(999);
         assertArrayEquals(new byte[] {1}, cache.get());
         clock.now = clock.now.plusMillis(1);
-        assertArrayEquals(new byte[] {2}, cache.get(), "aged out");
+        assertArrayEquals(new byte[] {1}, cache.get(), "stale but young enough: served while a refresh runs");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (reads.get() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(2, reads.get(), "one background refresh");
+        clock.now = clock.now.plusMillis(2000);
+        assertArrayEquals(new byte[] {3}, cache.get(), "too old to serve: read before answering");
         cache.invalidate();
-        assertArrayEquals(new byte[] {3}, cache.get(), "invalidated");
-        assertEquals(3, reads.get());
+        assertArrayEquals(new byte[] {4}, cache.get(), "invalidated");
+        assertEquals(4, reads.get());
     }
 
     @Test
