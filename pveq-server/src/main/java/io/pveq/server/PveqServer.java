@@ -45,13 +45,14 @@ public final class PveqServer implements AutoCloseable {
     private final Javalin app;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final SseStream sse;
 
     private PveqServer(ServerConfig config, VmProvisioner provisioner, ServerMetrics metrics, Map<String, Object> info) {
         this.config = config;
         this.provisioner = provisioner;
         ObjectMapper mapper = new ObjectMapper();
         AccessGuard guard = new AccessGuard(config);
-        SseStream sse = new SseStream(mapper, config.sseHeartbeat(), draining::get, metrics);
+        this.sse = new SseStream(mapper, config.sseHeartbeat(), draining::get, metrics);
         ScriptStore scripts = ScriptStore.load(config.shDir());
         if (scripts.size() == 0) {
             LOG.warn("no init scripts found in {}: GET /sh/<os>_<version>.sh will answer 404 (set SH_DIR)",
@@ -76,13 +77,15 @@ public final class PveqServer implements AutoCloseable {
                         ctx.statusCode(), Duration.ofNanos((long) (ms * 1_000_000)));
                 if (ACCESS.isInfoEnabled()) {
                     Object job = ctx.attribute("job");
+                    Object client = ctx.attribute("client");
                     ACCESS.info("method={} path={} status={} ms={} client={}{}", ctx.method(), ctx.path(),
-                            ctx.statusCode(), String.format(java.util.Locale.ROOT, "%.1f", ms), client(guard, ctx.req()),
-                            job == null ? "" : " job=" + job);
+                            ctx.statusCode(), String.format(java.util.Locale.ROOT, "%.1f", ms),
+                            client == null ? client(guard, ctx.req()) : client, job == null ? "" : " job=" + job);
                 }
             });
         });
         app.before(ctx -> {
+            ctx.attribute("client", client(guard, ctx.req()));
             ctx.header("X-Content-Type-Options", "nosniff");
             if (guard.cors(ctx.req(), ctx.res())) {
                 ctx.skipRemainingHandlers();
@@ -199,6 +202,7 @@ public final class PveqServer implements AutoCloseable {
             }
         }
         awaitAll(running, deadline);
+        sse.closeAll();
         app.stop();
     }
 

@@ -95,7 +95,11 @@ public final class Routes {
         });
 
         app.post("/api/vm/install", this::install);
-        app.get("/api/vm/list", ctx -> ctx.contentType(JSON).result(list.get()));
+        app.get("/api/vm/list", ctx -> {
+            byte[] body = list.get();
+            ctx.header("Content-Length", Integer.toString(body.length)); // streamed without chunking
+            ctx.contentType(JSON).result(body);
+        });
         app.get("/api/vm/{id}/status", ctx -> text(ctx, provisioner.status(id(ctx)).isRunning() ? "running" : "stopped"));
         app.post("/api/vm/{id}/start", ctx -> {
             VmId id = id(ctx);

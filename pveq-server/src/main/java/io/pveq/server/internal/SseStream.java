@@ -34,6 +34,9 @@ public final class SseStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
     private static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final Object CLOSE = new Object();
+
+    private final java.util.Set<LinkedBlockingQueue<Object>> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final ObjectWriter writer;
     private final Duration heartbeat;
@@ -93,14 +96,19 @@ public final class SseStream {
         res.setHeader("Cache-Control", "no-cache");
         res.setHeader("X-Accel-Buffering", "no");
         extraHeaders.forEach(res::setHeader);
-        LinkedBlockingQueue<ProgressEvent> queue = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         metrics.streamOpened();
+        open.add(queue);
         try (Operation.Subscription sub = op.subscribe(fromIndex, queue::offer)) {
             OutputStream out = res.getOutputStream();
             res.flushBuffer();
             int index = fromIndex;
             while (true) {
-                ProgressEvent event = queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+                Object next = queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+                if (next == CLOSE) {
+                    return false;
+                }
+                ProgressEvent event = (ProgressEvent) next;
                 if (event == null) {
                     if (stopping.getAsBoolean() && op.state().isFinished() && queue.isEmpty()) {
                         return false;
@@ -124,7 +132,13 @@ public final class SseStream {
             Thread.currentThread().interrupt();
             return false;
         } finally {
+            open.remove(queue);
             metrics.streamClosed();
         }
+    }
+
+    /** Ends every open stream now (at shutdown, after the jobs were dealt with). */
+    public void closeAll() {
+        open.forEach(q -> q.offer(CLOSE));
     }
 }
