@@ -51,7 +51,7 @@ public final class ErrorMapper {
             return new HttpError(409, "no_capacity", null, e.getMessage());
         }
         if (e instanceof ClusterUnavailableException || e instanceof NodeUnavailableException
-                || e instanceof RejectedExecutionException) {
+                || e instanceof io.pveq.core.transport.TransportException || e instanceof RejectedExecutionException) {
             return new HttpError(503, "unavailable", null, e.getMessage() == null ? "cannot accept work now"
                     : e.getMessage());
         }
