@@ -24,6 +24,7 @@ final class RawHttp implements Closeable {
     private final BufferedInputStream in;
     private boolean chunked;
     private boolean done;
+    private boolean chunkEndPending;
     private long remaining = -1;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     final Map<String, String> headers = new LinkedHashMap<>();
@@ -134,6 +135,9 @@ final class RawHttp implements Closeable {
 
     private byte[] readBody() throws IOException {
         if (chunked) {
+            if (chunkEndPending) {
+                rawLine(); // the CRLF after the previous chunk, read only now: servers may send it with the next chunk
+            }
             String size = rawLine().strip();
             int n = Integer.parseInt(size.split(";")[0], 16);
             if (n == 0) {
@@ -141,7 +145,7 @@ final class RawHttp implements Closeable {
                 return null;
             }
             byte[] chunk = in.readNBytes(n);
-            rawLine();
+            chunkEndPending = true;
             return chunk;
         }
         if (remaining == 0) {
