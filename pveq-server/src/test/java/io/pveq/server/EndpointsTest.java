@@ -87,6 +87,17 @@ class EndpointsTest {
     }
 
     @Test
+    void listIsGzippedForClientsThatAskAsGoClientsDo() throws Exception {
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(s.uri("/api/vm/list"))
+                .header("Accept-Encoding", "gzip").build();
+        HttpResponse<byte[]> r = s.http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", r.headers().firstValue("Content-Encoding").orElse(""));
+        byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body())).readAllBytes();
+        assertEquals(ServerFixture.json(s.get("/api/vm/list")), ServerFixture.JSON.readTree(plain));
+        assertTrue(s.get("/api/vm/list").headers().firstValue("Content-Encoding").isEmpty(), "plain unless asked");
+    }
+
+    @Test
     void statusIsRunningOrStopped() {
         assertText(s.get("/api/vm/101/status"), 200, "running");
         assertText(s.get("/api/vm/102/status"), 200, "stopped");

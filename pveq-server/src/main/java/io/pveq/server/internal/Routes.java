@@ -97,6 +97,12 @@ public final class Routes {
         app.post("/api/vm/install", this::install);
         app.get("/api/vm/list", ctx -> {
             byte[] body = list.get();
+            ctx.header("Vary", "Accept-Encoding");
+            String accept = ctx.header("Accept-Encoding");
+            if (accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
+                body = gzipped(body); // Go's HTTP client asks for gzip by default; compressed once per cached body
+                ctx.header("Content-Encoding", "gzip");
+            }
             ctx.header("Content-Length", Integer.toString(body.length)); // streamed without chunking
             ctx.contentType(JSON).result(body);
         });
@@ -182,6 +188,23 @@ public final class Routes {
             ctx.status(202);
             json(ctx, out);
         });
+    }
+
+    private byte[] lastPlain;
+    private byte[] lastGzip;
+
+    private synchronized byte[] gzipped(byte[] plain) {
+        if (plain != lastPlain) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plain.length / 8 + 64);
+            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+                gz.write(plain);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            lastGzip = out.toByteArray();
+            lastPlain = plain;
+        }
+        return lastGzip;
     }
 
     private void install(Context ctx) {
