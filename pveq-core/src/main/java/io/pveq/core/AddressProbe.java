@@ -19,6 +19,17 @@ public interface AddressProbe {
     AddressProbe NEVER_IN_USE = (address, timeout) -> false;
 
     /**
+     * The default probe for real networks: an ICMP echo (or the JVM's TCP echo fallback when it may not
+     * send ICMP) and TCP connects to ports 22 and 80, in parallel; a refused connection counts as
+     * present. Shared, on its own daemon threads.
+     *
+     * @return the network probe
+     */
+    static AddressProbe network() {
+        return io.pveq.core.internal.engine.NetworkAddressProbe.shared();
+    }
+
+    /**
      * @param address the candidate address
      * @param timeout how long to wait for any sign of life
      * @return true when something answered at {@code address}

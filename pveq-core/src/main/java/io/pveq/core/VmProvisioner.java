@@ -22,6 +22,19 @@ public interface VmProvisioner extends VmInstaller, VmPowerControl, VmResources,
     /** @return the settings this provisioner was built with */
     ProvisionerSettings settings();
 
+    /**
+     * Builds the provisioner pveq-core implements. Nothing is contacted yet: the first call that needs
+     * the cluster reads it. OS init scripts come from the {@code sh/} folder packaged in pveq-core.
+     *
+     * @param setup settings and collaborators; the provisioner takes ownership of them (see {@link #close()})
+     * @return a thread-safe provisioner to share
+     */
+    static VmProvisioner create(ProvisionerSetup setup) {
+        java.util.Objects.requireNonNull(setup, "setup");
+        return io.pveq.core.internal.engine.EngineProvisioner.create(setup,
+                InitScripts.packaged()::forRelease, io.pveq.core.internal.engine.Retry.defaults());
+    }
+
     /** Cancels running operations, waits for their rollback (bounded), releases resources. Idempotent. */
     @Override
     void close();

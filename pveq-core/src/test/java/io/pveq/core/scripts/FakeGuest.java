@@ -2,6 +2,7 @@ package io.pveq.core.scripts;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.pveq.core.InitScripts;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -71,7 +72,7 @@ final class FakeGuest {
             for (String name : Stream.concat(FAKED.stream(), PASSED_THROUGH.stream()).toList()) {
                 Files.createSymbolicLink(bin.resolve(name), standin);
             }
-            Files.writeString(script, new ScriptBundler(Repository.shDir()).bundle(os.script));
+            Files.writeString(script, InitScripts.fromDirectory(Repository.shDir()).bundle(os.script));
             Files.writeString(state.resolve("installed"), os.preinstalled());
             Files.writeString(dir.resolve("log"), "");
             Files.writeString(dir.resolve("envlog"), "");

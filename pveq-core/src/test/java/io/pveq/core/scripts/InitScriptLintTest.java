@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pveq.core.InitScripts;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class InitScriptLintTest {
 
     /** The nine scripts and the three libraries, each bundled as served (a library with its own includes). */
     private List<Path> bundled() throws Exception {
-        ScriptBundler bundler = new ScriptBundler(Repository.shDir());
+        InitScripts bundler = InitScripts.fromDirectory(Repository.shDir());
         List<Path> files = new ArrayList<>();
         for (String name : Stream.concat(Repository.SCRIPTS.stream(), Repository.LIBRARIES.stream()).toList()) {
             Path file = tmp.resolve(name.replace('/', '-'));
@@ -70,7 +71,7 @@ class InitScriptLintTest {
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, "shellcheck")));
         assumeTrue(present, "shellcheck is not installed (apt-get install shellcheck); skipping the lint");
         List<String> command = new ArrayList<>(List.of("shellcheck", "--shell=bash", "--severity=style"));
-        ScriptBundler bundler = new ScriptBundler(Repository.shDir());
+        InitScripts bundler = InitScripts.fromDirectory(Repository.shDir());
         for (String name : List.of("debian_12.sh", "rockylinux_9.sh")) {
             Path file = tmp.resolve(name);
             Files.writeString(file, bundler.bundle(name));

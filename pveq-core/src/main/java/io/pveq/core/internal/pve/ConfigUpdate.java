@@ -118,6 +118,11 @@ public record ConfigUpdate(Map<String, String> options, Set<String> secrets) {
             return put("memory", Integer.toString(Checks.atLeast("memory", memory, 16)));
         }
 
+        /** Sets the balloon target in MiB (0 disables the balloon driver; never above the memory). */
+        public Builder balloonMiB(int balloon) {
+            return put("balloon", Integer.toString(Checks.atLeast("balloon", balloon, 0)));
+        }
+
         /** Sets the CPU model. */
         public Builder cpuType(String cpu) {
             return put("cpu", Checks.matches("cpu", Checks.CPU_TYPE, cpu, "a CPU model"));

@@ -25,7 +25,8 @@ import java.util.Set;
  * @param vlanTag          VLAN tag 1-4094 for {@code net0}, if any
  * @param macAddress       fixed unicast MAC for {@code net0}; empty lets Proxmox pick one ({@code BC:24:11:...})
  * @param diskStorage      storage for the system disk
- * @param importFrom       absolute path on the node of the image to import as {@code scsi0}
+ * @param importFrom       absolute path on the node of the image to import as {@code scsi0} during the
+ *                         create; empty: no system disk yet (imported and attached afterwards)
  * @param cloudInitStorage storage for the cloud-init drive
  * @param cloudInitSlot    where the cloud-init drive goes
  * @param ciUser           cloud-init user name
@@ -42,7 +43,7 @@ import java.util.Set;
 public record CreateVmSpec(VmId vmId, String name, int cores, int sockets, int memoryMiB,
                            Optional<Integer> balloonMiB, String cpuType, String osType, String bridge,
                            Optional<Integer> vlanTag, Optional<String> macAddress, String diskStorage,
-                           String importFrom, String cloudInitStorage, CloudInitSlot cloudInitSlot, String ciUser,
+                           Optional<String> importFrom, String cloudInitStorage, CloudInitSlot cloudInitSlot, String ciUser,
                            Optional<String> ciPassword, Optional<String> sshKeysFile, IpConfig ipConfig,
                            Optional<String> nameserver, Optional<String> searchDomain, List<String> tags,
                            Optional<String> description, boolean onBoot, boolean agent) {
@@ -91,8 +92,8 @@ public record CreateVmSpec(VmId vmId, String name, int cores, int sockets, int m
         Objects.requireNonNull(macAddress, "macAddress")
                 .ifPresent(m -> Checks.matches("macAddress", Checks.MAC, m, "a unicast MAC XX:XX:XX:XX:XX:XX"));
         Checks.storage("diskStorage", diskStorage);
-        Checks.matches("importFrom", Checks.ABSOLUTE_PATH, importFrom,
-                "an absolute path without commas, quotes or control characters");
+        Objects.requireNonNull(importFrom, "importFrom").ifPresent(f -> Checks.matches("importFrom",
+                Checks.ABSOLUTE_PATH, f, "an absolute path without commas, quotes or control characters"));
         Checks.storage("cloudInitStorage", cloudInitStorage);
         Objects.requireNonNull(cloudInitSlot, "cloudInitSlot");
         Checks.matches("ciUser", java.util.regex.Pattern.compile("[a-z_][a-z0-9_\\-.]{0,31}"), ciUser,
@@ -207,6 +208,13 @@ public record CreateVmSpec(VmId vmId, String name, int cores, int sockets, int m
             return this;
         }
 
+        /** @return this; sets the storage for disks without importing anything during the create */
+        public Builder diskStorage(String storage) {
+            this.diskStorage = storage;
+            this.importFrom = null;
+            return this;
+        }
+
         /** @return this; sets the cloud-init drive's storage and slot */
         public Builder cloudInitDrive(String storage, CloudInitSlot slot) {
             this.cloudInitStorage = storage;
@@ -264,12 +272,9 @@ public record CreateVmSpec(VmId vmId, String name, int cores, int sockets, int m
          * @throws InvalidSpecException when a value breaks a rule
          */
         public CreateVmSpec build() {
-            if (importFrom == null) {
-                throw new InvalidSpecException("importFrom", "the system disk image path is required");
-            }
             return new CreateVmSpec(vmId, name, cores, sockets, memoryMiB, Optional.ofNullable(balloonMiB), cpuType,
                     osType, bridge, Optional.ofNullable(vlanTag), Optional.ofNullable(macAddress), diskStorage,
-                    importFrom, cloudInitStorage == null ? diskStorage : cloudInitStorage, cloudInitSlot, ciUser,
+                    Optional.ofNullable(importFrom), cloudInitStorage == null ? diskStorage : cloudInitStorage, cloudInitSlot, ciUser,
                     Optional.ofNullable(ciPassword), Optional.ofNullable(sshKeysFile), ipConfig,
                     Optional.ofNullable(nameserver), Optional.ofNullable(searchDomain), tags,
                     Optional.ofNullable(description), onBoot, agent);

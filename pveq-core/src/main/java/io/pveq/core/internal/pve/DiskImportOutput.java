@@ -1,5 +1,6 @@
 package io.pveq.core.internal.pve;
 
+import io.pveq.core.DiskSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ public final class DiskImportOutput {
 
         /** @return the size Proxmox printed, if any */
         public Optional<DiskSize> size() {
-            return options.get("size").map(DiskSize::parse);
+            return options.get("size").map(ProxmoxSizes::parse);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pveq.core.internal.pve;
 
+import io.pveq.core.DiskSize;
 import io.pveq.core.InvalidSpecException;
 import io.pveq.core.NodeName;
 import io.pveq.core.VmId;
@@ -38,7 +39,8 @@ public final class QmCommands {
     }
 
     /**
-     * {@code qm create} of a cloud-init VM importing its system disk during the create.
+     * {@code qm create} of a cloud-init VM, importing its system disk during the create when the spec
+     * names an image (otherwise the disk is imported and attached afterwards).
      *
      * @param spec the VM
      * @return the request; the password (if any) is marked secret
@@ -52,19 +54,21 @@ public final class QmCommands {
         spec.balloonMiB().ifPresent(b -> a.option("balloon", Integer.toString(b)));
         a.option("cpu", spec.cpuType())
                 .option("ostype", spec.osType())
-                .option("scsihw", SCSI_HARDWARE)
-                .option("scsi0", PropertyString.builder()
-                        .put("file", spec.diskStorage() + ":0")
-                        .put("import-from", spec.importFrom())
-                        .put("discard", "on")
-                        .put("iothread", "1")
-                        .build().encode("file"))
-                .option("net0", net0(spec))
+                .option("scsihw", SCSI_HARDWARE);
+        spec.importFrom().ifPresent(image -> a.option("scsi0", PropertyString.builder()
+                .put("file", spec.diskStorage() + ":0")
+                .put("import-from", image)
+                .put("discard", "on")
+                .put("iothread", "1")
+                .build().encode("file")));
+        a.option("net0", net0(spec))
                 .option(spec.cloudInitSlot().key(), spec.cloudInitStorage() + ":cloudinit")
                 .option("serial0", "socket")
-                .option("vga", "serial0")
-                .option("boot", "order=scsi0")
-                .option("agent", "enabled=" + (spec.agent() ? "1" : "0"))
+                .option("vga", "serial0");
+        if (spec.importFrom().isPresent()) {
+            a.option("boot", "order=scsi0");
+        }
+        a.option("agent", "enabled=" + (spec.agent() ? "1" : "0"))
                 .option("ciuser", spec.ciUser());
         spec.ciPassword().ifPresent(p -> a.secretOption("cipassword", p));
         spec.sshKeysFile().ifPresent(f -> a.option("sshkeys", f));

@@ -1,5 +1,6 @@
 package io.pveq.core.internal.pve;
 
+import io.pveq.core.DiskSize;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -56,7 +57,7 @@ public record VmConfig(Map<String, String> entries) {
 
         /** @return the recorded size ({@code size=3584M}), if shown */
         public Optional<DiskSize> size() {
-            return options.get("size").map(DiskSize::parse);
+            return options.get("size").map(ProxmoxSizes::parse);
         }
 
         /** @return true for a CD-ROM drive ({@code media=cdrom}), including cloud-init drives */

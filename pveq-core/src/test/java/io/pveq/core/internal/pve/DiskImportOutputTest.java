@@ -3,6 +3,7 @@ package io.pveq.core.internal.pve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.pveq.core.DiskSize;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pveq.core.CommandFailedException;
+import io.pveq.core.DiskSize;
 import io.pveq.core.NodeName;
 import io.pveq.core.VmExistsException;
 import io.pveq.core.VmId;

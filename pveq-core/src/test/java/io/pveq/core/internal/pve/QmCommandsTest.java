@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pveq.core.DiskSize;
 import io.pveq.core.InvalidSpecException;
 import io.pveq.core.NodeName;
 import io.pveq.core.VmId;
@@ -89,7 +90,17 @@ class QmCommandsTest {
         assertThrows(InvalidSpecException.class, () -> base().memoryMiB(1024).balloonMiB(2048).build());
         assertThrows(InvalidSpecException.class, () -> base().ipConfig(IpConfig.dhcp(), "8.8.8.8,1.1.1.1", null)
                 .build());
-        assertThrows(InvalidSpecException.class, () -> CreateVmSpec.builder(ID, "x").build());
+        assertThrows(InvalidSpecException.class, () -> CreateVmSpec.builder(ID, "x").diskStorage("9bad").build());
+    }
+
+    @Test
+    void createWithoutImageLeavesTheSystemDiskAndBootOrderForLater() {
+        CreateVmSpec spec = CreateVmSpec.builder(ID, "web-1").diskStorage("local-lvm").build();
+        List<String> argv = QmCommands.create(spec).argv();
+        assertFalse(argv.contains("--scsi0"), argv.toString());
+        assertFalse(argv.contains("--boot"), argv.toString());
+        assertTrue(argv.contains("--ide2"), argv.toString());
+        assertEquals("local-lvm:cloudinit", argv.get(argv.indexOf("--ide2") + 1));
     }
 
     @Test
@@ -111,7 +122,7 @@ class QmCommandsTest {
             assertEquals(spec.macAddress(), net.macAddress());
             VmConfig.Disk disk = config.disk("scsi0").orElseThrow();
             assertEquals(spec.diskStorage() + ":0", disk.file());
-            assertEquals(Optional.of(spec.importFrom()), disk.options().get("import-from"));
+            assertEquals(spec.importFrom(), disk.options().get("import-from"));
             assertEquals(spec.ipConfig().toPropertyString(),
                     PropertyString.parse(config.get("ipconfig0").orElseThrow(), null));
         }

@@ -1,5 +1,6 @@
 package io.pveq.core.internal.pve;
 
+import io.pveq.core.DiskSize;
 import io.pveq.core.NodeName;
 import io.pveq.core.VmId;
 import io.pveq.core.transport.CommandRequest;
@@ -135,7 +136,7 @@ final class SpecGenerator {
         }
         requests.add(QmCommands.set(id, update.build()));
         DiskSize size = pick(List.of(DiskSize.ofGiB(1 + random.nextInt(2000)), DiskSize.ofMiB(3584),
-                DiskSize.parse("1.5G"), DiskSize.ofGiB(1024)));
+                ProxmoxSizes.parse("1.5G"), DiskSize.ofGiB(1024)));
         requests.add(QmCommands.resizeTo(id, slot, size));
         requests.add(QmCommands.growBy(id, slot, size));
         Optional<Duration> timeout = coin() ? Optional.empty() : Optional.of(Duration.ofSeconds(random.nextInt(600)));

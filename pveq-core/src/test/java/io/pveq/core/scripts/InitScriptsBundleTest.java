@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pveq.core.InitScripts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ScriptBundlerTest {
+class InitScriptsBundleTest {
 
     @TempDir
     Path sh;
@@ -38,13 +39,13 @@ class ScriptBundlerTest {
                 + "# >>> pveq:begin lib/base.sh\nbase() { :; }\n# <<< pveq:end lib/base.sh\n"
                 + "# >>> pveq:begin lib/family.sh\n# pveq:already-included lib/base.sh\nfamily() { base; }\n"
                 + "# <<< pveq:end lib/family.sh\n"
-                + "family\n", new ScriptBundler(sh).bundle("os_1.sh"));
+                + "family\n", InitScripts.fromDirectory(sh).bundle("os_1.sh"));
     }
 
     @Test
     void aFileIncludingItselfIsExpandedOnce() throws IOException {
         write("lib/loop.sh", "# pveq:include lib/loop.sh\nx=1\n");
-        assertEquals("# pveq:already-included lib/loop.sh\nx=1\n", new ScriptBundler(sh).bundle("lib/loop.sh"));
+        assertEquals("# pveq:already-included lib/loop.sh\nx=1\n", InitScripts.fromDirectory(sh).bundle("lib/loop.sh"));
     }
 
     @ParameterizedTest
@@ -53,14 +54,14 @@ class ScriptBundlerTest {
     void rejectsIncludeLinesOutsideTheFixedForm(String line) throws IOException {
         write("lib/a.sh", "a=1\n");
         write("os_1.sh", line + "\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ScriptBundler(sh).bundle("os_1.sh"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InitScripts.fromDirectory(sh).bundle("os_1.sh"));
         assertTrue(e.getMessage().contains("malformed include line"), e.getMessage());
     }
 
     @Test
     void rejectsAnIncludeOfAMissingFile() throws IOException {
         write("os_1.sh", "# pveq:include lib/gone.sh\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ScriptBundler(sh).bundle("os_1.sh"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InitScripts.fromDirectory(sh).bundle("os_1.sh"));
         assertTrue(e.getMessage().contains("no such file: lib/gone.sh"), e.getMessage());
     }
 
@@ -68,7 +69,7 @@ class ScriptBundlerTest {
     @ValueSource(strings = {"../pom.xml", "/etc/passwd", "lib/../os_1.sh", "os_1", "missing_1.sh", "lib/sub/x.sh", ".hidden.sh"})
     void bundlesOnlyScriptsOfTheShFolder(String name) throws IOException {
         write("os_1.sh", "x=1\n");
-        assertThrows(IllegalArgumentException.class, () -> new ScriptBundler(sh).bundle(name));
+        assertThrows(IllegalArgumentException.class, () -> InitScripts.fromDirectory(sh).bundle(name));
     }
 
     /** Runs a copy of sh/bundle.sh placed in the temporary sh folder; returns exit code and output. */
@@ -93,14 +94,14 @@ class ScriptBundlerTest {
         write("bad_1.sh", "# pveq:include lib/../os_1.sh\n");
         write("gone_1.sh", "# pveq:include lib/gone.sh\n");
 
-        assertEquals(new ScriptBundler(sh).bundle("os_1.sh"), bundleShInTemp("os_1.sh", 0));
+        assertEquals(InitScripts.fromDirectory(sh).bundle("os_1.sh"), bundleShInTemp("os_1.sh", 0));
         assertTrue(bundleShInTemp("bad_1.sh", 1).contains("malformed include line"));
         assertTrue(bundleShInTemp("gone_1.sh", 1).contains("no such file: lib/gone.sh"));
     }
 
     @Test
     void bundleShPrintsTheSameTextAsTheJavaBundler() throws Exception {
-        ScriptBundler bundler = new ScriptBundler(Repository.shDir());
+        InitScripts bundler = InitScripts.fromDirectory(Repository.shDir());
         for (String name : Stream.concat(Repository.SCRIPTS.stream(), Repository.LIBRARIES.stream()).toList()) {
             Process process = new ProcessBuilder("/bin/bash", Repository.shDir().resolve("bundle.sh").toString(), name)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -125,7 +126,7 @@ class ScriptBundlerTest {
 
     @Test
     void everyServedScriptIsSelfContainedAndCallsTheSharedMain() {
-        ScriptBundler bundler = new ScriptBundler(Repository.shDir());
+        InitScripts bundler = InitScripts.fromDirectory(Repository.shDir());
         for (String name : Repository.SCRIPTS) {
             String text = bundler.bundle(name);
             assertFalse(text.contains("\n# pveq:include"), name + " still has an include line");
@@ -134,5 +135,18 @@ class ScriptBundlerTest {
                     : "# >>> pveq:begin lib/apt-family.sh"), name);
             assertTrue(text.startsWith("#!/usr/bin/env bash\n"), name);
         }
+    }
+
+    @Test
+    void packagedScriptsAreTheServedOnesAndBundleLikeTheCheckout() {
+        InitScripts packaged = InitScripts.packaged();
+        assertEquals(Repository.SCRIPTS.stream().sorted().toList(), packaged.names());
+        InitScripts checkout = InitScripts.fromDirectory(Repository.shDir());
+        for (String name : Repository.SCRIPTS) {
+            assertEquals(checkout.bundle(name), packaged.bundle(name), name);
+        }
+        assertEquals(java.util.Optional.of(checkout.bundle("ubuntu_24.04.sh")),
+                packaged.forRelease(io.pveq.core.OsRelease.of("ubuntu", "24.04")));
+        assertEquals(java.util.Optional.empty(), packaged.forRelease(io.pveq.core.OsRelease.of("ubuntu", "99.04")));
     }
 }

@@ -1,0 +1,175 @@
+package io.pveq.core.internal.engine;
+
+import io.pveq.core.CpuLevel;
+import io.pveq.core.DiskSize;
+import io.pveq.core.InvalidSpecException;
+import io.pveq.core.NodeName;
+import io.pveq.core.NodeRouter;
+import io.pveq.core.NodeUnavailableException;
+import io.pveq.core.Operation;
+import io.pveq.core.StorageException;
+import io.pveq.core.VmId;
+import io.pveq.core.VmOutcome;
+import io.pveq.core.VmStatus;
+import io.pveq.core.event.OperationKind;
+import io.pveq.core.event.ProgressListener;
+import io.pveq.core.event.Stage;
+import io.pveq.core.internal.pve.ConfigUpdate;
+import io.pveq.core.internal.pve.DiskImportOutput;
+import io.pveq.core.internal.pve.PveNode;
+import io.pveq.core.internal.pve.VmConfig;
+import io.pveq.core.transport.OutputListener;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * CPU, memory, disk growth, migration and destroy of existing VMs, wherever they live. Values are
+ * checked against the limits before anything runs. Thread-safe.
+ */
+final class ResourceOps {
+
+    private final EngineContext ctx;
+    private final OperationRegistry registry;
+    private final PowerOps power;
+
+    ResourceOps(EngineContext ctx, OperationRegistry registry, PowerOps power) {
+        this.ctx = ctx;
+        this.registry = registry;
+        this.power = power;
+    }
+
+    void setCpu(VmId vmId, int cpu) {
+        ctx.settings().limits().checkCpu("cpu", cpu);
+        PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
+        ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, ConfigUpdate.builder().cores(cpu).build()));
+    }
+
+    void setMemory(VmId vmId, int memoryMb) {
+        ctx.settings().limits().checkRam("memory", memoryMb);
+        PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
+        ConfigUpdate.Builder update = ConfigUpdate.builder().memoryMiB(memoryMb);
+        var balloon = ctx.settings().limits().balloonFor(memoryMb);
+        if (balloon.isPresent()) {
+            update.balloonMiB(balloon.getAsInt());
+        } else {
+            // no site minimum: keep the VM's own balloon, but never above the memory (Proxmox refuses that)
+            VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
+            config.get("balloon").map(Integer::parseInt).filter(b -> b > memoryMb)
+                    .ifPresent(b -> update.balloonMiB(memoryMb));
+        }
+        ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
+    }
+
+    DiskSize growDisk(VmId vmId, DiskSize increment) {
+        PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
+        VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
+        String slot = bootDisk(config).orElseThrow(() -> new InvalidSpecException("disk", "VM " + vmId
+                + " has no disk to grow"));
+        DiskSize current = config.disk(slot).flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
+        DiskSize wanted = ctx.settings().limits().checkDiskGrowth("disk", current, increment);
+        ctx.retry().run("qm resize " + vmId, () -> pve.growBy(vmId, slot, increment));
+        DiskSize after = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId)).disk(slot)
+                .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
+        if (after.compareTo(wanted) < 0) {
+            throw new StorageException(config.disk(slot).flatMap(VmConfig.Disk::volume).map(v -> v.storage())
+                    .orElse("?"), "growing " + slot + " of VM " + vmId + " by " + increment
+                    + " did not take effect: Proxmox reports " + after);
+        }
+        return after;
+    }
+
+    private static Optional<String> bootDisk(VmConfig config) {
+        for (String device : config.bootOrder()) {
+            Optional<VmConfig.Disk> disk = config.disk(device);
+            if (disk.isPresent() && !disk.get().cdrom() && !disk.get().cloudInit()) {
+                return Optional.of(device);
+            }
+        }
+        return config.disks().stream().filter(d -> !d.cdrom() && !d.cloudInit()).map(VmConfig.Disk::slot).findFirst();
+    }
+
+    Operation<VmOutcome> submitMigrate(VmId vmId, NodeName target, ProgressListener listener) {
+        if (!ctx.router().configuredNodes().contains(target)) {
+            throw new InvalidSpecException("node", "node " + target + " is not configured (known: "
+                    + ctx.router().configuredNodes() + ")");
+        }
+        NodeName source = ctx.router().locate(vmId);
+        if (source.equals(target)) {
+            throw new InvalidSpecException("node", "VM " + vmId + " already lives on " + target);
+        }
+        if (!ctx.router().onlineNodes().contains(target)) {
+            throw new NodeUnavailableException(target.value(), "node " + target + " is offline");
+        }
+        return registry.submit(OperationKind.MIGRATE, Optional.of(vmId), Stage.CHECKING_TARGET_NODE, listener, run -> {
+            Instant began = ctx.clock().instant();
+            PveNode pve = ctx.router().pve(source);
+            PowerOps.SshTarget ssh = PowerOps.SshTarget.of(ctx, pve, vmId);
+            run.vm(vmId, ssh.address());
+            boolean running = run.stage(Stage.CHECKING_TARGET_NODE, "checking node " + target, () -> {
+                checkCpu(pve, vmId, target);
+                return VmStatus.fromProxmox(pve.status(vmId).status()).isRunning();
+            }, r -> "node " + target + " can run VM " + vmId + (r ? " (running: online migration)" : ""));
+            run.stage(Stage.MIGRATING_VM, "migrating VM " + vmId + " from " + source + " to " + target
+                    + " with local disks", () -> {
+                        // slots in name order, so two opposite migrations cannot wait for each other
+                        NodeName first = source.compareTo(target) < 0 ? source : target;
+                        NodeName second = first.equals(source) ? target : source;
+                        try (NodeRouter.Permit a = ctx.router().acquireHeavyTask(first);
+                             NodeRouter.Permit b = ctx.router().acquireHeavyTask(second)) {
+                            OutputListener progress = (stream, line) -> DiskImportOutput.progressPercent(line)
+                                    .ifPresent(pct -> run.progress(Math.round(pct * 100), 10_000, 0));
+                            ctx.retry().run("qm migrate " + vmId, () -> pve.migrate(vmId, target, running, true,
+                                    Optional.empty(), Optional.of(progress)));
+                        }
+                    }, "VM " + vmId + " now lives on " + target);
+            if (running) {
+                power.waitForSsh(run, ssh);
+            }
+            return power.finish(run, vmId, target, running ? VmStatus.RUNNING : VmStatus.STOPPED, ssh, began,
+                    "VM " + vmId + " migrated to " + target);
+        }, OperationRegistry.PLAIN);
+    }
+
+    private void checkCpu(PveNode pve, VmId vmId, NodeName target) {
+        Optional<String> model = pve.config(vmId).cpuType();
+        if (model.isEmpty()) {
+            return; // kvm64, the default, runs anywhere
+        }
+        Optional<CpuLevel> level;
+        try {
+            level = Optional.of(CpuLevel.fromModel("cpu", model.get()));
+        } catch (InvalidSpecException notALevel) {
+            level = Optional.empty();
+        }
+        if (level.isPresent()) {
+            CpuLevel there = ctx.cpu().nodeLevel(target);
+            if (level.get().compareTo(there) > 0) {
+                throw new InvalidSpecException("node", "VM " + vmId + " uses CPU type " + level.get().model()
+                        + " but node " + target + " supports at most " + there.model());
+            }
+        }
+    }
+
+    void destroy(VmId vmId) {
+        Optional<Operation<?>> running = registry.runningFor(vmId);
+        if (running.isPresent()) {
+            running.get().cancel();
+            try {
+                running.get().result().handle((r, e) -> null).get(ctx.settings().timeouts().longCommand().toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.pveq.core.OperationCancelledException("interrupted while waiting for VM " + vmId
+                        + "'s running operation to end");
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // go on: the destroy below decides
+            }
+            if (ctx.router().findVm(vmId).isEmpty()) {
+                return; // the cancelled install rolled itself back
+            }
+        }
+        NodeName node = ctx.router().locate(vmId);
+        new VmRemoval(ctx).remove(ctx.router().pve(node), vmId);
+        ctx.allocator().forget(vmId);
+    }
+}

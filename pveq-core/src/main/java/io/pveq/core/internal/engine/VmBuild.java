@@ -1,0 +1,237 @@
+package io.pveq.core.internal.engine;
+
+import io.pveq.core.DiskSize;
+import io.pveq.core.IpAllocator;
+import io.pveq.core.IpPoolExhaustedException;
+import io.pveq.core.Ipv4Cidr;
+import io.pveq.core.NodeName;
+import io.pveq.core.NodeRouter;
+import io.pveq.core.StorageException;
+import io.pveq.core.VmExistsException;
+import io.pveq.core.VmId;
+import io.pveq.core.VmTags;
+import io.pveq.core.event.Stage;
+import io.pveq.core.image.LocalImage;
+import io.pveq.core.internal.pve.ConfigUpdate;
+import io.pveq.core.internal.pve.CreateVmSpec;
+import io.pveq.core.internal.pve.DiskImportOutput.ImportedDisk;
+import io.pveq.core.internal.pve.DiskImportOutput;
+import io.pveq.core.internal.pve.IpConfig;
+import io.pveq.core.internal.pve.PropertyString;
+import io.pveq.core.internal.pve.PveNode;
+import io.pveq.core.internal.pve.VmConfig;
+import io.pveq.core.transport.OutputListener;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The VM-building stages of an install: the create (the VMID claim, retried on the next candidate
+ * when another creator won), the disk import on the target node, the configuration (disk attached by
+ * the volume Proxmox reported, boot order, size grown and verified) and the placement check.
+ */
+final class VmBuild {
+
+    /** A created and configured VM. */
+    record Built(VmId vmId, String name, NodeName node, Ipv4Cidr address, DiskSize disk) {
+    }
+
+    private record Claimed(VmId vmId, String name, Ipv4Cidr address, int attempts) {
+    }
+
+    private final EngineContext ctx;
+    private final OperationRun run;
+    private final InstallPipeline.Plan plan;
+    private final InstallPipeline.LeaseHolder leases;
+    private final PveNode pve;
+    private final VmRemoval removal;
+
+    VmBuild(EngineContext ctx, OperationRun run, InstallPipeline.Plan plan, InstallPipeline.LeaseHolder leases) {
+        this.ctx = ctx;
+        this.run = run;
+        this.plan = plan;
+        this.leases = leases;
+        this.pve = ctx.router().pve(plan.node());
+        this.removal = new VmRemoval(ctx);
+    }
+
+    Built createAndConfigure(LocalImage image, String keys) {
+        Claimed claimed = run.stage(Stage.CREATING_VM, "creating VM " + leases.current().vmId() + " on " + plan.node(),
+                () -> claim(keys), c -> "VM " + c.vmId() + " created successfully on " + plan.node()
+                        + (c.attempts() > 1 ? " (after " + (c.attempts() - 1) + " VMID(s) taken by others)" : ""));
+        ImportedDisk disk = run.stage(Stage.IMPORTING_DISK, "importing the OS image into " + plan.storage() + " on "
+                + plan.node(), () -> importDisk(image, claimed.vmId()), d -> "imported disk as " + d.volume());
+        DiskSize size = run.stage(Stage.INITIALIZING_CONFIG, "attaching the disk and setting the boot order",
+                () -> configure(claimed.vmId(), disk), s -> "attached " + disk.volume() + " as scsi0 (" + s
+                        + "), boot order scsi0, cloud-init drive, serial console");
+        run.stage(Stage.MIGRATING_NEW_VM, "checking the VM's placement", () -> { },
+                "VM created on " + plan.node() + " directly; no migration needed");
+        return new Built(claimed.vmId(), claimed.name(), plan.node(), claimed.address(), size);
+    }
+
+    private Claimed claim(String keys) {
+        KeysFile file = KeysFile.write(ctx.router(), plan.node(), keys);
+        RollbackJournal.Registration keysUndo = run.journal().register("remove the SSH keys file", () -> {
+            file.close();
+            return "";
+        });
+        try {
+            for (int attempt = 1; ; attempt++) {
+                run.checkCancelled();
+                IpAllocator.Lease lease = leases.current();
+                VmId id = lease.vmId();
+                String name = plan.nameFor(id);
+                run.vm(id, Optional.of(lease.address().address()));
+                try {
+                    ctx.retry().run("qm create " + id, () -> pve.create(createSpec(lease, name, file.path()),
+                            Optional.empty()));
+                } catch (VmExistsException taken) {
+                    if (plan.spec().id().isPresent()) {
+                        throw taken;
+                    }
+                    checkAttempts(attempt);
+                    run.detail("[*] VMID " + id + " was taken meanwhile (" + taken.getMessage() + "); trying the next one");
+                    leases.replace(lease.next(taken));
+                    continue;
+                } catch (RuntimeException failed) {
+                    adoptIfCreated(id, name, lease.address());
+                    throw failed;
+                }
+                lease.markClaimed();
+                Ipv4Cidr address = lease.address();
+                RollbackJournal.Registration vmUndo = run.journal().register("destroy VM " + id, () -> {
+                    String done = removal.removeEverywhere(id, Optional.of(plan.node()));
+                    ctx.allocator().release(id, address.address());
+                    return done.isEmpty() ? "VM " + id + " was already gone" : done;
+                });
+                if (InstallPipeline.poolMode(ctx) && lostAddress(id, address)) {
+                    checkAttempts(attempt);
+                    removal.removeEverywhere(id, Optional.of(plan.node()));
+                    vmUndo.drop();
+                    ctx.allocator().addressLost(address.address());
+                    leases.replace(plan.spec().id().isPresent() ? retryRequested(lease)
+                            : lease.next(new VmExistsException(id, plan.node().value())));
+                    continue;
+                }
+                return new Claimed(id, name, address, attempt);
+            }
+        } finally {
+            file.close();
+            keysUndo.drop();
+        }
+    }
+
+    /**
+     * A create that failed in an unknown way (a dropped connection, a timeout) may have created the
+     * VM all the same: when a VM with this id and our name exists on the node, it is ours, and the
+     * rollback must destroy it.
+     */
+    private void adoptIfCreated(VmId id, String name, Ipv4Cidr address) {
+        try {
+            VmConfig config = ctx.retry().read("qm config " + id, () -> pve.config(id));
+            if (config.name().equals(Optional.of(name))) {
+                run.journal().register("destroy VM " + id, () -> {
+                    String done = removal.removeEverywhere(id, Optional.of(plan.node()));
+                    ctx.allocator().release(id, address.address());
+                    return done.isEmpty() ? "VM " + id + " was already gone" : done;
+                });
+            }
+        } catch (RuntimeException notThere) {
+            // no such VM (or the node cannot tell): nothing was created that we know of
+        }
+    }
+
+    private IpAllocator.Lease retryRequested(IpAllocator.Lease lost) {
+        lost.close();
+        ctx.allocator().release(lost.vmId(), lost.address().address());
+        ctx.allocator().addressLost(lost.address().address());
+        return ctx.allocator().reserve(plan.spec().id());
+    }
+
+    private void checkAttempts(int attempt) {
+        if (attempt >= IpAllocator.MAX_CLAIM_ATTEMPTS) {
+            throw new IpPoolExhaustedException(ctx.settings().network().addressing().describe() + " (" + attempt
+                    + " candidates in a row were taken by others)");
+        }
+    }
+
+    /** Pool addressing: another VM holds the same address; the one with the lowest VMID keeps it. */
+    private boolean lostAddress(VmId id, Ipv4Cidr address) {
+        List<VmId> others = ctx.allocator().othersHolding(id, address.address());
+        Optional<VmId> winner = others.stream().filter(o -> o.compareTo(id) < 0).findFirst();
+        winner.ifPresent(w -> run.detail("[*] address " + address.address() + " is also configured on VM " + w
+                + ", which keeps it; VM " + id + " backs off and retries with another address"));
+        return winner.isPresent();
+    }
+
+    private CreateVmSpec createSpec(IpAllocator.Lease lease, String name, String keysPath) {
+        var net = ctx.settings().network();
+        var spec = plan.spec();
+        CreateVmSpec.Builder b = CreateVmSpec.builder(lease.vmId(), name)
+                .cpu(spec.cpu(), 1)
+                .memoryMiB(spec.ramMb())
+                .cpuType(plan.cpuLevel().model())
+                .osType("l26")
+                .network(net.bridge(), null)
+                .diskStorage(plan.storage())
+                .cloudInitDrive(plan.storage(), CreateVmSpec.CloudInitSlot.IDE2)
+                .ciUser(spec.user(), spec.password().map(p -> p.reveal()).orElse(null))
+                .sshKeysFile(keysPath)
+                .ipConfig(IpConfig.of(lease.address().address().toString(), net.prefixLength(), net.gateway().toString()),
+                        net.nameservers().isEmpty() ? null
+                                : net.nameservers().stream().map(Object::toString).collect(Collectors.joining(" ")),
+                        net.searchDomain().orElse(null))
+                .tags(tags(lease))
+                .description("installed by pveq: " + spec.release() + ", user " + spec.user())
+                .onBoot(false)
+                .agent(true);
+        ctx.settings().limits().balloonFor(spec.ramMb()).ifPresent(b::balloonMiB);
+        return b.build();
+    }
+
+    private List<String> tags(IpAllocator.Lease lease) {
+        String os = VmTags.osTag(plan.spec().release()).toLowerCase(java.util.Locale.ROOT);
+        return InstallPipeline.poolMode(ctx) ? List.of(VmTags.MANAGED, os, VmTags.ipTag(lease.address().address()))
+                : List.of(VmTags.MANAGED, os);
+    }
+
+    private ImportedDisk importDisk(LocalImage image, VmId id) {
+        try (NodeRouter.Permit slot = ctx.router().acquireHeavyTask(plan.node())) {
+            run.checkCancelled();
+            String path = ctx.images().place(image, ctx.router().imageTarget(plan.node()), run::progress);
+            run.detail("[*] image available on " + plan.node() + " at " + path);
+            OutputListener progress = (stream, line) -> DiskImportOutput.progressPercent(line).ifPresent(pct ->
+                    run.progress((long) (image.sizeBytes() * pct / 100.0), image.sizeBytes(), 0));
+            return ctx.retry().call("qm disk import " + id, () -> pve.importDisk(id, path, plan.storage(),
+                    Optional.empty(), Optional.of(progress)));
+        }
+    }
+
+    private DiskSize configure(VmId id, ImportedDisk disk) {
+        ConfigUpdate attach = ConfigUpdate.builder()
+                .disk("scsi0", disk.volume(), PropertyString.builder().put("discard", "on").put("iothread", "1").build())
+                .bootOrder(List.of("scsi0"))
+                .build();
+        ctx.retry().run("qm set " + id, () -> pve.set(id, attach));
+        VmConfig config = ctx.retry().read("qm config " + id, () -> pve.config(id));
+        VmConfig.Disk scsi0 = config.disk("scsi0").orElseThrow(() -> new StorageException(plan.storage(),
+                "VM " + id + " has no scsi0 after attaching " + disk.volume()));
+        if (!scsi0.volume().map(disk.volume()::equals).orElse(false)) {
+            throw new StorageException(plan.storage(), "VM " + id + ": scsi0 is " + scsi0.file() + ", expected the"
+                    + " imported volume " + disk.volume());
+        }
+        DiskSize wanted = plan.spec().disk();
+        DiskSize now = scsi0.size().orElse(DiskSize.ofBytes(0));
+        if (now.compareTo(wanted) >= 0) {
+            return now;
+        }
+        ctx.retry().run("qm resize " + id, () -> pve.resizeTo(id, "scsi0", wanted));
+        DiskSize after = ctx.retry().read("qm config " + id, () -> pve.config(id)).disk("scsi0")
+                .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
+        if (after.compareTo(wanted) < 0) {
+            throw new StorageException(plan.storage(), "resizing scsi0 of VM " + id + " to " + wanted
+                    + " did not take effect: Proxmox reports " + after);
+        }
+        return after;
+    }
+}

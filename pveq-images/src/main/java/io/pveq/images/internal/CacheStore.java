@@ -1,0 +1,268 @@
+package io.pveq.images.internal;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The on-disk cache: verified images stored by content ({@code blobs/<sha256><ext>}), an index
+ * from catalog entry to content ({@code index/<key>.properties}) and the part files of downloads
+ * in progress ({@code parts/}). Blobs enter only by an atomic rename after verification, so a blob
+ * file is always complete and correct. A blob's modification time records its last use; when the
+ * blobs together exceed the size cap the least recently used go first (never a pinned one).
+ * Thread-safe within one process.
+ */
+public final class CacheStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CacheStore.class);
+
+    private final Path blobs;
+    private final Path index;
+    private final Path parts;
+    private final long maxBytes;
+    private final Clock clock;
+    private final Map<String, Integer> pinned = new ConcurrentHashMap<>();
+
+    /**
+     * What the index says about one catalog entry.
+     *
+     * @param key               the entry key
+     * @param imageUri          the URL it was downloaded from
+     * @param sha256            content key
+     * @param size              bytes
+     * @param extension         file extension of the blob, with dot, or empty
+     * @param upstream          the checksum the upstream published when it was downloaded
+     * @param checkedAt         when the upstream checksum was last compared
+     */
+    public record Entry(String key, String imageUri, String sha256, long size, String extension,
+                        ExpectedChecksum upstream, Instant checkedAt) {
+    }
+
+    /**
+     * @param root     the cache folder (created when missing)
+     * @param maxBytes size cap for the blobs together
+     * @param clock    records last use
+     */
+    public CacheStore(Path root, long maxBytes, Clock clock) {
+        this.blobs = root.resolve("blobs");
+        this.index = root.resolve("index");
+        this.parts = root.resolve("parts");
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+        try {
+            Files.createDirectories(blobs);
+            Files.createDirectories(index);
+            Files.createDirectories(parts);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create image cache folders under " + root, e);
+        }
+    }
+
+    /** @return the part file a download for {@code key} writes to */
+    public Path partFile(String key) {
+        return parts.resolve(key + ".part");
+    }
+
+    /** @return the lock file guarding downloads for {@code key} */
+    public Path lockFile(String key) {
+        return parts.resolve(key + ".lock");
+    }
+
+    /** @return the blob path for content {@code sha256} with {@code extension} */
+    public Path blob(String sha256, String extension) {
+        return blobs.resolve(sha256 + extension);
+    }
+
+    /** @return the index entry for {@code key} when its blob is present with the recorded size */
+    public Optional<Entry> lookup(String key) {
+        Path file = index.resolve(key + ".properties");
+        Properties p = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(reader);
+            Entry entry = new Entry(key, p.getProperty("imageUri"), p.getProperty("sha256"),
+                    Long.parseLong(p.getProperty("size")), p.getProperty("extension", ""),
+                    new ExpectedChecksum(p.getProperty("upstreamAlgorithm"), p.getProperty("upstreamHex")),
+                    Instant.ofEpochMilli(Long.parseLong(p.getProperty("checkedAt"))));
+            Path blob = blob(entry.sha256(), entry.extension());
+            if (!Files.isRegularFile(blob) || Files.size(blob) != entry.size()) {
+                LOG.info("image cache: blob for {} missing or damaged; treating as not cached", key);
+                return Optional.empty();
+            }
+            return Optional.of(entry);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("image cache: unreadable index entry {}; ignoring it: {}", file, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Writes the index entry atomically. */
+    public void record(Entry entry) {
+        Properties p = new Properties();
+        p.setProperty("imageUri", entry.imageUri());
+        p.setProperty("sha256", entry.sha256());
+        p.setProperty("size", Long.toString(entry.size()));
+        p.setProperty("extension", entry.extension());
+        p.setProperty("upstreamAlgorithm", entry.upstream().algorithm());
+        p.setProperty("upstreamHex", entry.upstream().hex());
+        p.setProperty("checkedAt", Long.toString(entry.checkedAt().toEpochMilli()));
+        Path target = index.resolve(entry.key() + ".properties");
+        Path tmp = index.resolve(entry.key() + ".properties.tmp");
+        try {
+            try (Writer writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                p.store(writer, "pveq image cache entry");
+            }
+            move(tmp, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write image cache index " + target, e);
+        }
+    }
+
+    /**
+     * Moves a verified part file into the store (or drops it when the content is already there),
+     * records the index entry, marks the blob used and evicts others when over the cap.
+     *
+     * @return the blob path
+     */
+    public Path commit(Path part, Entry entry) throws IOException {
+        Path blob = blob(entry.sha256(), entry.extension());
+        pin(entry.sha256());
+        try {
+            if (Files.isRegularFile(blob) && Files.size(blob) == entry.size()) {
+                Files.delete(part);
+            } else {
+                move(part, blob);
+            }
+            Files.deleteIfExists(part.resolveSibling(part.getFileName() + ".validator"));
+            record(entry);
+            touch(blob);
+            evict();
+        } finally {
+            unpin(entry.sha256());
+        }
+        return blob;
+    }
+
+    /** Marks a blob as used now. */
+    public void touch(Path blob) {
+        try {
+            Files.setLastModifiedTime(blob, FileTime.from(clock.instant()));
+        } catch (IOException e) {
+            LOG.debug("cannot touch {}: {}", blob, e.toString());
+        }
+    }
+
+    /** Keeps {@code sha256} from eviction until the matching {@link #unpin}; pins are counted. */
+    public void pin(String sha256) {
+        pinned.merge(sha256, 1, Integer::sum);
+    }
+
+    /** Ends one {@link #pin}. */
+    public void unpin(String sha256) {
+        pinned.computeIfPresent(sha256, (key, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /** @return total bytes of the stored blobs */
+    public long usedBytes() throws IOException {
+        long total = 0;
+        for (Path blob : listBlobs()) {
+            total += Files.size(blob);
+        }
+        return total;
+    }
+
+    /** Deletes least recently used blobs (and their index entries) until the blobs fit the cap. */
+    public synchronized void evict() throws IOException {
+        List<Path> all = listBlobs();
+        long total = 0;
+        for (Path blob : all) {
+            total += Files.size(blob);
+        }
+        if (total <= maxBytes) {
+            return;
+        }
+        all.sort(Comparator.comparing(CacheStore::lastUsed));
+        List<String> gone = new ArrayList<>();
+        for (Path blob : all) {
+            if (total <= maxBytes) {
+                break;
+            }
+            String name = blob.getFileName().toString();
+            String sha = name.length() >= 64 ? name.substring(0, 64) : name;
+            if (pinned.containsKey(sha)) {
+                continue;
+            }
+            long size = Files.size(blob);
+            Files.deleteIfExists(blob);
+            total -= size;
+            gone.add(sha);
+            LOG.info("image cache: evicted {} ({} bytes, least recently used)", name, size);
+        }
+        if (!gone.isEmpty()) {
+            dropIndexEntriesFor(gone);
+        }
+    }
+
+    private void dropIndexEntriesFor(List<String> shas) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(index, "*.properties")) {
+            for (Path file : files) {
+                Properties p = new Properties();
+                try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    p.load(reader);
+                }
+                if (shas.contains(p.getProperty("sha256"))) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    private List<Path> listBlobs() throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(blobs)) {
+            for (Path file : files) {
+                if (Files.isRegularFile(file)) {
+                    out.add(file);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static FileTime lastUsed(Path blob) {
+        try {
+            return Files.getLastModifiedTime(blob);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,356 @@
+package io.pveq.sim;
+
+import io.pveq.core.AddressProbe;
+import io.pveq.core.InvalidSpecException;
+import io.pveq.core.NodeName;
+import io.pveq.core.VmId;
+import io.pveq.core.guest.GuestAccess;
+import io.pveq.sim.internal.Engine;
+import io.pveq.sim.internal.FaultHook;
+import io.pveq.sim.internal.SimGuestAccess;
+import io.pveq.sim.internal.SimTime;
+import io.pveq.sim.internal.Snapshots;
+import io.pveq.sim.internal.state.ClusterState;
+import io.pveq.sim.internal.state.FolderStateStore;
+import io.pveq.sim.internal.state.MemoryStateStore;
+import io.pveq.sim.internal.state.NodeState;
+import io.pveq.sim.internal.state.StateStore;
+import io.pveq.sim.internal.state.StorageState;
+import io.pveq.sim.internal.state.VmState;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A simulated Proxmox VE cluster: nodes that answer {@code qm}, {@code pvesh} and {@code pvesm} like
+ * PVE 8.4 / 9.1 do, sharing one cluster state (VMIDs unique cluster-wide, claimed atomically), with
+ * simulated guests, an address probe for the simulated network and fault injection.
+ *
+ * <pre>{@code
+ * try (SimulatedCluster cluster = SimulatedCluster.builder().clock(SimClock.create()).build()) {
+ *     CommandTransport pve1 = cluster.transport(NodeName.of("pve1"));
+ *     pve1.run(List.of("qm", "create", "100", "--name", "web", "--memory", "2048"));
+ * }
+ * }</pre>
+ *
+ * <p>By default three nodes {@code pve1..pve3} (addresses {@code 127.0.10.11..13}) each with storages
+ * {@code local} (dir) and {@code local-lvm} (lvmthin), PVE 8.4, speed 1 on the system clock. State
+ * lives in memory unless {@link Builder#stateFolder(Path)} is given; then several processes share it.
+ * Thread-safe; {@link #close()} releases nothing but marks the transports closed.
+ */
+public final class SimulatedCluster implements AutoCloseable {
+
+    private final StateStore store;
+    private final Engine engine;
+    private final SimFaults faults;
+    private final SimTime time;
+    private final PveRelease release;
+    private final SimGuestAccess guestAccess;
+    private final Map<String, SimCommandTransport> transports = new ConcurrentHashMap<>();
+
+    private SimulatedCluster(Builder builder) {
+        this.release = builder.release;
+        this.faults = new SimFaults(builder.seed);
+        Clock clock = builder.clock != null ? builder.clock : Clock.systemUTC();
+        SimClock virtual = builder.clock;
+        this.time = new SimTime(clock, virtual == null ? null : virtual::advance, builder.speed);
+        this.store = builder.folder != null ? new FolderStateStore(builder.folder) : new MemoryStateStore();
+        store.initialise(builder.initialState(clock.millis()));
+        FaultHook hook = new FaultHook() {
+            @Override
+            public Optional<SimFault> match(String node, List<String> argv) {
+                return faults.match(node, argv);
+            }
+
+            @Override
+            public Optional<Integer> takeScriptFailure(int vmid) {
+                return faults.takeScriptFailure(vmid);
+            }
+
+            @Override
+            public boolean guestUnreachable(int vmid) {
+                return faults.guestUnreachable(vmid);
+            }
+        };
+        this.engine = new Engine(store, time, release, hook, builder.seed, builder.bootDelay, builder.refresh);
+        this.guestAccess = new SimGuestAccess(engine, builder.seed, builder.requireGuestKey);
+    }
+
+    /** @return a builder with the defaults described above */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the node names, in configuration order */
+    public List<NodeName> nodes() {
+        return store.read(state -> state.nodes.stream().map(n -> NodeName.of(n.name)).toList());
+    }
+
+    /** @return every node's hardware, address and current online state, in configuration order */
+    public List<SimNode> nodeDetails() {
+        return store.read(state -> state.nodes.stream().map(n -> new SimNode(NodeName.of(n.name), n.address,
+                n.cpuModel, n.cpuFlags, n.cores, n.memoryBytes, n.online)).toList());
+    }
+
+    /**
+     * @return the shared in-process transport to {@code node}; it also implements
+     *         {@link io.pveq.core.transport.FileTransfer}
+     * @throws InvalidSpecException when the cluster has no such node
+     */
+    public SimCommandTransport transport(NodeName node) {
+        boolean known = store.read(state -> state.node(node.value()).isPresent());
+        if (!known) {
+            throw new InvalidSpecException("node", "the simulated cluster has no node '" + node + "'");
+        }
+        return transports.computeIfAbsent(node.value(), name -> new SimCommandTransport(engine, node));
+    }
+
+    /** @return guest access for simulated guests (see {@link SimGuest}); thread-safe, shared */
+    public GuestAccess guestAccess() {
+        return guestAccess;
+    }
+
+    /**
+     * @return a probe answering from the simulated network: node addresses, the {@code ipconfig0}
+     *         address of every running VM, and addresses marked with {@link #occupyAddress}
+     */
+    public AddressProbe addressProbe() {
+        return (address, timeout) -> store.read(state -> Snapshots.addressInUse(state, address.getHostAddress()));
+    }
+
+    /** @return the fault injection of this cluster */
+    public SimFaults faults() {
+        return faults;
+    }
+
+    /** @return the release imitated */
+    public PveRelease release() {
+        return release;
+    }
+
+    /** @return the clock the simulator runs on (a {@link SimClock} when virtual) */
+    public Clock clock() {
+        return time.clock();
+    }
+
+    /** Takes a node down or brings it back: its transport then throws, others see it offline. */
+    public void setNodeOnline(NodeName node, boolean online) {
+        store.write(state -> {
+            NodeState n = state.node(node.value())
+                    .orElseThrow(() -> new InvalidSpecException("node", "no node '" + node + "'"));
+            n.online = online;
+            return null;
+        });
+    }
+
+    /** Marks an address as held by a host outside the cluster (the address probe reports it in use). */
+    public void occupyAddress(String address) {
+        store.write(state -> state.occupiedAddresses.add(Objects.requireNonNull(address)));
+    }
+
+    /** Undoes {@link #occupyAddress}. */
+    public void releaseAddress(String address) {
+        store.write(state -> state.occupiedAddresses.remove(address));
+    }
+
+    /** Sets or clears ({@code Optional.empty()}) the config lock of a VM, e.g. {@code backup}. */
+    public void setConfigLock(VmId vmId, Optional<String> lock) {
+        store.write(state -> {
+            VmState vm = state.vms.get(vmId.value());
+            if (vm == null) {
+                throw new io.pveq.core.VmNotFoundException(vmId);
+            }
+            lock.ifPresentOrElse(l -> vm.config.put("lock", l), () -> vm.config.remove("lock"));
+            return null;
+        });
+    }
+
+    /** @return every guest id (VMs and containers), ascending */
+    public List<VmId> vmIds() {
+        return store.read(state -> state.vms.keySet().stream().map(VmId::of).toList());
+    }
+
+    /** @return the VM's config as {@code qm config} prints it (sorted, password masked), if it exists */
+    public Optional<SortedMap<String, String>> vmConfig(VmId vmId) {
+        return store.read(state -> Optional.ofNullable(state.vms.get(vmId.value())).map(Snapshots::config));
+    }
+
+    /** @return the simulated guest of a VM, if the VM exists */
+    public Optional<SimGuest> guest(VmId vmId) {
+        return store.read(state -> Optional.ofNullable(state.vms.get(vmId.value())).map(Snapshots::guest));
+    }
+
+    @Override
+    public void close() {
+        transports.values().forEach(SimCommandTransport::close);
+        store.close();
+    }
+
+    /** Configures a {@link SimulatedCluster}. Not thread-safe. */
+    public static final class Builder {
+        private final List<SimNode> nodes = new ArrayList<>();
+        private final List<SimStorage> storages = new ArrayList<>();
+        private final Map<String, List<SimStorage>> nodeStorages = new LinkedHashMap<>();
+        private final List<Object[]> containers = new ArrayList<>();
+        private PveRelease release = PveRelease.PVE_8_4;
+        private double speed = 1.0;
+        private SimClock clock;
+        private long seed = 1;
+        private Duration bootDelay = Duration.ofSeconds(20);
+        private Duration refresh = Duration.ofSeconds(10);
+        private Path folder;
+        private boolean requireGuestKey = true;
+
+        private Builder() {
+        }
+
+        /** Adds a node (replacing the default three once any is added). */
+        public Builder node(SimNode node) {
+            nodes.add(Objects.requireNonNull(node));
+            return this;
+        }
+
+        /** Adds a node with default hardware. */
+        public Builder node(String name, String address) {
+            return node(SimNode.of(name, address));
+        }
+
+        /** Adds a storage to every node (replacing the defaults once any storage is added). */
+        public Builder storage(SimStorage storage) {
+            storages.add(Objects.requireNonNull(storage));
+            return this;
+        }
+
+        /** Adds a storage to one node only. */
+        public Builder storage(NodeName node, SimStorage storage) {
+            nodeStorages.computeIfAbsent(node.value(), k -> new ArrayList<>()).add(Objects.requireNonNull(storage));
+            return this;
+        }
+
+        /** Adds an existing LXC container (its id is taken cluster-wide). */
+        public Builder container(VmId id, NodeName node, String name) {
+            containers.add(new Object[] {id.value(), node.value(), name});
+            return this;
+        }
+
+        /** @param pveRelease the release to imitate; default {@link PveRelease#PVE_8_4} */
+        public Builder release(PveRelease pveRelease) {
+            this.release = Objects.requireNonNull(pveRelease);
+            return this;
+        }
+
+        /** @param factor nominal durations are divided by this (10 = ten times faster); positive */
+        public Builder speedFactor(double factor) {
+            if (!(factor > 0)) {
+                throw new IllegalArgumentException("speed factor must be positive");
+            }
+            this.speed = factor;
+            return this;
+        }
+
+        /** Makes every simulated duration zero (boot delay included). */
+        public Builder instant() {
+            this.speed = Double.POSITIVE_INFINITY;
+            return this;
+        }
+
+        /** Runs on virtual time: simulated waits advance {@code virtualClock} instead of sleeping. */
+        public Builder clock(SimClock virtualClock) {
+            this.clock = Objects.requireNonNull(virtualClock);
+            return this;
+        }
+
+        /** @param value seeds MACs, UUIDs, keys and probabilistic faults; default 1 */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** @param nominal time from start or reboot until the guest accepts SSH; default 20 s (scaled) */
+        public Builder bootDelay(Duration nominal) {
+            this.bootDelay = Objects.requireNonNull(nominal);
+            return this;
+        }
+
+        /** @param nominal the /cluster/resources refresh interval; default 10 s (scaled); zero disables the lag */
+        public Builder resourcesRefresh(Duration nominal) {
+            this.refresh = Objects.requireNonNull(nominal);
+            return this;
+        }
+
+        /** Persists the state in {@code stateFolder}, shared with other processes (the folder's state wins). */
+        public Builder stateFolder(Path stateFolder) {
+            this.folder = Objects.requireNonNull(stateFolder);
+            return this;
+        }
+
+        /** @param required whether guests accept SSH only with the guest access key in {@code sshkeys}; default true */
+        public Builder requireGuestKey(boolean required) {
+            this.requireGuestKey = required;
+            return this;
+        }
+
+        /** @return the cluster */
+        public SimulatedCluster build() {
+            return new SimulatedCluster(this);
+        }
+
+        private ClusterState initialState(long nowMillis) {
+            ClusterState state = new ClusterState();
+            List<SimNode> chosen = nodes.isEmpty() ? List.of(SimNode.of("pve1", "127.0.10.11"),
+                    SimNode.of("pve2", "127.0.10.12"), SimNode.of("pve3", "127.0.10.13")) : nodes;
+            List<SimStorage> common = storages.isEmpty() && nodeStorages.isEmpty()
+                    ? List.of(SimStorage.dir("local", 100L << 30), SimStorage.lvmThin("local-lvm", 500L << 30))
+                    : storages;
+            for (SimNode node : chosen) {
+                NodeState n = new NodeState();
+                n.name = node.name().value();
+                n.address = node.address();
+                n.cpuModel = node.cpuModel();
+                n.cpuFlags = node.cpuFlags();
+                n.cores = node.cpus();
+                n.memoryBytes = node.memoryBytes();
+                n.rootfsBytes = 100L << 30;
+                n.online = node.online();
+                n.bootedAtMillis = nowMillis - Duration.ofHours(6).toMillis();
+                List<SimStorage> own = new ArrayList<>(common);
+                own.addAll(nodeStorages.getOrDefault(n.name, List.of()));
+                for (SimStorage storage : own) {
+                    StorageState s = new StorageState();
+                    s.id = storage.id();
+                    s.type = storage.type().proxmoxName();
+                    s.content = new ArrayList<>(storage.content());
+                    s.totalBytes = storage.totalBytes();
+                    s.shared = storage.shared();
+                    s.enabled = storage.enabled();
+                    s.path = switch (storage.type()) {
+                        case DIR -> storage.id().equals("local") ? "/var/lib/vz" : "/mnt/" + storage.id();
+                        case NFS -> "/mnt/pve/" + storage.id();
+                        default -> null;
+                    };
+                    n.storages.add(s);
+                }
+                state.nodes.add(n);
+            }
+            for (Object[] container : containers) {
+                VmState ct = new VmState();
+                ct.vmid = (Integer) container[0];
+                ct.node = (String) container[1];
+                ct.type = "lxc";
+                ct.config.put("hostname", (String) container[2]);
+                ct.config.put("name", (String) container[2]);
+                ct.createdAtMillis = 0;
+                state.vms.put(ct.vmid, ct);
+            }
+            return state;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.pveq.sim.internal.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/** One guest: a QEMU VM or an LXC container, with its config as Proxmox stores it. */
+public final class VmState {
+    public int vmid;
+    public String node;
+    /** qemu or lxc. */
+    public String type = "qemu";
+    /** The config file: key to value, sorted as Proxmox prints it. */
+    public TreeMap<String, String> config = new TreeMap<>();
+    /** Values Proxmox keeps but never shows as given (the plain cloud-init password). */
+    public TreeMap<String, String> secrets = new TreeMap<>();
+    public String status = "stopped";
+    public long createdAtMillis;
+    public long startedAtMillis;
+    /** When the guest OS last (re)booted: SSH answers from this plus the boot delay. */
+    public long bootedAtMillis;
+    public int pid;
+    /** Holder of the per-VM lock file (/var/lock/qemu-server/lock-N.conf), empty when free. */
+    public String fileLockOwner = "";
+    public long fileLockUntilMillis;
+    public List<Volume> volumes = new ArrayList<>();
+    public GuestState guest = new GuestState();
+
+    public boolean running() {
+        return "running".equals(status);
+    }
+
+    public String kind() {
+        return "lxc".equals(type) ? "CT" : "VM";
+    }
+
+    /** A volume owned by the guest. */
+    public static final class Volume {
+        /** storage:volname, e.g. local-lvm:vm-100-disk-0. */
+        public String volid;
+        public String storage;
+        public long sizeBytes;
+        public String format;
+
+        public Volume() {
+        }
+
+        public Volume(String storage, String volname, long sizeBytes, String format) {
+            this.storage = storage;
+            this.volid = storage + ":" + volname;
+            this.sizeBytes = sizeBytes;
+            this.format = format;
+        }
+    }
+
+    /** What happened inside the guest. */
+    public static final class GuestState {
+        public int boots;
+        public int guestReboots;
+        public List<ScriptRecord> scripts = new ArrayList<>();
+    }
+
+    /** One script run inside the guest. */
+    public static final class ScriptRecord {
+        public String name;
+        public String content;
+        public List<String> arguments = new ArrayList<>();
+        public TreeMap<String, String> environment = new TreeMap<>();
+        public boolean secretOnStdin;
+        public String user;
+        public int exitCode;
+        public long atMillis;
+    }
+}
