@@ -140,7 +140,7 @@ public final class EnvConfig {
                 .sseHeartbeat(Duration.ofSeconds(v.integer("SSE_HEARTBEAT", 15)))
                 .httpMaxThreads(v.integer("HTTP_MAX_THREADS", 1024))
                 .listMaxAge(Duration.ofMillis(v.integer("LIST_CACHE_MS", 1000)))
-                .shDir(v.path("SH_DIR", "sh", System.getProperty("user.home", ".")))
+                .shDir(v.isSet("SH_DIR") ? v.path("SH_DIR", null, System.getProperty("user.home", ".")) : null)
                 .build();
         if (server.allowIps().isEmpty()) {
             throw new InvalidSpecException("ALLOW_IPS", "lists no address; use 0.0.0.0 to allow everyone");

@@ -54,10 +54,8 @@ public final class PveqServer implements AutoCloseable {
         AccessGuard guard = new AccessGuard(config);
         this.sse = new SseStream(mapper, config.sseHeartbeat(), draining::get, metrics);
         ScriptStore scripts = ScriptStore.load(config.shDir());
-        if (scripts.size() == 0) {
-            LOG.warn("no init scripts found in {}: GET /sh/<os>_<version>.sh will answer 404 (set SH_DIR)",
-                    config.shDir().toAbsolutePath());
-        }
+        LOG.info("serving {} init scripts at /sh/ from {}", scripts.size(),
+                config.shDir().map(d -> d.toAbsolutePath().toString()).orElse("the pveq-core jar"));
         Map<String, Object> infoCopy = new LinkedHashMap<>(info);
         Routes routes = new Routes(provisioner, mapper, new RequestBodies(mapper, config.maxBodyBytes()), sse, metrics,
                 scripts, config.jobWorkers() + config.jobQueue(), draining::get, () -> infoCopy, openApi(),

@@ -27,14 +27,15 @@ import java.util.regex.Pattern;
  * @param shutdownTimeout how long shutdown waits for jobs ({@code SHUTDOWN_TIMEOUT}, seconds)
  * @param sseHeartbeat    comment line sent on a silent stream this often ({@code SSE_HEARTBEAT})
  * @param httpMaxThreads  HTTP worker threads; each open SSE stream holds one ({@code HTTP_MAX_THREADS})
- * @param shDir           folder holding the OS init scripts served at {@code /sh/} ({@code SH_DIR})
+ * @param shDir           folder of OS init scripts to serve at {@code /sh/} instead of the ones packaged in
+ *                        pveq-core, which the provisioner runs ({@code SH_DIR}); empty: the packaged ones
  * @param listMaxAge      how long a {@code /api/vm/list} body may be reused ({@code LIST_CACHE_MS}); zero: only
  *                        concurrent requests share one cluster read
  */
 public record ServerConfig(String bindAddress, int port, Optional<Secret> apiToken, AddressRanges allowIps,
                            AddressRanges trustedProxies, List<String> corsOrigins, int maxBodyBytes, int jobWorkers,
                            int jobQueue, ShutdownMode shutdownMode, Duration shutdownTimeout, Duration sseHeartbeat,
-                           int httpMaxThreads, Path shDir, Duration listMaxAge) {
+                           int httpMaxThreads, Optional<Path> shDir, Duration listMaxAge) {
 
     /** Shortest token accepted. */
     public static final int TOKEN_MIN = 16;
@@ -76,6 +77,11 @@ public record ServerConfig(String bindAddress, int port, Optional<Secret> apiTok
         }
         range("HTTP_MAX_THREADS", httpMaxThreads, 16, 10_000);
         Objects.requireNonNull(shDir, "shDir");
+        shDir.ifPresent(d -> {
+            if (!java.nio.file.Files.isDirectory(d)) {
+                throw new InvalidSpecException("SH_DIR", "must be a folder of init scripts, got '" + d + "'");
+            }
+        });
         if (listMaxAge == null || listMaxAge.isNegative() || listMaxAge.toMillis() > 60_000) {
             throw new InvalidSpecException("LIST_CACHE_MS", "must be between 0 and 60000 (milliseconds)");
         }
@@ -107,7 +113,7 @@ public record ServerConfig(String bindAddress, int port, Optional<Secret> apiTok
         private Duration shutdownTimeout = Duration.ofMinutes(5);
         private Duration sseHeartbeat = Duration.ofSeconds(15);
         private int httpMaxThreads = 1024;
-        private Path shDir = Path.of("sh");
+        private Path shDir;
         private Duration listMaxAge = Duration.ofSeconds(1);
 
         private Builder() {
@@ -181,9 +187,9 @@ public record ServerConfig(String bindAddress, int port, Optional<Secret> apiTok
             return this;
         }
 
-        /** @param v {@code SH_DIR} @return this */
+        /** @param v {@code SH_DIR}; null for the packaged scripts @return this */
         public Builder shDir(Path v) {
-            shDir = Objects.requireNonNull(v);
+            shDir = v;
             return this;
         }
 
@@ -197,7 +203,7 @@ public record ServerConfig(String bindAddress, int port, Optional<Secret> apiTok
         public ServerConfig build() {
             return new ServerConfig(bindAddress, port, Optional.ofNullable(apiToken), allowIps, trustedProxies,
                     corsOrigins, maxBodyBytes, jobWorkers, jobQueue, shutdownMode, shutdownTimeout, sseHeartbeat,
-                    httpMaxThreads, shDir, listMaxAge);
+                    httpMaxThreads, Optional.ofNullable(shDir), listMaxAge);
         }
     }
 }

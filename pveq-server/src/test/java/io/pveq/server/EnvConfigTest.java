@@ -118,6 +118,7 @@ class EnvConfigTest {
         bad.put("IMAGE_MIRROR_UBUNTU", "ftp://mirror");
         bad.put("BIND_ADDRESS", "localhost");
         bad.put("SIM_SPEED", "0");
+        bad.put("SH_DIR", "/nonexistent/sh");
         bad.put("LIST_CACHE_MS", "-1");
         bad.put("LOG_LEVEL", "LOUD");
         for (Map.Entry<String, String> e : bad.entrySet()) {

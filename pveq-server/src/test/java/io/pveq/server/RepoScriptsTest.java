@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class RepoScriptsTest {
 
     @Test
-    void everyInitScriptIsServedAsBundleShPrintsIt() throws Exception {
+    void everyInitScriptIsServedAsBundleShPrintsItFromTheFolderOrThePackagedCopies() throws Exception {
         Path sh = Path.of("..", "sh").toAbsolutePath().normalize();
         assumeTrue(Files.isRegularFile(sh.resolve("bundle.sh")), "sh/ not in this checkout");
         List<String> names;
@@ -31,6 +31,14 @@ class RepoScriptsTest {
                 assertEquals(expected, s.get("/sh/" + name).body(), name);
             }
             assertEquals(404, s.get("/sh/bundle.sh").statusCode());
+        }
+        try (ServerFixture s = new ServerFixture(new FakeProvisioner(), b -> b.shDir(null))) {
+            for (String name : names) {
+                Process p = new ProcessBuilder("bash", sh.resolve("bundle.sh").toString(), name).start();
+                String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, p.waitFor(), name);
+                assertEquals(expected, s.get("/sh/" + name).body(), "packaged copy of " + name);
+            }
             assertEquals(404, s.get("/sh/lib/common.sh").statusCode());
         }
     }
