@@ -72,6 +72,9 @@ public final class Main {
             server.close();
             close(built);
             LOG.info("pveq-server: stopped");
+            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+                logs.stop(); // flushes the asynchronous access log
+            }
         }, "pveq-shutdown"));
     }
 

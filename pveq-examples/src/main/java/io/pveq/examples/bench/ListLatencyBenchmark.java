@@ -30,8 +30,8 @@ import java.util.concurrent.Future;
  * running), then {@code --clients} threads (default 50), each with its own JDK HTTP client, send
  * {@code --requests} requests each (default 100) after a warm-up of {@code --warmup} (default 500),
  * back to back or with {@code --think-ms} between a client's requests (default 0: saturation). Clients
- * send {@code Accept-Encoding: gzip} and decompress, as Go's HTTP client does by default
- * ({@code --gzip 0}: plain bodies).
+ * can send {@code Accept-Encoding: gzip} and decompress, as Go's HTTP client does by default
+ * ({@code --gzip 1}; default plain bodies).
  * Clients are plain keep-alive sockets (the lightest load generator: it shares the machine's CPUs
  * with the server); {@code --jdk 1} uses one JDK HttpClient per thread instead. Prints a table
  * and writes JSON to {@code pveq-examples/target/bench/list-latency.json}.
@@ -50,7 +50,7 @@ public final class ListLatencyBenchmark {
     /** @param args {@code --vms N --clients N --requests N --warmup N} */
     public static void main(String[] args) throws Exception {
         Map<String, Integer> opt = options(args, Map.of("vms", 1500, "clients", 50, "requests", 100, "warmup", 500,
-                "jdk", 0, "think-ms", 0, "gzip", 1));
+                "jdk", 0, "think-ms", 0, "gzip", 0));
         gzip = opt.get("gzip") != 0;
         thinkMs = opt.get("think-ms");
         boolean jdk = opt.get("jdk") != 0;
