@@ -190,7 +190,7 @@ class JobsTest {
         assertEquals(OperationState.CANCELLED, op.state());
         assertTrue(op.endedCancelled());
         assertFalse(fake.peek(100).isPresent());
-        fake.close();
+        s.close(); // idempotent for the server; closes the fake and removes the fixture's files
     }
 
     @Test
@@ -212,6 +212,6 @@ class JobsTest {
         assertEquals(OperationState.SUCCEEDED, fake.submitted().get(0).state());
         assertTrue(fake.peek(100).isPresent());
         releaser.join();
-        fake.close();
+        s.close(); // idempotent for the server; closes the fake and removes the fixture's files
     }
 }

@@ -97,5 +97,12 @@ final class ServerFixture implements AutoCloseable {
     public void close() {
         server.close();
         provisioner.close();
+        try (java.util.stream.Stream<Path> paths = Files.walk(shDir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

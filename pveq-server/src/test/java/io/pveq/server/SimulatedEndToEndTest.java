@@ -44,9 +44,11 @@ class SimulatedEndToEndTest {
     @AfterAll
     static void stop() throws Exception {
         http.close();
+        java.nio.file.Path cache = java.nio.file.Path.of((String) built.facts().get("image_cache"));
         for (AutoCloseable c : built.extra()) {
             c.close();
         }
+        assertFalse(java.nio.file.Files.exists(cache), "the temporary image cache is removed");
     }
 
     private static List<InstallStreamTest.Frame> install(String body) throws Exception {

@@ -81,8 +81,8 @@ public final class Backend {
         SimImageMirror mirror = SimImageMirror.start();
         ExecutorService jobs = jobPool(config);
         try {
-            Path cacheDir = config.backend().imageCacheDir().isPresent() ? config.backend().imageCacheDir().get()
-                    : Files.createTempDirectory("pveq-sim-images");
+            boolean temporary = config.backend().imageCacheDir().isEmpty();
+            Path cacheDir = temporary ? Files.createTempDirectory("pveq-sim-images") : config.backend().imageCacheDir().get();
             ImageCache images = ImageCache.builder(cacheDir).mirror("debian", mirror.debianBase())
                     .mirror("ubuntu", mirror.ubuntuBase()).mirror("rockylinux", mirror.rockyBase()).build();
             ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(config.settings()).images(images)
@@ -95,6 +95,9 @@ public final class Backend {
             extra.add(jobs::shutdownNow);
             extra.add(mirror);
             extra.add(cluster);
+            if (temporary) {
+                extra.add(() -> deleteTree(cacheDir));
+            }
             Map<String, Object> facts = facts(config, "simulated");
             facts.put("warning", "SIMULATED CLUSTER: no cluster is configured; VMs are simulated, nothing real is created");
             facts.put("image_mirror", mirror.baseUri().toString());
@@ -150,6 +153,14 @@ public final class Backend {
             opened.forEach(Backend::close);
             jobs.shutdownNow();
             throw e;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
