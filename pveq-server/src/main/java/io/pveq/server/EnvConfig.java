@@ -1,0 +1,309 @@
+package io.pveq.server;
+
+import io.pveq.core.InvalidSpecException;
+import io.pveq.core.ProvisionerSettings;
+import io.pveq.server.internal.DotEnv;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The whole configuration, read from environment variables (with {@code .env} in the working
+ * directory supplying those the environment does not set). Every variable of SPEC.md section 1
+ * keeps the reference's meaning; pveq's own are listed in {@link #VARIABLES}. With none of
+ * {@code GATEWAY}, {@code MAIN_NODE}, {@code NODE_<name>}, {@code ASSIGN_STORAGE} set the server runs
+ * on the simulated cluster ({@link #simulated()}). Any malformed value throws
+ * {@link InvalidSpecException} naming the variable. Immutable.
+ */
+public final class EnvConfig {
+
+    /** Every variable the server reads, besides {@code NODE_<name>}. */
+    public static final Set<String> VARIABLES = Set.copyOf(new TreeSet<>(Arrays.asList(
+            "PORT", "GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE", "ASSIGN_IP_START", "ASSIGN_IP_END", "ALLOW_IPS",
+            "VM_MAX_CPU", "VM_MAX_RAM", "VM_MAX_DISK", "VM_BALLOON_MIN", "VM_ROOT_PASSWORD",
+            "PREFIX_LENGTH", "IP_POOL", "BRIDGE", "NAMESERVERS", "SEARCH_DOMAIN", "CPU_TYPE", "NODE_HEAVY_TASKS",
+            "BIND_ADDRESS", "API_TOKEN", "TRUSTED_PROXIES", "CORS_ORIGINS", "MAX_BODY_BYTES", "JOB_WORKERS",
+            "JOB_QUEUE", "SHUTDOWN_MODE", "SHUTDOWN_TIMEOUT", "SSE_HEARTBEAT", "HTTP_MAX_THREADS", "SH_DIR",
+            "TRANSPORT", "SSH_USER", "SSH_PORT", "SSH_KEY", "SSH_KNOWN_HOSTS", "SSH_HOST_KEY_POLICY",
+            "GUEST_SSH_KEY", "IMAGE_CACHE_DIR", "IMAGE_MIRROR_DEBIAN", "IMAGE_MIRROR_UBUNTU",
+            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "LIST_CACHE_MS")));
+
+    /** The variables whose presence means "a real cluster is configured". */
+    public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
+
+    /** Node names and addresses of the simulated cluster. */
+    static final Map<String, String> SIM_NODES = new LinkedHashMap<>(Map.of(
+            "pve1", "127.0.10.11", "pve2", "127.0.10.12", "pve3", "127.0.10.13"));
+    /** Gateway of the simulated network: VMs get 127.0.10.VMID, all loopback. */
+    static final String SIM_GATEWAY = "127.0.10.1";
+    /** Storage of the simulated cluster that holds imported disks. */
+    static final String SIM_STORAGE = "local-lvm";
+
+    private final ServerConfig server;
+    private final ProvisionerSettings settings;
+    private final BackendConfig backend;
+    private final boolean simulated;
+    private final List<String> unknown;
+
+    private EnvConfig(ServerConfig server, ProvisionerSettings settings, BackendConfig backend, boolean simulated,
+                      List<String> unknown) {
+        this.server = server;
+        this.settings = settings;
+        this.backend = backend;
+        this.simulated = simulated;
+        this.unknown = unknown;
+    }
+
+    /**
+     * Reads {@code <dir>/.env} and the process environment (which wins over the file).
+     *
+     * @param dir the working directory
+     * @return the configuration
+     * @throws InvalidSpecException naming the variable at fault
+     */
+    public static EnvConfig fromEnvironment(Path dir) {
+        Map<String, String> fromFile = DotEnv.read(dir.resolve(".env"));
+        Map<String, String> all = new HashMap<>(fromFile);
+        all.putAll(System.getenv());
+        EnvConfig config = load(all);
+        List<String> unknownInFile = fromFile.keySet().stream().filter(k -> !known(k)).sorted().toList();
+        return new EnvConfig(config.server, config.settings, config.backend, config.simulated, unknownInFile);
+    }
+
+    /**
+     * @param env the variables (unrelated ones are ignored)
+     * @return the configuration
+     * @throws InvalidSpecException naming the variable at fault
+     */
+    public static EnvConfig load(Map<String, String> env) {
+        Vars v = new Vars(env);
+        Map<String, String> nodes = new TreeMap<>();
+        env.forEach((k, val) -> {
+            if (isNodeVariable(k)) {
+                nodes.put(k.substring("NODE_".length()), val == null ? "" : val.strip());
+            }
+        });
+        boolean simulated = nodes.isEmpty() && CLUSTER_VARIABLES.stream().noneMatch(v::isSet);
+        ProvisionerSettings.Builder b = ProvisionerSettings.builder();
+        if (simulated) {
+            b.mainNode("pve1").storage(SIM_STORAGE).gateway(SIM_GATEWAY);
+            SIM_NODES.forEach(b::node);
+        } else {
+            for (String name : CLUSTER_VARIABLES) {
+                v.required(name);
+            }
+            b.mainNode(v.text("MAIN_NODE", null)).storage(v.text("ASSIGN_STORAGE", null))
+                    .gateway(v.text("GATEWAY", null));
+            nodes.forEach(b::node);
+        }
+        if (v.isSet("IP_POOL")) {
+            if (v.isSet("ASSIGN_IP_START") || v.isSet("ASSIGN_IP_END")) {
+                throw new InvalidSpecException("IP_POOL", "cannot be combined with ASSIGN_IP_START/ASSIGN_IP_END");
+            }
+            b.ipPool(v.text("IP_POOL", null));
+        } else {
+            b.ipRange(v.integer("ASSIGN_IP_START", 100), v.integer("ASSIGN_IP_END", 254));
+        }
+        b.prefixLength(v.integer("PREFIX_LENGTH", 24));
+        b.bridge(v.text("BRIDGE", "vmbr0"));
+        b.nameservers(v.text("NAMESERVERS", ""));
+        b.searchDomain(v.text("SEARCH_DOMAIN", ""));
+        b.cpuType(v.text("CPU_TYPE", ""));
+        b.heavyTasksPerNode(v.integer("NODE_HEAVY_TASKS", 2));
+        b.limits(v.optionalInt("VM_MAX_CPU"), v.optionalInt("VM_MAX_RAM"), v.optionalInt("VM_MAX_DISK"),
+                v.optionalInt("VM_BALLOON_MIN"));
+        b.rootPassword(env.getOrDefault("VM_ROOT_PASSWORD", ""));
+        ProvisionerSettings settings = b.build();
+
+        ServerConfig server = ServerConfig.builder()
+                .bindAddress(v.text("BIND_ADDRESS", "0.0.0.0"))
+                .port(v.integer("PORT", 8080))
+                .apiToken(env.getOrDefault("API_TOKEN", "").strip())
+                .allowIps(v.isSet("ALLOW_IPS") ? AddressRanges.parse("ALLOW_IPS", v.text("ALLOW_IPS", null))
+                        : AddressRanges.EVERYONE)
+                .trustedProxies(AddressRanges.parse("TRUSTED_PROXIES", v.text("TRUSTED_PROXIES", "")))
+                .corsOrigins(v.list("CORS_ORIGINS"))
+                .maxBodyBytes(v.integer("MAX_BODY_BYTES", 64 * 1024))
+                .jobs(v.integer("JOB_WORKERS", 4), v.integer("JOB_QUEUE", 32))
+                .shutdown(ShutdownMode.parse(v.text("SHUTDOWN_MODE", "cancel")),
+                        Duration.ofSeconds(v.integer("SHUTDOWN_TIMEOUT", 300)))
+                .sseHeartbeat(Duration.ofSeconds(v.integer("SSE_HEARTBEAT", 15)))
+                .httpMaxThreads(v.integer("HTTP_MAX_THREADS", 1024))
+                .listMaxAge(Duration.ofMillis(v.integer("LIST_CACHE_MS", 1000)))
+                .shDir(v.isSet("SH_DIR") ? v.path("SH_DIR", null, System.getProperty("user.home", ".")) : null)
+                .build();
+        if (server.allowIps().isEmpty()) {
+            throw new InvalidSpecException("ALLOW_IPS", "lists no address; use 0.0.0.0 to allow everyone");
+        }
+
+        String home = System.getProperty("user.home", ".");
+        Map<String, URI> mirrors = new TreeMap<>();
+        for (String os : List.of("debian", "ubuntu", "rockylinux")) {
+            String name = "IMAGE_MIRROR_" + os.toUpperCase(java.util.Locale.ROOT);
+            if (v.isSet(name)) {
+                mirrors.put(os, v.url(name));
+            }
+        }
+        String level = v.text("LOG_LEVEL", "INFO");
+        if (!List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(level.toUpperCase(java.util.Locale.ROOT))) {
+            throw new InvalidSpecException("LOG_LEVEL", "must be ERROR, WARN, INFO, DEBUG or TRACE, got '"
+                    + InvalidSpecException.shorten(level) + "'");
+        }
+        String policy = v.text("SSH_HOST_KEY_POLICY", "known_hosts");
+        if (!policy.equals("known_hosts") && !policy.equals("accept-any")) {
+            throw new InvalidSpecException("SSH_HOST_KEY_POLICY", "must be known_hosts or accept-any, got '"
+                    + InvalidSpecException.shorten(policy) + "'");
+        }
+        BackendConfig backend = new BackendConfig(BackendConfig.Transport.parse(v.text("TRANSPORT", "local")),
+                v.text("SSH_USER", "root"), v.integer("SSH_PORT", 22),
+                v.path("SSH_KEY", home + "/.ssh/id_ed25519", home),
+                v.path("SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts", home), policy.equals("accept-any"),
+                v.path("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519", home),
+                v.isSet("IMAGE_CACHE_DIR") ? Optional.of(v.path("IMAGE_CACHE_DIR", null, home)) : Optional.empty(), mirrors,
+                v.decimal("SIM_SPEED", 10));
+        if (!simulated && backend.transport() == BackendConfig.Transport.SSH
+                && !settings.nodeAddresses().containsKey(settings.mainNode())) {
+            throw new InvalidSpecException("NODE_" + settings.mainNode(), "is required with TRANSPORT=ssh"
+                    + " (the address of the main node)");
+        }
+        return new EnvConfig(server, settings, backend, simulated, List.of());
+    }
+
+    private static boolean known(String name) {
+        return VARIABLES.contains(name) || isNodeVariable(name);
+    }
+
+    /**
+     * @param name an environment variable name
+     * @return true for {@code NODE_<name>} node addresses; names after {@code NODE_} made only of
+     *         upper-case letters and underscores belong to other tools ({@code NODE_ENV},
+     *         {@code NODE_OPTIONS}, {@code NODE_EXTRA_CA_CERTS}) and are not nodes
+     */
+    public static boolean isNodeVariable(String name) {
+        return name.startsWith("NODE_") && !VARIABLES.contains(name) && !name.substring(5).matches("[A-Z_]*");
+    }
+
+    /** @return the HTTP side */
+    public ServerConfig server() {
+        return server;
+    }
+
+    /** @return the site settings (the simulated cluster's when {@link #simulated()}) */
+    public ProvisionerSettings settings() {
+        return settings;
+    }
+
+    /** @return transports and images */
+    public BackendConfig backend() {
+        return backend;
+    }
+
+    /** @return true when no cluster is configured and the server runs on the simulated one */
+    public boolean simulated() {
+        return simulated;
+    }
+
+    /** @return names in {@code .env} that are no pveq variable (probably typos), sorted */
+    public List<String> unknownDotEnvNames() {
+        return unknown;
+    }
+
+    /** Typed access naming the variable in every error. */
+    private static final class Vars {
+        private final Map<String, String> env;
+
+        Vars(Map<String, String> env) {
+            this.env = env;
+        }
+
+        boolean isSet(String name) {
+            String val = env.get(name);
+            return val != null && !val.isBlank();
+        }
+
+        void required(String name) {
+            if (!isSet(name)) {
+                throw new InvalidSpecException(name, "is required when a cluster is configured (set GATEWAY,"
+                        + " MAIN_NODE, NODE_<name> and ASSIGN_STORAGE, or none of them for the simulated cluster)");
+            }
+        }
+
+        String text(String name, String fallback) {
+            return isSet(name) ? env.get(name).strip() : fallback;
+        }
+
+        int integer(String name, int fallback) {
+            return isSet(name) ? parseInt(name, env.get(name).strip()) : fallback;
+        }
+
+        Integer optionalInt(String name) {
+            return isSet(name) ? parseInt(name, env.get(name).strip()) : null;
+        }
+
+        List<String> list(String name) {
+            if (!isSet(name)) {
+                return List.of();
+            }
+            return Arrays.stream(env.get(name).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+
+        Path path(String name, String fallback, String home) {
+            String text = text(name, fallback);
+            if (text.indexOf('\0') >= 0) {
+                throw new InvalidSpecException(name, "must be a file path");
+            }
+            return Path.of(text.equals("~") ? home : text.startsWith("~/") ? home + text.substring(1) : text);
+        }
+
+        double decimal(String name, double fallback) {
+            if (!isSet(name)) {
+                return fallback;
+            }
+            String text = env.get(name).strip();
+            if (!text.matches("[0-9]{1,6}(\\.[0-9]{1,6})?")) {
+                throw new InvalidSpecException(name, "must be a number such as 10 or 2.5, got '"
+                        + InvalidSpecException.shorten(text) + "'");
+            }
+            return Double.parseDouble(text);
+        }
+
+        URI url(String name) {
+            String text = env.get(name).strip();
+            try {
+                URI uri = new URI(text);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new URISyntaxException(text, "not an http(s) URL");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                throw new InvalidSpecException(name, "must be an http or https URL, got '"
+                        + InvalidSpecException.shorten(text) + "'");
+            }
+        }
+
+        private static int parseInt(String name, String text) {
+            if (!text.matches("-?[0-9]{1,9}")) {
+                throw new InvalidSpecException(name, "must be a whole number, got '"
+                        + InvalidSpecException.shorten(text) + "'");
+            }
+            return Integer.parseInt(text);
+        }
+    }
+
+    /** @return one line for the start-up log: the mode and the nodes */
+    public String describe() {
+        return (simulated ? "SIMULATED cluster" : "cluster") + " main node " + settings.mainNode() + ", nodes "
+                + settings.configuredNodes() + ", storage " + settings.storage() + ", gateway "
+                + settings.network().gateway() + ", " + settings.network().addressing().describe();
+    }
+}

@@ -1,0 +1,220 @@
+package io.pveq.server.internal;
+
+import io.pveq.core.NodeName;
+import io.pveq.core.ProvisionerSettings;
+import io.pveq.core.ProvisionerSetup;
+import io.pveq.core.ProvisionerSetup.NodeConnection;
+import io.pveq.core.VmProvisioner;
+import io.pveq.core.transport.LocalCommandTransport;
+import io.pveq.images.ImageCache;
+import io.pveq.server.BackendConfig;
+import io.pveq.server.EnvConfig;
+import io.pveq.sim.SimCommandTransport;
+import io.pveq.sim.SimImageMirror;
+import io.pveq.sim.SimulatedCluster;
+import io.pveq.ssh.HostKeyPolicy;
+import io.pveq.ssh.SshCommandTransport;
+import io.pveq.ssh.SshGuestAccess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds the provisioner the server runs on. Simulated mode (nothing configured): a 3-node
+ * {@link SimulatedCluster} with its guest access and address probe, and the real image cache
+ * downloading from the simulator's {@link SimImageMirror}. Cluster mode: the main node through a
+ * {@link LocalCommandTransport} ({@code TRANSPORT=local}) or SSH, the other nodes through
+ * {@link SshCommandTransport}, guests through {@link SshGuestAccess}, images through
+ * {@link ImageCache} with the configured mirrors. Every node transport is wrapped in a
+ * {@link MeteredTransport}. Jobs run on a bounded pool: {@code JOB_WORKERS} threads and a queue of
+ * {@code JOB_QUEUE}.
+ */
+public final class Backend {
+
+    private Backend() {
+    }
+
+    /**
+     * A provisioner and the extra resources to close after it.
+     *
+     * @param provisioner the provisioner
+     * @param extra       closed after the provisioner, in order
+     * @param facts       for {@code GET /api/info}
+     */
+    public record Built(VmProvisioner provisioner, List<AutoCloseable> extra, Map<String, Object> facts) {
+    }
+
+    /**
+     * @param config  the configuration
+     * @param metrics counts commands per node
+     * @return the provisioner and what to close with it
+     * @throws io.pveq.core.InvalidSpecException naming the variable when a setting cannot be used
+     */
+    public static Built create(EnvConfig config, ServerMetrics metrics) {
+        return config.simulated()
+                ? simulated(config, metrics, SimulatedCluster.builder().speedFactor(config.backend().simSpeed()).build())
+                : cluster(config, metrics);
+    }
+
+    /**
+     * Simulated mode over a given simulator (tests and benchmarks pick its speed and keep a handle
+     * on its state). The built result owns the cluster and closes it.
+     *
+     * @param config  the configuration (its settings must match the simulator's nodes and storage)
+     * @param metrics metrics
+     * @param cluster the simulator, with the default three nodes
+     * @return the provisioner, the simulator and the mirror
+     */
+    public static Built simulated(EnvConfig config, ServerMetrics metrics, SimulatedCluster cluster) {
+        List<AutoCloseable> extra = new ArrayList<>();
+        SimImageMirror mirror = SimImageMirror.start();
+        ExecutorService jobs = jobPool(config);
+        try {
+            boolean temporary = config.backend().imageCacheDir().isEmpty();
+            Path cacheDir = temporary ? Files.createTempDirectory("pveq-sim-images") : config.backend().imageCacheDir().get();
+            ImageCache images = ImageCache.builder(cacheDir).mirror("debian", mirror.debianBase())
+                    .mirror("ubuntu", mirror.ubuntuBase()).mirror("rockylinux", mirror.rockyBase()).build();
+            ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(config.settings()).images(images)
+                    .guests(cluster.guestAccess()).probe(cluster.addressProbe()).executor(jobs);
+            for (NodeName node : cluster.nodes()) {
+                SimCommandTransport t = cluster.transport(node);
+                setup.node(node, new NodeConnection(new MeteredTransport(node.value(), t, metrics), false, Optional.of(t)));
+            }
+            VmProvisioner provisioner = VmProvisioner.create(setup.build());
+            extra.add(jobs::shutdownNow);
+            extra.add(mirror);
+            extra.add(cluster);
+            if (temporary) {
+                extra.add(() -> deleteTree(cacheDir));
+            }
+            Map<String, Object> facts = facts(config, "simulated");
+            facts.put("warning", "SIMULATED CLUSTER: no cluster is configured; VMs are simulated, nothing real is created");
+            facts.put("image_mirror", mirror.baseUri().toString());
+            facts.put("image_cache", cacheDir.toString());
+            return new Built(provisioner, extra, facts);
+        } catch (IOException e) {
+            close(jobs, mirror, cluster);
+            throw new UncheckedIOException("cannot create the simulated image cache", e);
+        } catch (RuntimeException e) {
+            close(jobs, mirror, cluster);
+            throw e;
+        }
+    }
+
+    private static Built cluster(EnvConfig config, ServerMetrics metrics) {
+        ProvisionerSettings settings = config.settings();
+        BackendConfig b = config.backend();
+        ExecutorService jobs = jobPool(config);
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(settings).executor(jobs);
+            for (NodeName node : settings.configuredNodes()) {
+                if (node.equals(settings.mainNode()) && b.transport() == BackendConfig.Transport.LOCAL) {
+                    LocalCommandTransport local = LocalCommandTransport.create();
+                    opened.add(local);
+                    setup.node(node, new NodeConnection(new MeteredTransport(node.value(), local, metrics), true,
+                            Optional.empty()));
+                    continue;
+                }
+                checkSshFiles(b);
+                String address = settings.nodeAddresses().get(node);
+                if (address == null) {
+                    throw new io.pveq.core.InvalidSpecException("NODE_" + node, "is required: the address of node " + node);
+                }
+                SshCommandTransport ssh = SshCommandTransport.builder(address).port(b.sshPort()).user(b.sshUser())
+                        .privateKey(b.sshKey())
+                        .hostKeyPolicy(b.acceptAnyHostKey() ? HostKeyPolicy.acceptAnyHostKey()
+                                : HostKeyPolicy.knownHosts(b.knownHosts()))
+                        .build();
+                opened.add(ssh);
+                setup.node(node, new NodeConnection(new MeteredTransport(node.value(), ssh, metrics), false, Optional.of(ssh)));
+            }
+            ImageCache.Builder images = ImageCache.builder(b.imageCacheDir().orElse(Path.of("cache", "images")));
+            b.mirrors().forEach(images::mirror);
+            ImageCache cache = images.build();
+            opened.add(cache);
+            SshGuestAccess guests = SshGuestAccess.builder(b.guestKey()).build();
+            opened.add(guests);
+            VmProvisioner provisioner = VmProvisioner.create(setup.images(cache).guests(guests)
+                    .probe(io.pveq.core.AddressProbe.network()).build());
+            return new Built(provisioner, List.of(jobs::shutdownNow), facts(config, "cluster"));
+        } catch (RuntimeException e) {
+            opened.forEach(Backend::close);
+            jobs.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void checkSshFiles(BackendConfig b) {
+        if (!Files.isReadable(b.sshKey())) {
+            throw new io.pveq.core.InvalidSpecException("SSH_KEY", "cannot read the private key " + b.sshKey()
+                    + " used to reach the nodes");
+        }
+        if (!b.acceptAnyHostKey() && !Files.isReadable(b.knownHosts())) {
+            throw new io.pveq.core.InvalidSpecException("SSH_KNOWN_HOSTS", "cannot read " + b.knownHosts()
+                    + "; list the nodes' host keys there (ssh-keyscan -H <node> and compare fingerprints)");
+        }
+    }
+
+    private static Map<String, Object> facts(EnvConfig config, String mode) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("success", true);
+        facts.put("mode", mode);
+        facts.put("simulated", config.simulated());
+        facts.put("version", Optional.ofNullable(Backend.class.getPackage().getImplementationVersion()).orElse("dev"));
+        facts.put("main_node", config.settings().mainNode().value());
+        facts.put("nodes", config.settings().configuredNodes().stream().map(NodeName::value).toList());
+        facts.put("storage", config.settings().storage());
+        facts.put("addressing", config.settings().network().addressing().describe());
+        return facts;
+    }
+
+    /** @return the pool jobs run on: JOB_WORKERS threads, JOB_QUEUE waiting, daemon threads */
+    static ExecutorService jobPool(EnvConfig config) {
+        int workers = config.server().jobWorkers();
+        int queue = Math.max(1, config.server().jobQueue());
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
+            Thread t = new Thread(r, "pveq-job-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static void close(Object... things) {
+        for (Object t : things) {
+            if (t instanceof ExecutorService e) {
+                e.shutdownNow();
+            } else if (t instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing after a failed start: nothing more to do
+                }
+            }
+        }
+    }
+
+    private static void close(AutoCloseable c) {
+        close((Object) c);
+    }
+}
