@@ -58,28 +58,32 @@ final class Table {
         text.append(line.toString().stripTrailing()).append('\n');
     }
 
-    /** Prints the VMs and the nodes of an overview (the content of {@code GET /api/vm/list}) as two tables. */
+    /**
+     * Prints the VMs and the nodes of an overview as two tables whose first columns are the keys and
+     * units of SPEC's {@code GET /api/vm/list} answer (memory in MB, disk in GB, node usage as fractions).
+     */
     static void printOverview(ClusterOverview overview, PrintStream out) {
-        Table vms = new Table("VMID", "NAME", "OS", "STATUS", "NODE", "CPU", "RAM MB", "DISK GB", "TAGS", "LOCK");
+        Table vms = new Table("vmid", "name", "os", "running", "node", "cpu", "disk", "memory", "memory_used",
+                "status", "tags", "lock");
         for (VmInfo vm : overview.vms()) {
-            vms.row(vm.vmId().value(), vm.name(), vm.os().map(Object::toString).orElse("-"), vm.status().label(),
-                    vm.node().value(), vm.cpu(), vm.memoryMb(), vm.diskGb(),
+            vms.row(vm.vmId().value(), vm.name(), vm.os().map(Object::toString).orElse("-"), vm.running(),
+                    vm.node().value(), vm.cpu(), vm.diskGb(), vm.memoryMb(), vm.memoryUsedMb(), vm.status().label(),
                     vm.tags().isEmpty() ? "-" : String.join(";", new java.util.TreeSet<>(vm.tags())),
                     vm.lock().orElse("-"));
         }
         out.println("VMs (" + overview.vms().size() + "), observed at " + overview.observedAt());
         vms.print(out);
-        Table nodes = new Table("NODE", "ONLINE", "CPUS", "CPU %", "RAM MB", "RAM USED MB", "RAM %", "DISK %");
+        Table nodes = new Table("node", "running", "max_cpu", "max_memory", "cpu", "memory", "memory_used", "disk");
         for (NodeInfo node : overview.nodes()) {
-            nodes.row(node.node().value(), node.online() ? "yes" : "no", node.maxCpu(), percent(node.cpu()),
-                    node.maxMemoryMb(), node.memoryUsedMb(), percent(node.memory()), percent(node.disk()));
+            nodes.row(node.node().value(), node.online(), node.maxCpu(), node.maxMemoryMb(), fraction(node.cpu()),
+                    fraction(node.memory()), node.memoryUsedMb(), fraction(node.disk()));
         }
         out.println();
         out.println("Nodes (" + overview.nodes().size() + ")");
         nodes.print(out);
     }
 
-    private static String percent(double fraction) {
-        return String.format(Locale.ROOT, "%.1f", fraction * 100);
+    private static String fraction(double fraction) {
+        return String.format(Locale.ROOT, "%.2f", fraction);
     }
 }

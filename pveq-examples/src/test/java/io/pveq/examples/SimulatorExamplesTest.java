@@ -32,10 +32,10 @@ class SimulatorExamplesTest {
         assertTrue(installed.find(), text);
         String vmid = installed.group(1);
         // the cluster list shows the VM, running, and the three nodes
-        assertTrue(Pattern.compile("(?m)^" + vmid + "\\s+demo-vm\\s+debian 12\\s+running\\s+" + installed.group(2))
+        assertTrue(Pattern.compile("(?m)^" + vmid + "\\s+demo-vm\\s+debian 12\\s+true\\s+" + installed.group(2))
                 .matcher(text).find(), text);
         for (String node : List.of("pve1", "pve2", "pve3")) {
-            assertTrue(Pattern.compile("(?m)^" + node + "\\s+yes\\s+8\\s").matcher(text).find(), text);
+            assertTrue(Pattern.compile("(?m)^" + node + "\\s+true\\s+8\\s+32768\\s").matcher(text).find(), text);
         }
         assertTrue(text.contains("Destroyed VM " + vmid + "; VMs left: 0"), text);
     }
@@ -106,11 +106,11 @@ class SimulatorExamplesTest {
         String text = out.text();
         assertEquals(0, status, text);
         assertTrue(text.contains("VMs (3)"), text);
-        assertTrue(Pattern.compile("(?m)^\\d+\\s+web\\s+debian 12\\s+running\\s+pve1\\s+2\\s+2048\\s+16\\s")
+        assertTrue(Pattern.compile("(?m)^\\d+\\s+web\\s+debian 12\\s+true\\s+pve1\\s+2\\s+16\\s+2048\\s")
                 .matcher(text).find(), text);
-        assertTrue(Pattern.compile("(?m)^\\d+\\s+build\\s+ubuntu 24\\.04\\s+stopped\\s+pve2\\s").matcher(text).find(),
-                text);
-        assertTrue(Pattern.compile("(?m)^\\d+\\s+db\\s+rockylinux 9\\s+running\\s+pve3\\s").matcher(text).find(), text);
+        assertTrue(Pattern.compile("(?m)^\\d+\\s+build\\s+ubuntu 24\\.04\\s+false\\s+pve2\\s.*\\sstopped\\s")
+                .matcher(text).find(), text);
+        assertTrue(Pattern.compile("(?m)^\\d+\\s+db\\s+rockylinux 9\\s+true\\s+pve3\\s").matcher(text).find(), text);
         assertTrue(text.contains("Nodes (3)"), text);
     }
 }
