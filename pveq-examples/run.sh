@@ -38,7 +38,7 @@ if [[ "${PVEQ_NO_BUILD:-}" != 1 ]]; then
     if [[ -n "$stale" ]]; then
         echo "building pveq-examples and its modules (mvn package -DskipTests) ..." >&2
         (cd "$root" && mvn -B -ntp -q -Dstyle.color=never -pl pveq-examples -am package -DskipTests \
-            dependency:build-classpath -Dmdep.outputFile=target/classpath.txt) >&2
+            dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt) >&2
         touch "$classpath_file"   # the plugin leaves an unchanged file alone; mark this build
     fi
 fi

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Installs N VMs at once on a simulated cluster (default 8) with a live progress display: on a
  * terminal, one line per VM rewritten in place with ANSI escapes; otherwise (output redirected, or
- * {@code --plain}) a plain line whenever a VM enters a new stage. Ends with a summary table, then
+ * {@code --plain}, or more than 40 VMs) a plain line whenever a VM enters a new stage. Ends with a summary table, then
  * destroys the VMs. The VMs are spread over the three nodes. Shows {@code submitInstall} (non-blocking, one operation per VM), concurrent
  * installs getting distinct VMIDs and IPs, and one shared image download for all of them.
  *
@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class BatchProvision {
 
+    private static final int MAX_ANSI_ROWS = 40;
     private static final String[] RELEASES = {"debian 12", "ubuntu 24.04", "rockylinux 9", "debian 13"};
 
     private BatchProvision() {
@@ -62,6 +63,9 @@ public final class BatchProvision {
                 out.println("usage: BatchProvision [N] [--plain|--ansi]   (N: 1-150 VMs, default 8)");
                 return 2;
             }
+        }
+        if (count > MAX_ANSI_ROWS) {
+            ansi = false; // more lines than a screen holds cannot be redrawn in place
         }
         try (DemoCluster demo = DemoCluster.start(200)) {
             VmProvisioner provisioner = demo.provisioner();

@@ -2,6 +2,7 @@ package io.pveq.examples;
 
 import io.pveq.core.InstallResult;
 import io.pveq.core.InstallSpec;
+import io.pveq.core.Operation;
 import io.pveq.core.PveqException;
 import io.pveq.core.VmProvisioner;
 import java.io.PrintStream;
@@ -13,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The command-line options of the examples that talk to a real cluster: {@code --name value} pairs,
@@ -22,6 +26,8 @@ final class CommandLine {
 
     /** A command line that cannot be used; the message says why. */
     static final class BadUsage extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         BadUsage(String message) {
             super(message);
         }
@@ -131,13 +137,31 @@ final class CommandLine {
 
     /**
      * Installs one VM printing every event, prints the result and, when asked, destroys the VM.
+     * Ctrl-C (or any JVM shutdown) during the install cancels it and waits up to two minutes for
+     * the rollback, so a real cluster is not left with a half-made VM.
      *
-     * @return 0 on success, 1 when the install (or destroy) failed
+     * @return 0 on success, 1 when the install (or destroy) failed or was cancelled
      */
     static int installAndReport(VmProvisioner provisioner, InstallSpec spec, boolean destroy, PrintStream out) {
+        Thread rollbackOnExit = null;
         try {
             out.println("Installing " + spec);
-            InstallResult result = provisioner.install(spec, event -> out.println(ProvisionOnSimulator.describe(event)));
+            Operation<InstallResult> install = provisioner.submitInstall(spec,
+                    event -> out.println(ProvisionOnSimulator.describe(event)));
+            rollbackOnExit = new Thread(() -> {
+                if (install.cancel()) {
+                    out.println("-- interrupted: cancelling the install and rolling it back ...");
+                    try {
+                        install.result().get(2, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (ExecutionException | TimeoutException e) {
+                        out.println("-- " + (e instanceof TimeoutException ? "rollback still running" : "rolled back"));
+                    }
+                }
+            }, "pveq-example-rollback");
+            Runtime.getRuntime().addShutdownHook(rollbackOnExit);
+            InstallResult result = install.await();
             out.println();
             out.println("Installed VM " + result.vmId() + " '" + result.name() + "' on " + result.node() + " at "
                     + result.ip() + "; log in with: ssh " + result.user() + "@" + result.ip().address());
@@ -150,6 +174,14 @@ final class CommandLine {
         } catch (PveqException e) {
             out.println("FAILED: " + e.getMessage());
             return 1;
+        } finally {
+            if (rollbackOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(rollbackOnExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running already
+                }
+            }
         }
     }
 }
