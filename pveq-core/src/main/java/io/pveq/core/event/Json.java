@@ -58,4 +58,12 @@ final class Json {
         }
         return text;
     }
+
+    static java.time.Duration requireNonNegative(java.time.Duration duration, String name) {
+        java.util.Objects.requireNonNull(duration, name);
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative");
+        }
+        return duration;
+    }
 }

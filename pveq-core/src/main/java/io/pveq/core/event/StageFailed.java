@@ -18,10 +18,7 @@ public record StageFailed(Stage stage, String reason, Duration took, EventContex
     public StageFailed {
         Objects.requireNonNull(stage, "stage");
         Json.requireText(reason, "reason");
-        Objects.requireNonNull(took, "took");
-        if (took.isNegative()) {
-            throw new IllegalArgumentException("took must not be negative");
-        }
+        Json.requireNonNegative(took, "took");
         Objects.requireNonNull(context, "context");
     }
 

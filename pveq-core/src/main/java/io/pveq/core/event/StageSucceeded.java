@@ -18,10 +18,7 @@ public record StageSucceeded(Stage stage, String summary, Duration took, EventCo
     public StageSucceeded {
         Objects.requireNonNull(stage, "stage");
         Json.requireText(summary, "summary");
-        Objects.requireNonNull(took, "took");
-        if (took.isNegative()) {
-            throw new IllegalArgumentException("took must not be negative");
-        }
+        Json.requireNonNegative(took, "took");
         Objects.requireNonNull(context, "context");
     }
 

@@ -129,23 +129,10 @@ public final class LocalCommandTransport implements CommandTransport {
 
     private static void pump(InputStream in, ByteArrayOutputStream sink, CommandRequest request,
                              OutputListener.Stream stream) {
-        LineSplitter lines = request.listener().map(l -> new LineSplitter(l, stream)).orElse(null);
-        byte[] buffer = new byte[64 * 1024];
         try (in) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                synchronized (sink) {
-                    sink.write(buffer, 0, n);
-                }
-                if (lines != null) {
-                    lines.feed(buffer, 0, n);
-                }
-            }
+            OutputPump.copy(in, sink, request.listener(), stream);
         } catch (IOException e) {
             // the stream closes when the process is killed: what was read so far is kept
-        }
-        if (lines != null) {
-            lines.finish();
         }
     }
 

@@ -15,13 +15,16 @@ import java.util.TreeMap;
  */
 public final class GuestScripts {
 
+    /** mktemp template: a private file under /tmp whose random part mktemp fills in. */
+    private static final String TEMP_TEMPLATE = "/tmp/pveq-script." + "X".repeat(8);
+
     private GuestScripts() {
     }
 
     /** @return the command that stores the script and prints the file's path */
     public static CommandRequest placement(GuestScript script) {
         return CommandRequest.builder(List.of("sh", "-c",
-                        "umask 077; f=$(mktemp /tmp/pveq-script.XXXXXXXX) && cat > \"$f\" && printf %s \"$f\""))
+                        "umask 077; f=$(mktemp \"$0\") && cat > \"$f\" && printf %s \"$f\"", TEMP_TEMPLATE))
                 .stdin(script.content().getBytes(StandardCharsets.UTF_8)).timeout(Duration.ofMinutes(2)).build();
     }
 

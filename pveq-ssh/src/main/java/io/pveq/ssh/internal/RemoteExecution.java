@@ -3,8 +3,8 @@ package io.pveq.ssh.internal;
 import io.pveq.core.transport.CommandRequest;
 import io.pveq.core.transport.CommandResult;
 import io.pveq.core.transport.CommandTimeoutException;
-import io.pveq.core.transport.LineSplitter;
 import io.pveq.core.transport.OutputListener;
+import io.pveq.core.transport.OutputPump;
 import io.pveq.core.transport.TransportException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -332,20 +332,7 @@ public final class RemoteExecution {
 
     private static Void pump(InputStream in, ByteArrayOutputStream sink, CommandRequest request,
                              OutputListener.Stream stream) throws IOException {
-        LineSplitter lines = request.listener().map(l -> new LineSplitter(l, stream)).orElse(null);
-        byte[] buffer = new byte[32 * 1024];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            synchronized (sink) {
-                sink.write(buffer, 0, n);
-            }
-            if (lines != null) {
-                lines.feed(buffer, 0, n);
-            }
-        }
-        if (lines != null) {
-            lines.finish();
-        }
+        OutputPump.copy(in, sink, request.listener(), stream);
         return null;
     }
 
