@@ -61,7 +61,7 @@ class GuestHostKeyChangeTest {
     }
 
     @Test
-    void keepsNoConnectionOrTimerThreadOnceAGuestOperationHasEnded() throws Exception {
+    void keepsNoConnectionOrItsThreadOnceAGuestOperationHasEnded() throws Exception {
         try (SshGuestAccess access = SshGuestAccess.builder(SSHD.clientEd25519()).build()) {
             GuestEndpoint guest = new GuestEndpoint(VmId.of(152), "127.0.0.1", SSHD.port(), SSHD.user());
             access.awaitReady(guest, Duration.ofSeconds(20), GuestAccess.ReadinessListener.NONE);
@@ -71,9 +71,10 @@ class GuestHostKeyChangeTest {
 
             assertEquals(0, access.cachedConnections(), "no pooled connection outlives the operation");
             for (Thread thread : Thread.getAllStackTraces().keySet()) {
-                if (thread.getName().startsWith("pveq-ssh-timeouts") && thread.getName().contains(":" + SSHD.port())) {
+                // sshj names each connection's reader thread after the peer
+                if (thread.getName().startsWith("sshj-Reader") && thread.getName().contains(":" + SSHD.port() + "-")) {
                     thread.join(10_000);
-                    assertTrue(!thread.isAlive(), "timer thread still running: " + thread.getName());
+                    assertTrue(!thread.isAlive(), "connection thread still running: " + thread.getName());
                 }
             }
             assertTrue(access.recordedHostKey(guest).isPresent(), "the host key stays recorded");

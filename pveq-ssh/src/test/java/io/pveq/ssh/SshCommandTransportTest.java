@@ -239,6 +239,44 @@ class SshCommandTransportTest {
     }
 
     @Test
+    void commandThatClosesItsOutputEarlyStillTimesOutAndIsKilled() throws Exception {
+        // end of output arrives long before the exit status: the timeout must still hold and kill
+        Path pidFile = temp.resolve("quiet");
+        try (SshCommandTransport transport = SSHD.transport().build()) {
+            long start = System.nanoTime();
+            CommandTimeoutException thrown = assertThrows(CommandTimeoutException.class, () -> transport.run(
+                    CommandRequest.builder(List.of("sh", "-c", "echo $$ > \"$0\"; echo bye; exec >&- 2>&-; sleep 60",
+                            pidFile.toString())).timeout(Duration.ofMillis(800)).build()));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "the timeout was not kept");
+            assertEquals("bye\n", thrown.partialStdout());
+            awaitGone(Long.parseLong(Files.readString(pidFile).strip()));
+            assertEquals("after", transport.run(List.of("printf", "after")).stdout(), "the connection stays usable");
+        }
+    }
+
+    @Test
+    void outputArrivingInManySmallPiecesOnBothStreamsIsKeptInOrder() {
+        try (SshCommandTransport transport = SSHD.transport().build()) {
+            List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+            CommandResult result = transport.run(CommandRequest.builder(List.of("sh", "-c",
+                    "i=0; while [ $i -lt 300 ]; do echo out$i; echo err$i >&2; i=$((i+1)); done"))
+                    .listener((stream, line) -> lines.add(stream + " " + line)).build());
+            StringBuilder out = new StringBuilder();
+            StringBuilder err = new StringBuilder();
+            for (int i = 0; i < 300; i++) {
+                out.append("out").append(i).append('\n');
+                err.append("err").append(i).append('\n');
+            }
+            assertEquals(out.toString(), result.stdout());
+            assertEquals(err.toString(), result.stderr());
+            assertEquals(600, lines.size());
+            assertEquals(List.of("STDOUT out0", "STDOUT out299"), List.of(
+                    lines.stream().filter(l -> l.startsWith("STDOUT")).findFirst().orElseThrow(),
+                    lines.stream().filter(l -> l.startsWith("STDOUT")).reduce((a, b) -> b).orElseThrow()));
+        }
+    }
+
+    @Test
     void interruptKillsTheRemoteCommand() throws Exception {
         Path pidFile = temp.resolve("pid");
         try (SshCommandTransport transport = SSHD.transport().build()) {

@@ -28,19 +28,48 @@ public final class OutputPump {
      */
     public static void copy(InputStream in, ByteArrayOutputStream sink, Optional<OutputListener> listener,
                             OutputListener.Stream stream) throws IOException {
-        LineSplitter lines = listener.map(l -> new LineSplitter(l, stream)).orElse(null);
+        Capture capture = new Capture(sink, listener, stream);
         byte[] buffer = new byte[BUFFER_BYTES];
         try {
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                synchronized (sink) {
-                    sink.write(buffer, 0, n);
-                }
-                if (lines != null) {
-                    lines.feed(buffer, 0, n);
-                }
+                capture.write(buffer, 0, n);
             }
         } finally {
+            capture.finish();
+        }
+    }
+
+    /**
+     * The push side of {@link #copy}: for a transport that reads a stream in chunks as they arrive
+     * rather than with a blocking loop. Not thread-safe: one instance per stream.
+     */
+    public static final class Capture {
+        private final ByteArrayOutputStream sink;
+        private final LineSplitter lines;
+
+        /**
+         * @param sink     collects every byte; writes are synchronised on it so it can be read concurrently
+         * @param listener receives complete lines as they arrive
+         * @param stream   which stream this is, for the listener
+         */
+        public Capture(ByteArrayOutputStream sink, Optional<OutputListener> listener, OutputListener.Stream stream) {
+            this.sink = sink;
+            this.lines = listener.map(l -> new LineSplitter(l, stream)).orElse(null);
+        }
+
+        /** Takes {@code length} bytes from {@code bytes} at {@code offset}. */
+        public void write(byte[] bytes, int offset, int length) {
+            synchronized (sink) {
+                sink.write(bytes, offset, length);
+            }
+            if (lines != null) {
+                lines.feed(bytes, offset, length);
+            }
+        }
+
+        /** The stream ended: delivers a last line that had no terminator. */
+        public void finish() {
             if (lines != null) {
                 lines.finish();
             }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import net.schmizz.sshj.connection.channel.OpenFailException;
-import net.schmizz.sshj.connection.channel.direct.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +48,9 @@ public final class PooledRunner implements AutoCloseable {
         int reconnects = 0;
         for (int attempt = 0; ; attempt++) {
             ConnectionPool.Lease lease = pool.acquire();
-            Session session;
+            CommandChannel session;
             try {
-                session = lease.client().startSession();
+                session = CommandChannel.open(lease.client());
             } catch (OpenFailException busy) {
                 lease.close();
                 if (!lease.client().isConnected()) {
@@ -88,6 +87,5 @@ public final class PooledRunner implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
-        execution.close();
     }
 }

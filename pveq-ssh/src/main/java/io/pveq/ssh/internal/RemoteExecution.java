@@ -16,15 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -33,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one command on an open session: quotes argv, streams stdout and stderr concurrently, feeds
- * stdin, enforces the timeout.
+ * Runs one command on an open {@link CommandChannel}: quotes argv, reads stdout and stderr, feeds
+ * stdin, enforces the timeout, all on the calling thread (it is woken by the channel whenever
+ * something arrives), so a command costs no thread hand-off beyond sshj's own reader.
  *
  * <p>Killing: the command line is {@code echo $$ >&2; exec <quoted argv>}, so the first stderr line is
  * the pid of the process sshd started, which is also its process group and session id (sshd calls
@@ -53,7 +47,6 @@ public final class RemoteExecution {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteExecution.class);
-    private static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
     private static final Map<Signal, Integer> SIGNAL_NUMBERS = Map.ofEntries(
             Map.entry(Signal.HUP, 1), Map.entry(Signal.INT, 2), Map.entry(Signal.QUIT, 3), Map.entry(Signal.ILL, 4),
             Map.entry(Signal.ABRT, 6), Map.entry(Signal.FPE, 8), Map.entry(Signal.KILL, 9),
@@ -67,12 +60,11 @@ public final class RemoteExecution {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
 
     private final ExecutorService io;
-    private final ScheduledThreadPoolExecutor timers;
     private final String target;
     private final List<String> killPrefix;
 
     /**
-     * @param io         runs the stream pumps
+     * @param io         feeds stdin that does not fit into the channel's window at once
      * @param target     {@code user@host:port}, for messages
      * @param killPrefix put before the remote {@code sh -c <kill script>}, e.g. {@code sudo -n} when commands
      *                   run as another user than the login; usually empty
@@ -81,111 +73,62 @@ public final class RemoteExecution {
         this.io = io;
         this.target = target;
         this.killPrefix = List.copyOf(killPrefix);
-        this.timers = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "pveq-ssh-timeouts " + target);
-            thread.setDaemon(true);
-            return thread;
-        });
-        timers.setRemoveOnCancelPolicy(true);
-    }
-
-    /** Stops the timeout thread. */
-    public void close() {
-        timers.shutdownNow();
     }
 
     /**
-     * Runs {@code request} on {@code session} and closes the session.
+     * Runs {@code request} on {@code command}, a channel opened by the calling thread, and closes it.
      *
-     * @throws CommandTimeoutException  when the timeout passed (the command was signalled)
+     * @throws CommandTimeoutException  when the timeout passed (the command was killed)
      * @throws ConnectionLostException  when the connection broke
-     * @throws TransportException       when interrupted or the end could not be observed
+     * @throws TransportException       when interrupted
      */
-    public CommandResult run(SSHClient client, Session session, CommandRequest request) {
+    CommandResult run(SSHClient client, CommandChannel command, CommandRequest request) {
         String line = "echo $$ >&2; exec " + ShellQuote.commandLine(request.argv());
         long start = System.nanoTime();
-        // sshj's session channel is also the command: its streams exist before exec, so the stderr pump
-        // can already wait for the pid line; the calling thread pumps stdout itself (fewer thread hops)
-        Session.Command command = (Session.Command) session;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        CompletableFuture<Long> pid = new CompletableFuture<>();
-        Future<?> errPump = io.submit(() -> pump(new PidStripper(command.getErrorStream(), pid), stderr, request,
-                OutputListener.Stream.STDERR));
-        // whoever sets this first decides: the caller on a normal end, the timer or an interrupt otherwise
-        AtomicBoolean decided = new AtomicBoolean();
-        CompletableFuture<Void> killed = new CompletableFuture<>();
-        ScheduledFuture<?> timer = timers.schedule(() -> {
-            if (decided.compareAndSet(false, true)) {
-                io.execute(() -> {
-                    try {
-                        kill(client, command, pid);
-                    } finally {
-                        killed.complete(null);
-                    }
-                });
-            }
-        }, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        long deadline = start + request.timeout().toNanos();
+        Output output = new Output(command, request);
         try {
             try {
-                session.exec(line);
+                command.exec(line);
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted() || hasInterruptCause(e)) {
                     throw new InterruptedIOException("interrupted while starting");
                 }
-                if (decided.get()) {
-                    awaitKill(killed);
-                    throw new CommandTimeoutException(request.displayLine() + " on " + target, request.timeout(), "", "");
-                }
                 throw new ConnectionLostException("cannot start " + request.displayLine() + " on " + target + ": "
                         + SshConnector.describe(e), e);
             }
-            byte[] input = request.stdin().orElse(null);
-            if (input == null) {
-                closeQuietly(command.getOutputStream());
-            } else {
-                io.submit(() -> feed(command.getOutputStream(), input));
+            sendInput(command, request);
+            if (!output.readUntilClosed(deadline)) {
+                kill(client, command, output);
+                throw new CommandTimeoutException(request.displayLine() + " on " + target, request.timeout(),
+                        output.stdout(), output.stderr());
             }
-            try {
-                pump(command.getInputStream(), stdout, request, OutputListener.Stream.STDOUT);
-                errPump.get(remaining(start, request) + DRAIN_GRACE.toNanos(), TimeUnit.NANOSECONDS);
-                command.join(Math.max(1, remaining(start, request)), TimeUnit.NANOSECONDS);
-            } catch (InterruptedIOException | InterruptedException e) {
-                throw e;
-            } catch (IOException | ExecutionException | TimeoutException e) {
-                if (!decided.get()) {
-                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                    throw new ConnectionLostException("connection to " + target + " lost while running "
-                            + request.displayLine() + ": " + SshConnector.describe(cause), cause);
-                }
-                // the timer closed the channel: reported below
-            }
-            if (decided.compareAndSet(false, true)) {
-                timer.cancel(false);
-                return new CommandResult(request.displayArgv(), exitCode(command, request), text(stdout), text(stderr),
-                        Duration.ofNanos(System.nanoTime() - start));
-            }
-            awaitKill(killed);
-            drain(errPump);
-            throw new CommandTimeoutException(request.displayLine() + " on " + target, request.timeout(),
-                    text(stdout), text(stderr));
-        } catch (InterruptedIOException | InterruptedException e) {
+            return new CommandResult(request.displayArgv(), exitCode(command, request), output.stdout(), output.stderr(),
+                    Duration.ofNanos(System.nanoTime() - start));
+        } catch (InterruptedIOException e) {
             Thread.interrupted();
-            if (decided.compareAndSet(false, true)) {
-                timer.cancel(false);
-                kill(client, command, pid);
-            } else {
-                awaitKill(killed);
-            }
+            kill(client, command, output);
             Thread.currentThread().interrupt();
             throw new TransportException("interrupted while running " + request.displayLine() + " on " + target, e);
+        } catch (IOException e) {
+            throw new ConnectionLostException("connection to " + target + " lost while running "
+                    + request.displayLine() + ": " + SshConnector.describe(e), e);
         } finally {
-            closeQuietly(session);
+            closeQuietly(command);
         }
     }
 
-    private static long remaining(long start, CommandRequest request) {
-        return start + request.timeout().toNanos() - System.nanoTime();
+    /** Closes stdin at once when there is none; writes small input inline, larger input on another thread. */
+    private void sendInput(CommandChannel command, CommandRequest request) {
+        byte[] input = request.stdin().orElse(null);
+        if (input == null) {
+            closeQuietly(command.getOutputStream());
+        } else if (input.length <= command.getRemoteWinSize()) {
+            // fits into sshd's window: no write can wait for the command to read
+            feed(command.getOutputStream(), input);
+        } else {
+            io.submit(() -> feed(command.getOutputStream(), input));
+        }
     }
 
     private static boolean hasInterruptCause(Throwable e) {
@@ -197,23 +140,7 @@ public final class RemoteExecution {
         return false;
     }
 
-    /** Waits for a kill started by the timer, so that the command is gone before the caller hears of it. */
-    private static void awaitKill(CompletableFuture<Void> killed) {
-        boolean interrupted = Thread.interrupted();
-        try {
-            killed.get(CLOSE_GRACE.toMillis() * 3, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            interrupted = true;
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
-            LOG.debug("kill did not finish cleanly: {}", e.toString());
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private int exitCode(Session.Command command, CommandRequest request) {
+    private int exitCode(CommandChannel command, CommandRequest request) {
         Integer status = command.getExitStatus();
         if (status != null) {
             return status;
@@ -226,41 +153,32 @@ public final class RemoteExecution {
                 + " ended without an exit status or signal; its outcome is unknown");
     }
 
-    /** Kills the remote process group (see the class comment), then closes the channel. */
-    private void kill(SSHClient client, Session.Command command, CompletableFuture<Long> pid) {
+    /**
+     * Kills the remote process group (see the class comment) and keeps reading what the command prints
+     * while it goes, for a short grace; then closes the channel. Runs with the interrupt flag cleared.
+     */
+    private void kill(SSHClient client, CommandChannel command, Output output) {
         boolean interrupted = Thread.interrupted();
         try {
-            if (command.getExitStatus() == null && command.getExitSignal() == null) {
+            if (!command.closed() && command.getExitStatus() == null && command.getExitSignal() == null) {
                 try {
                     command.signal(Signal.TERM);
                 } catch (IOException | RuntimeException ignored) {
                     // refused for root logins; the remote kill below does the work
                 }
-                Long group = awaitPid(pid);
+                Long group = output.awaitPid(System.nanoTime() + CLOSE_GRACE.toNanos());
                 if (group != null) {
                     killRemotely(client, group);
                 }
             }
-            command.join(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            output.readUntilClosed(System.nanoTime() + CLOSE_GRACE.toNanos());
         } catch (IOException | RuntimeException e) {
-            LOG.debug("command on {} did not end after the kill: {}", target, e.toString());
+            LOG.debug("command on {} did not end cleanly after the kill: {}", target, e.toString());
         } finally {
             closeQuietly(command);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /** The pid line is the first thing the command prints; it may still be in flight. */
-    private static Long awaitPid(CompletableFuture<Long> pid) {
-        try {
-            return pid.get(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return pid.getNow(null);
-        } catch (ExecutionException | TimeoutException e) {
-            return null;
         }
     }
 
@@ -290,69 +208,136 @@ public final class RemoteExecution {
         }
     }
 
-    /** Hides the first line (the pid) of a stream and hands the pid over. */
-    private static final class PidStripper extends java.io.FilterInputStream {
-        private final CompletableFuture<Long> pid;
-        private final StringBuilder line = new StringBuilder();
-        private boolean stripped;
+    /**
+     * What the command printed: both streams read by the owning thread as they arrive, the pid line
+     * taken off the front of stderr.
+     */
+    private static final class Output {
+        private static final int CHUNK = 32 * 1024;
 
-        PidStripper(InputStream in, CompletableFuture<Long> pid) {
-            super(in);
-            this.pid = pid;
+        private final CommandChannel channel;
+        private final InputStream out;
+        private final InputStream err;
+        private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        private final OutputPump.Capture stdoutCapture;
+        private final OutputPump.Capture stderrCapture;
+        private final StringBuilder pidLine = new StringBuilder();
+        private final byte[] chunk = new byte[CHUNK];
+        private boolean pidRead;
+        private Long pid;
+        private boolean finished;
+
+        Output(CommandChannel channel, CommandRequest request) {
+            this.channel = channel;
+            this.out = channel.getInputStream();
+            this.err = channel.getErrorStream();
+            this.stdoutCapture = new OutputPump.Capture(stdout, request.listener(), OutputListener.Stream.STDOUT);
+            this.stderrCapture = new OutputPump.Capture(stderr, request.listener(), OutputListener.Stream.STDERR);
         }
 
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            while (!stripped) {
-                int b;
-                try {
-                    b = in.read();
-                } catch (IOException e) {
-                    pid.complete(null);
-                    throw e;
+        /**
+         * Reads both streams as output arrives until sshd closes the channel (after the exit status) or
+         * {@code deadline} passes.
+         *
+         * @return false when the deadline passed first
+         * @throws InterruptedIOException when the thread is interrupted
+         * @throws IOException            when the connection broke
+         */
+        boolean readUntilClosed(long deadline) throws IOException {
+            while (!channel.closed()) {
+                readAvailable();
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("interrupted while the command ran");
                 }
-                if (b < 0) {
-                    pid.complete(null);
-                    return -1;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
                 }
-                if (b == '\n') {
-                    stripped = true;
-                    try {
-                        pid.complete(Long.parseLong(line.toString().strip()));
-                    } catch (NumberFormatException e) {
-                        pid.complete(null);
-                    }
-                } else if (line.length() < 32) {
-                    line.append((char) b);
+                channel.awaitActivity(left);
+            }
+            readToEnd();
+            return true;
+        }
+
+        /** Reads stderr until the pid line is complete, the channel closes or {@code deadline} passes. */
+        Long awaitPid(long deadline) throws IOException {
+            while (!pidRead && !channel.closed() && System.nanoTime() < deadline) {
+                readAvailable();
+                if (!pidRead) {
+                    channel.awaitActivity(deadline - System.nanoTime());
                 }
             }
-            return in.read(buffer, offset, length);
+            return pid;
         }
-    }
 
-    private static Void pump(InputStream in, ByteArrayOutputStream sink, CommandRequest request,
-                             OutputListener.Stream stream) throws IOException {
-        OutputPump.copy(in, sink, request.listener(), stream);
-        return null;
+        String stdout() {
+            return text(stdout);
+        }
+
+        String stderr() {
+            return text(stderr);
+        }
+
+        /** Takes what has arrived on both streams; never blocks. */
+        private void readAvailable() throws IOException {
+            int n;
+            while ((n = out.available()) > 0) {
+                int read = out.read(chunk, 0, Math.min(n, chunk.length));
+                stdoutCapture.write(chunk, 0, read);
+            }
+            while ((n = err.available()) > 0) {
+                int read = err.read(chunk, 0, Math.min(n, chunk.length));
+                stderr(chunk, read);
+            }
+        }
+
+        /** Once the channel is closed both streams are at their end, so this does not block. */
+        private void readToEnd() throws IOException {
+            if (finished) {
+                return;
+            }
+            int read;
+            while ((read = out.read(chunk)) >= 0) {
+                stdoutCapture.write(chunk, 0, read);
+            }
+            while ((read = err.read(chunk)) >= 0) {
+                stderr(chunk, read);
+            }
+            finished = true;
+            stdoutCapture.finish();
+            stderrCapture.finish();
+        }
+
+        private void stderr(byte[] bytes, int length) {
+            int offset = 0;
+            while (!pidRead && offset < length) {
+                byte b = bytes[offset++];
+                if (b == '\n') {
+                    pidRead = true;
+                    try {
+                        pid = Long.parseLong(pidLine.toString().strip());
+                    } catch (NumberFormatException e) {
+                        pid = null;
+                    }
+                } else if (pidLine.length() < 32) {
+                    pidLine.append((char) b);
+                }
+            }
+            if (offset < length) {
+                stderrCapture.write(bytes, offset, length - offset);
+            }
+        }
     }
 
     private static void feed(OutputStream out, byte[] bytes) {
         try (out) {
             out.write(bytes);
+            // sshj's close() sends what is still buffered only if sshd's window has room at that moment
+            // and silently drops it otherwise; flush() waits for the window
+            out.flush();
         } catch (IOException e) {
             // the command exited without reading all its input: its business
-        }
-    }
-
-    private static void drain(Future<?> pump) {
-        try {
-            pump.get(DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            pump.cancel(true);
-        } catch (ExecutionException e) {
-            // the stream was cut by the kill: what was read is kept
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
