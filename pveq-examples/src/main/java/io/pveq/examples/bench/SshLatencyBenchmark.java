@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * SSH command latency: pveq's pooled {@link SshCommandTransport} against a new {@code ssh} process
  * per command, an OpenSSH ControlMaster connection, a new sshj connection per command and bare sshj
- * sessions on one connection (with and without TCP_NODELAY, the delayed-ACK trap), all
- * running {@code true} on the same private sshd on 127.0.0.1; then the throughput of 1,000 small
+ * sessions on one connection (with and without TCP_NODELAY, the delayed-ACK trap; with the shell
+ * builtin {@code true} and with the exact line pveq sends), all running {@code true} on the same
+ * private sshd on 127.0.0.1; then the throughput of 1,000 small
  * commands from 8 threads sharing one pooled transport. Prints a table and writes
  * {@code target/bench/ssh-latency.json}. Needs {@code /usr/sbin/sshd}, {@code ssh} and
  * {@code ssh-keygen}.
@@ -34,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Optional arguments: pooled sample count (default 500), ssh-process sample count (default 40).
  */
 public final class SshLatencyBenchmark {
+
+    /** What pveq's transport sends for argv {@code [true]}: see RemoteExecution in pveq-ssh. */
+    private static final String PVEQ_LINE = "echo $$ >&2; exec 'true'";
 
     private SshLatencyBenchmark() {
     }
@@ -63,24 +67,31 @@ public final class SshLatencyBenchmark {
             System.out.println("sshd on 127.0.0.1:" + sshd.port() + " as " + sshd.user()
                     + " (SetEnv SHLVL=1: bash skips ~/.bashrc); command: true");
             // pooled transport and bare sshj (same connection settings, TCP_NODELAY) alternate sample by
-            // sample, so that the load of a shared machine hits both alike
+            // sample, so that the load of a shared machine hits all alike; bare sshj runs both the plain
+            // builtin `true` and the exact line pveq sends (pid line for the timeout kill, exec)
             try (SshCommandTransport transport = transport(sshd);
                  net.schmizz.sshj.SSHClient bare = bareClient(sshd, true)) {
                 for (int i = 0; i < 100; i++) {
                     check(transport.run(List.of("true")));
-                    bareCommand(bare);
+                    bareCommand(bare, "true");
+                    bareCommand(bare, PVEQ_LINE);
                 }
                 double[] pooled = new double[pooledSamples];
                 double[] floor = new double[pooledSamples];
+                double[] sameLine = new double[pooledSamples];
                 for (int i = 0; i < pooledSamples; i++) {
                     long start = System.nanoTime();
                     check(transport.run(List.of("true")));
-                    long middle = System.nanoTime();
-                    bareCommand(bare);
-                    pooled[i] = (middle - start) / 1e6;
-                    floor[i] = (System.nanoTime() - middle) / 1e6;
+                    long second = System.nanoTime();
+                    bareCommand(bare, PVEQ_LINE);
+                    long third = System.nanoTime();
+                    bareCommand(bare, "true");
+                    pooled[i] = (second - start) / 1e6;
+                    sameLine[i] = (third - second) / 1e6;
+                    floor[i] = (System.nanoTime() - third) / 1e6;
                 }
                 series.add(new Series("pveq pooled sshj transport", pooled));
+                series.add(new Series("bare sshj, pveq's command line", sameLine));
                 series.add(new Series("bare sshj session, TCP_NODELAY", floor));
                 throughput.putAll(throughput(transport, 1000, 8));
             }
@@ -211,7 +222,7 @@ public final class SshLatencyBenchmark {
         try (net.schmizz.sshj.SSHClient client = bareClient(sshd, noDelay)) {
             for (int i = -20; i < samples; i++) {
                 long start = System.nanoTime();
-                bareCommand(client);
+                bareCommand(client, "true");
                 if (i >= 0) {
                     millis[i] = (System.nanoTime() - start) / 1e6;
                 }
@@ -230,9 +241,9 @@ public final class SshLatencyBenchmark {
         return client;
     }
 
-    private static void bareCommand(net.schmizz.sshj.SSHClient client) throws Exception {
+    private static void bareCommand(net.schmizz.sshj.SSHClient client, String line) throws Exception {
         try (net.schmizz.sshj.connection.channel.direct.Session session = client.startSession()) {
-            net.schmizz.sshj.connection.channel.direct.Session.Command command = session.exec("true");
+            net.schmizz.sshj.connection.channel.direct.Session.Command command = session.exec(line);
             command.getOutputStream().close();
             command.getInputStream().readAllBytes();
             command.getErrorStream().readAllBytes();
