@@ -35,9 +35,9 @@ import okhttp3.OkHttpClient;
  * share one download; an interrupted download resumes with HTTP ranges when the server supports
  * them and restarts cleanly when it does not; a changed upstream checksum (a new {@code latest}
  * image) is noticed on the next fetch and the new image downloaded; least recently used images are
- * evicted beyond the size cap. When the checksum file cannot be read but an earlier verified image
- * of the release is cached, that image is served (and a warning logged); with nothing cached the
- * fetch fails.
+ * evicted beyond the size cap, except images held by {@link #acquire} until their {@link #release}.
+ * When the checksum file cannot be read but an earlier verified image of the release is cached, that
+ * image is served (and a warning logged); with nothing cached the fetch fails.
  *
  * <p>Layout of the cache folder: {@code blobs/<sha256><ext>} (verified images, named by content),
  * {@code index/<os>_<version>_<file>.properties} (catalog entry to content, upstream checksum, last
@@ -137,6 +137,22 @@ public final class ImageCache implements ImageProvider {
     @Override
     public LocalImage fetch(ImageSource source, DownloadProgress progress) {
         return fetcher.fetch(Objects.requireNonNull(source, "source"), Objects.requireNonNull(progress, "progress"));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The image is pinned in this cache: eviction passes it over (the cache may then exceed its
+     * size cap for a while) until {@link #release}. Pins live in this instance's memory only.
+     */
+    @Override
+    public LocalImage acquire(ImageSource source, DownloadProgress progress) {
+        return fetcher.acquire(Objects.requireNonNull(source, "source"), Objects.requireNonNull(progress, "progress"));
+    }
+
+    @Override
+    public void release(LocalImage image) {
+        fetcher.release(Objects.requireNonNull(image, "image"));
     }
 
     /**

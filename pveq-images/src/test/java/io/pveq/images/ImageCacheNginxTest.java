@@ -383,6 +383,49 @@ class ImageCacheNginxTest {
     }
 
     @Test
+    void anAcquiredImageIsNotEvictedUntilItIsReleased(TestInfo info) throws Exception {
+        String prefix = prefix(info);
+        publish(prefix, DEBIAN, Images.bytes(MIB, 23));
+        publish(prefix, UBUNTU, Images.bytes(MIB, 24));
+        publish(prefix, ROCKY, Images.bytes(MIB, 25));
+        try (ImageCache cache = cache(nginx.base(), prefix, 3, 3L * MIB / 2)) {
+            LocalImage debian = cache.acquire(cache.resolve(DEBIAN), DownloadProgress.NONE); // a node imports it now
+            clock.advance(Duration.ofMinutes(1));
+            cache.fetch(cache.resolve(UBUNTU), DownloadProgress.NONE); // over the cap; Debian is the oldest
+            assertTrue(Files.isRegularFile(debian.file()), "a held image survives eviction");
+            assertTrue(cache.cached(cache.resolve(DEBIAN)).isPresent());
+
+            cache.release(debian);
+            clock.advance(Duration.ofMinutes(1));
+            cache.fetch(cache.resolve(ROCKY), DownloadProgress.NONE);
+            assertFalse(Files.exists(debian.file()), "released, it is evicted like any other");
+            assertTrue(cache.cached(cache.resolve(ROCKY)).isPresent());
+            assertEquals(1, blobCount());
+        }
+    }
+
+    @Test
+    void acquiringTwiceNeedsTwoReleases(TestInfo info) throws Exception {
+        String prefix = prefix(info);
+        publish(prefix, DEBIAN, Images.bytes(MIB, 26));
+        publish(prefix, UBUNTU, Images.bytes(MIB, 27));
+        publish(prefix, ROCKY, Images.bytes(MIB, 28));
+        try (ImageCache cache = cache(nginx.base(), prefix, 3, 3L * MIB / 2)) {
+            LocalImage first = cache.acquire(cache.resolve(DEBIAN), DownloadProgress.NONE);
+            LocalImage second = cache.acquire(cache.resolve(DEBIAN), DownloadProgress.NONE); // two installs of one release
+            assertTrue(second.cacheHit());
+            cache.release(first);
+            clock.advance(Duration.ofMinutes(1));
+            cache.fetch(cache.resolve(UBUNTU), DownloadProgress.NONE);
+            assertTrue(Files.isRegularFile(second.file()), "still held by the second install");
+            cache.release(second);
+            clock.advance(Duration.ofMinutes(1));
+            cache.fetch(cache.resolve(ROCKY), DownloadProgress.NONE);
+            assertFalse(Files.exists(second.file()));
+        }
+    }
+
+    @Test
     void validateChecksTheUrlWithHeadAndSkipsWhenCached(TestInfo info) throws Exception {
         String prefix = prefix(info);
         publish(prefix, DEBIAN, Images.bytes(MIB, 16));

@@ -9,8 +9,9 @@ import java.util.List;
  * Supplies verified OS images and puts them where a node can import them. The implementation with
  * a catalog and a download cache lives in {@code pveq-images}. The provisioner calls the methods in
  * the order of the install stages: {@link #resolve} ({@code getting OS image}), {@link #validate}
- * ({@code validating OS image URL}), {@link #fetch} ({@code downloading OS image}) and
- * {@link #place}. Thread-safe; concurrent fetches of one image share one download.
+ * ({@code validating OS image URL}), {@link #acquire} ({@code downloading OS image}), {@link #place}
+ * and, once the node imported the image, {@link #release}. Thread-safe; concurrent fetches of one
+ * image share one download.
  */
 public interface ImageProvider extends AutoCloseable {
 
@@ -38,6 +39,26 @@ public interface ImageProvider extends AutoCloseable {
      * @throws ImageException when the download or verification fails; nothing unverified is ever cached
      */
     LocalImage fetch(ImageSource source, DownloadProgress progress);
+
+    /**
+     * {@link #fetch} for an image about to be used: the provider keeps it (a cache does not evict it)
+     * until the matching {@link #release}, so that it cannot vanish between the download and the
+     * node's import. The provisioner uses this pair; call {@link #release} exactly once per successful
+     * call, also when the install fails. The default fetches and holds nothing.
+     *
+     * @param progress told about download progress; fast, never throws
+     * @throws ImageException as {@link #fetch}
+     */
+    default LocalImage acquire(ImageSource source, DownloadProgress progress) {
+        return fetch(source, progress);
+    }
+
+    /**
+     * Ends one {@link #acquire} of {@code image}; afterwards it may be evicted. The default does nothing.
+     * Never throws.
+     */
+    default void release(LocalImage image) {
+    }
 
     /**
      * Makes the image available on a node and returns its absolute path there: the cached file

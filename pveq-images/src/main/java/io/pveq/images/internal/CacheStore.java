@@ -178,6 +178,20 @@ public final class CacheStore {
         pinned.merge(sha256, 1, Integer::sum);
     }
 
+    /**
+     * Pins {@code sha256} when its blob is still in the store. Runs under the eviction lock, so a blob
+     * found present here cannot be evicted until unpinned.
+     *
+     * @return false (and nothing pinned) when the blob is gone
+     */
+    public synchronized boolean pinIfPresent(Path blob, String sha256) {
+        if (!Files.isRegularFile(blob)) {
+            return false;
+        }
+        pin(sha256);
+        return true;
+    }
+
     /** Ends one {@link #pin}. */
     public void unpin(String sha256) {
         pinned.computeIfPresent(sha256, (key, count) -> count <= 1 ? null : count - 1);

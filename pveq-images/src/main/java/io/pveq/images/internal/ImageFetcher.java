@@ -111,6 +111,29 @@ public final class ImageFetcher {
                 progress -> progress.add(listener), progress -> fetchNow(source, progress));
     }
 
+    /**
+     * {@link #fetch}, then pins the image against eviction until {@link #release}. An image evicted by a
+     * concurrent download between the fetch and the pin is fetched again (twice at most).
+     */
+    public LocalImage acquire(ImageSource source, DownloadProgress listener) {
+        for (int attempt = 1; ; attempt++) {
+            LocalImage image = fetch(source, listener);
+            if (store.pinIfPresent(image.file(), image.sha256Hex())) {
+                return image;
+            }
+            if (attempt == 3) {
+                throw new ImageException("the " + source.release() + " image was evicted from the cache three times"
+                        + " before it could be used: the cache's size cap is too small for the images in use at once");
+            }
+            LOG.info("{}: image evicted before it could be used; fetching it again", source.release());
+        }
+    }
+
+    /** Ends one {@link #acquire}. */
+    public void release(LocalImage image) {
+        store.unpin(image.sha256Hex());
+    }
+
     private LocalImage fetchNow(ImageSource source, Progress progress) {
         String key = key(source);
         Optional<CacheStore.Entry> cached = store.lookup(key);

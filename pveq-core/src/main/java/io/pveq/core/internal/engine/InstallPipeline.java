@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * One install, stage by stage in SPEC.md's order: preparation (VMID, IP, limits, defaults,
@@ -81,13 +82,18 @@ final class InstallPipeline {
         run.stage(Stage.VALIDATING_IMAGE_URL, "checking " + source.imageUri(), () -> ctx.images().validate(source),
                 "OS image URL answers");
         LocalImage image = run.stage(Stage.DOWNLOADING_IMAGE, "downloading OS image " + source.fileName(),
-                () -> ctx.images().fetch(source, run::progress),
+                () -> ctx.images().acquire(source, run::progress),
                 i -> i.cacheHit() ? "OS image found in cache" : "completed OS image download");
-        String keys = run.stage(Stage.CHECKING_SSH_KEY, "checking the SSH keys for the guest", this::keys,
-                k -> "SSH keys ready (" + k.lines().count() + " key(s))");
-        Plan plan = new Plan(spec, node, level, ctx.settings().storage());
-        VmBuild build = new VmBuild(ctx, run, plan, leases);
-        VmBuild.Built built = build.createAndConfigure(image, keys);
+        VmBuild.Built built;
+        try {
+            String keys = run.stage(Stage.CHECKING_SSH_KEY, "checking the SSH keys for the guest", this::keys,
+                    k -> "SSH keys ready (" + k.lines().count() + " key(s))");
+            Plan plan = new Plan(spec, node, level, ctx.settings().storage());
+            VmBuild build = new VmBuild(ctx, run, plan, leases);
+            built = build.createAndConfigure(image, keys);
+        } finally {
+            releaseImage(image); // imported (or given up): the cache may evict it again
+        }
         VmFirstBoot boot = new VmFirstBoot(ctx, run, built, spec.user());
         Optional<String> hostKey = boot.bootAndInitialise(spec.release());
         InstallResult result = new InstallResult(built.vmId(), built.name(), built.node(), built.address(), spec.user(),
@@ -144,6 +150,15 @@ final class InstallPipeline {
 
         synchronized void replace(IpAllocator.Lease next) {
             current = next;
+        }
+    }
+
+    /** The SPI says release never throws; a provider that does must not hide the install's own outcome. */
+    private void releaseImage(LocalImage image) {
+        try {
+            ctx.images().release(image);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(InstallPipeline.class).warn("image provider failed to release {}", image.file(), e);
         }
     }
 }

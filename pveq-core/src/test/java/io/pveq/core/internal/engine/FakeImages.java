@@ -18,8 +18,11 @@ final class FakeImages implements ImageProvider {
 
     static final String SHA = "a".repeat(64);
     final List<NodeName> placedOn = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger acquired = new java.util.concurrent.atomic.AtomicInteger();
     volatile boolean downloadFails;
     volatile boolean urlFails;
+    volatile Runnable onRelease = () -> { };
 
     @Override
     public List<OsRelease> supported() {
@@ -49,6 +52,20 @@ final class FakeImages implements ImageProvider {
         }
         progress.onProgress(1024, 1024, 1024);
         return new LocalImage(source.release(), Path.of("/cache/" + source.fileName()), SHA, 1024, false);
+    }
+
+    @Override
+    public LocalImage acquire(ImageSource source, DownloadProgress progress) {
+        LocalImage image = fetch(source, progress);
+        acquired.incrementAndGet();
+        held.incrementAndGet();
+        return image;
+    }
+
+    @Override
+    public void release(LocalImage image) {
+        onRelease.run();
+        held.decrementAndGet();
     }
 
     @Override

@@ -205,6 +205,21 @@ class InstallPipelineTest {
             assertEquals(vmWasCreated, last.message().contains("destroyed VM 100"), last.message());
             assertEquals(OperationState.FAILED, op.state());
             assertEquals(List.of(), h.pve.violations);
+            assertEquals(stage.ordinal() <= Stage.DOWNLOADING_IMAGE.ordinal() ? 0 : 1,
+                    h.images.acquired.get());
+            assertEquals(0, h.images.held.get(), "the image is released whatever failed");
+        }
+    }
+
+    @Test
+    void theImageIsHeldFromItsDownloadUntilTheNodeImportedIt() {
+        try (Harness h = new Harness("pve1")) {
+            java.util.concurrent.atomic.AtomicInteger importsAtRelease = new java.util.concurrent.atomic.AtomicInteger(-1);
+            h.images.onRelease = () -> importsAtRelease.set(h.pve.commandsWith("qm disk import").size());
+            h.provisioner.install(Harness.spec().build(), ProgressListener.NONE);
+            assertEquals(1, h.images.acquired.get());
+            assertEquals(0, h.images.held.get());
+            assertEquals(1, importsAtRelease.get(), "released only after the import ran");
         }
     }
 

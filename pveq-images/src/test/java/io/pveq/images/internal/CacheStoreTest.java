@@ -1,0 +1,55 @@
+package io.pveq.images.internal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CacheStoreTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void pinIfPresentRefusesABlobThatIsAlreadyGone() throws Exception {
+        CacheStore store = new CacheStore(root, 10, Clock.systemUTC());
+        String sha = "b".repeat(64);
+        Path blob = store.blob(sha, ".qcow2");
+        assertFalse(store.pinIfPresent(blob, sha));
+
+        Files.write(blob, new byte[100]); // over the 10-byte cap
+        store.evict();
+        assertFalse(Files.exists(blob), "unpinned: evicted");
+
+        Files.write(blob, new byte[100]);
+        assertTrue(store.pinIfPresent(blob, sha));
+        store.evict();
+        assertTrue(Files.exists(blob), "pinned: kept although over the cap");
+        store.unpin(sha);
+        store.evict();
+        assertFalse(Files.exists(blob));
+    }
+
+    @Test
+    void evictionTakesTheLeastRecentlyUsedUnpinnedBlobFirst() throws Exception {
+        CacheStore store = new CacheStore(root, 150, Clock.systemUTC());
+        String older = "c".repeat(64);
+        String newer = "d".repeat(64);
+        Path a = store.blob(older, ".img");
+        Path b = store.blob(newer, ".img");
+        Files.write(a, new byte[100]);
+        Files.write(b, new byte[100]);
+        Files.setLastModifiedTime(a, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
+        Files.setLastModifiedTime(b, FileTime.from(Instant.parse("2026-02-01T00:00:00Z")));
+        assertTrue(store.pinIfPresent(a, older));
+        store.evict();
+        assertTrue(Files.exists(a), "the older one is pinned");
+        assertFalse(Files.exists(b), "so the newer, unpinned one goes");
+    }
+}
