@@ -1,6 +1,7 @@
 package io.pveq.sim.provisioning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pveq.core.InstallResult;
 import io.pveq.core.Operation;
@@ -61,6 +62,44 @@ class SimConcurrencyTest {
             ops.addAll(submit(second, 15));
             List<InstallResult> results = ops.stream().map(Operation::await).toList();
             assertDistinct(results, 30, a);
+        }
+    }
+
+    @Test
+    void twoProvisionerProcessesSharingAStateFolderNeverCollide(@TempDir Path folder, @TempDir Path otherTemp)
+            throws Exception {
+        // another JVM with its own provisioner, allocator and caches: only the cluster's atomic create,
+        // persisted under a file lock, keeps the two apart
+        try (SimulatedCluster init = SimSetup.cluster().stateFolder(folder).build()) {
+            assertEquals(3, init.nodes().size());
+        }
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                ContendingProvisioner.class.getName(), folder.toString(), "8", otherTemp.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (SimulatedCluster mine = SimSetup.cluster().stateFolder(folder).build();
+             VmProvisioner provisioner = SimSetup.provisioner(mine, temp);
+             java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                     other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            assertEquals("READY", out.readLine());
+            other.getOutputStream().write('\n'); // go: both submit their installs now
+            other.getOutputStream().flush();
+            List<Operation<InstallResult>> ops = submit(provisioner, 8);
+            List<String> lines = new ArrayList<>();
+            for (InstallResult r : ops.stream().map(Operation::await).toList()) {
+                lines.add(r.vmId().value() + "\t" + r.ip().address());
+            }
+            List<String> theirs = out.lines().toList();
+            assertTrue(other.waitFor(3, java.util.concurrent.TimeUnit.MINUTES), "the other provisioner hangs");
+            assertEquals(0, other.exitValue());
+            assertEquals(8, theirs.size(), "the other provisioner said: " + theirs);
+            assertTrue(theirs.stream().noneMatch(l -> l.startsWith("FAILED")), theirs.toString());
+            lines.addAll(theirs);
+            assertEquals(16, lines.stream().map(l -> l.split("\t")[0]).distinct().count(), "VMIDs collide: " + lines);
+            assertEquals(16, lines.stream().map(l -> l.split("\t")[1]).distinct().count(), "addresses collide: " + lines);
+            assertEquals(16, mine.vmIds().size(), "leftover or missing VMs");
+        } finally {
+            other.destroyForcibly();
         }
     }
 }
