@@ -11,6 +11,7 @@ import io.pveq.core.transport.TransportException;
 import io.pveq.ssh.internal.ConnectionPool;
 import io.pveq.ssh.internal.Fingerprints;
 import io.pveq.ssh.internal.GuestHostKeys;
+import io.pveq.ssh.internal.GuestRunners;
 import io.pveq.ssh.internal.GuestScripts;
 import io.pveq.ssh.internal.KeyFiles;
 import io.pveq.ssh.internal.PooledRunner;
@@ -27,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>Host keys: trust on first use, in memory, per endpoint (VM id, host, port). The first key a guest
  * shows is recorded and reported through {@link ReadinessListener#onReady}; a different key later is
  * refused with {@link GuestAccessException} naming both fingerprints. Call {@link #forget} before
- * reusing an endpoint for a re-created VM ({@link GuestAccess#forget}). A connection (and its timer
- * thread) lives only while an operation on its endpoint runs: it is shared by concurrent operations on
+ * reusing an endpoint for a re-created VM ({@link GuestAccess#forget}). A connection lives only
+ * while an operation on its endpoint runs: it is shared by concurrent operations on
  * the same endpoint, replaced transparently after a reboot, and closed when the last of them ends, so
  * no thread or socket outlives the guests pveq talks to. Thread-safe; every method blocks.
  */
@@ -55,8 +55,7 @@ public final class SshGuestAccess implements GuestAccess {
     private final KeyProvider key;
     private final String authorizedKey;
     private final GuestHostKeys hostKeys = new GuestHostKeys();
-    /** Guarded by itself. Runners in use, by endpoint id, with the number of operations using them. */
-    private final Map<String, Use> runners = new java.util.HashMap<>();
+    private final GuestRunners runners = new GuestRunners(this::newRunner);
     private final ExecutorService io;
     private final Clock clock;
     private final Duration connectTimeout;
@@ -121,8 +120,8 @@ public final class SshGuestAccess implements GuestAccess {
         ReadinessListener progress = listener == null ? ReadinessListener.NONE : listener;
         Instant start = clock.instant();
         Instant end = start.plus(deadline);
-        try (Use use = use(endpoint)) {
-            awaitReady(endpoint, use.runner, deadline, progress, start, end, initialBackoff);
+        try (GuestRunners.Use use = runners.use(endpoint)) {
+            awaitReady(endpoint, use.runner(), deadline, progress, start, end, initialBackoff);
         }
     }
 
@@ -188,8 +187,8 @@ public final class SshGuestAccess implements GuestAccess {
     @Override
     public int runScript(GuestEndpoint endpoint, GuestScript script, Duration timeout, OutputListener output) {
         Objects.requireNonNull(script, "script");
-        try (Use use = use(endpoint)) {
-            return runScript(endpoint, use.runner, script, timeout, output);
+        try (GuestRunners.Use use = runners.use(endpoint)) {
+            return runScript(endpoint, use.runner(), script, timeout, output);
         }
     }
 
@@ -231,8 +230,8 @@ public final class SshGuestAccess implements GuestAccess {
 
     @Override
     public void reboot(GuestEndpoint endpoint) {
-        try (Use use = use(endpoint)) {
-            reboot(endpoint, use.runner);
+        try (GuestRunners.Use use = runners.use(endpoint)) {
+            reboot(endpoint, use.runner());
         }
     }
 
@@ -272,53 +271,9 @@ public final class SshGuestAccess implements GuestAccess {
         return endpoint.user().equals("root") ? List.of() : List.of("sudo", "-n", "--");
     }
 
-    /** One operation's hold on an endpoint's runner; closing the last hold closes the runner. */
-    private final class Use implements AutoCloseable {
-        final String id;
-        final String user;
-        final PooledRunner runner;
-        int users;
-
-        Use(String id, String user, PooledRunner runner) {
-            this.id = id;
-            this.user = user;
-            this.runner = runner;
-        }
-
-        @Override
-        public void close() {
-            boolean last;
-            synchronized (runners) {
-                users--;
-                last = users == 0;
-                if (last && runners.get(id) == this) {
-                    runners.remove(id);
-                }
-            }
-            if (last) {
-                runner.close();
-            }
-        }
-    }
-
-    private Use use(GuestEndpoint endpoint) {
-        Objects.requireNonNull(endpoint, "endpoint");
-        String id = id(endpoint);
-        synchronized (runners) {
-            Use use = runners.get(id);
-            if (use == null || !use.user.equals(endpoint.user())) {
-                // a different login user gets its own runner; the map keeps the newest
-                use = new Use(id, endpoint.user(), newRunner(endpoint, id));
-                runners.put(id, use);
-            }
-            use.users++;
-            return use;
-        }
-    }
-
-    private PooledRunner newRunner(GuestEndpoint endpoint, String id) {
+    private PooledRunner newRunner(GuestEndpoint endpoint) {
         SshConnector.Settings settings = new SshConnector.Settings(endpoint.host(), endpoint.port(),
-                endpoint.user(), List.of(key), Optional.empty(), hostKeys.checkFor(id), connectTimeout,
+                endpoint.user(), List.of(key), Optional.empty(), hostKeys.checkFor(id(endpoint)), connectTimeout,
                 connectTimeout, Duration.ofSeconds(5));
         ConnectionPool pool = new ConnectionPool(new SshConnector(settings), 1, 4, Duration.ofMinutes(2));
         return new PooledRunner(pool, io, settings.target(),
@@ -327,13 +282,11 @@ public final class SshGuestAccess implements GuestAccess {
 
     /** @return the number of endpoints with an open runner (operations in progress); for tests */
     int cachedConnections() {
-        synchronized (runners) {
-            return runners.size();
-        }
+        return runners.size();
     }
 
     private static String id(GuestEndpoint endpoint) {
-        return endpoint.vmId() + "@" + endpoint.host() + ":" + endpoint.port();
+        return GuestRunners.id(endpoint);
     }
 
     /** @return the host key fingerprint recorded for {@code endpoint} on first contact, if any */
@@ -350,24 +303,13 @@ public final class SshGuestAccess implements GuestAccess {
     public void forget(GuestEndpoint endpoint) {
         String id = id(endpoint);
         hostKeys.forget(id);
-        Use use;
-        synchronized (runners) {
-            use = runners.remove(id);
-        }
-        if (use != null) {
-            use.runner.close();
-        }
+        runners.drop(id);
     }
 
     /** Closes all guest connections. Idempotent. */
     @Override
     public void close() {
-        List<Use> open;
-        synchronized (runners) {
-            open = List.copyOf(runners.values());
-            runners.clear();
-        }
-        open.forEach(use -> use.runner.close());
+        runners.close();
         io.shutdownNow();
     }
 
