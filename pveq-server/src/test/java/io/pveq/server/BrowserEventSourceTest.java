@@ -168,6 +168,21 @@ class BrowserEventSourceTest {
         }
     }
 
+    /** Waits until the page's EventSource holds {@code expected} events and has stopped (CLOSED) by itself. */
+    private static JsonNode awaitEnd(int expected) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        JsonNode state = browser.execute(STATE);
+        while (!(state.path("count").asInt() >= expected && state.path("readyState").asInt() == 2)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("browser: the EventSource did not stop after the final event within " + WAIT
+                        + "; last state " + state);
+            }
+            Thread.sleep(100);
+            state = browser.execute(STATE);
+        }
+        return state;
+    }
+
     /** Waits for the browser to hold as many events as the server's log, then closes the EventSource and returns them. */
     private static List<JsonNode> collect(int expected) throws Exception {
         awaitBrowser(s -> s.path("count").asInt() >= expected, expected + " events");
@@ -199,6 +214,9 @@ class BrowserEventSourceTest {
         assertEquals(OperationState.SUCCEEDED, job(job).state());
         List<InstallStreamTest.Frame> log = replay(job);
         assertEquals(0, log.get(0).id());
+        // the browser reconnects after the final event with its id; the server's 204 ends that for good
+        JsonNode ended = awaitEnd(log.size());
+        assertEquals(log.size(), ended.path("count").asInt(), "no event twice after the reconnect");
         List<JsonNode> seen = collect(log.size());
         assertSameEvents(log, seen, "http://127.0.0.1:" + server.port());
         JsonNode last = ServerFixture.JSON.readTree(seen.get(seen.size() - 1).path("data").asText());

@@ -120,6 +120,33 @@ class JobsTest {
     }
 
     @Test
+    void aFinishedJobsStreamResumedAfterItsLastEventIs204SoBrowsersStopReconnecting() throws Exception {
+        FakeProvisioner fake = new FakeProvisioner();
+        try (ServerFixture s = new ServerFixture(fake, b -> { })) {
+            String job;
+            try (RawHttp r = RawHttp.send(null, s.port(), "POST", "/api/vm/install", INSTALL)) {
+                job = r.header("X-Job-Id");
+                r.body();
+            }
+            int last = fake.submitted().get(0).events().size() - 1;
+            String events = "/api/jobs/" + job + "/events";
+            try (RawHttp r = RawHttp.send(null, s.port(), "GET", events, null, "Last-Event-ID: " + last)) {
+                assertEquals(204, r.status, "an EventSource reconnecting after the final event must stop");
+                assertEquals(job, r.header("X-Job-Id"));
+            }
+            try (RawHttp r = RawHttp.send(null, s.port(), "GET", events + "?from=" + (last + 1), null)) {
+                assertEquals(204, r.status);
+            }
+            try (RawHttp r = RawHttp.send(null, s.port(), "GET", events, null, "Last-Event-ID: " + (last - 1))) {
+                assertEquals(200, r.status);
+                List<InstallStreamTest.Frame> rest = InstallStreamTest.readFrames(r, Integer.MAX_VALUE);
+                assertEquals(List.of(last), rest.stream().map(InstallStreamTest.Frame::id).toList(),
+                        "only the final event, then the stream ends");
+            }
+        }
+    }
+
+    @Test
     void cancelRollsTheInstallBackAndTheStreamEndsWithTheCancellation() throws Exception {
         FakeProvisioner fake = new FakeProvisioner();
         fake.holdInstalls();

@@ -174,6 +174,13 @@ public final class Routes {
         app.get("/api/jobs/{job}/events", ctx -> {
             int from = fromIndex(ctx);
             Operation<?> op = job(ctx);
+            if (op.state().isFinished() && from >= op.events().size()) {
+                // nothing more will ever come: a 204 makes a browser's EventSource stop reconnecting
+                // (HTML spec), which it otherwise does after every end of a finished job's stream
+                jobHeaders(op).forEach(ctx::header);
+                ctx.status(204);
+                return;
+            }
             sse.stream(ctx.res(), jobHeaders(op), op, from);
         });
         app.post("/api/jobs/{job}/cancel", ctx -> {
