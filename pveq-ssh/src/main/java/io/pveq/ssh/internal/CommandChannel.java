@@ -53,7 +53,7 @@ final class CommandChannel extends SessionChannel {
             if (msg == Message.CHANNEL_CLOSE) {
                 closed = true;
             }
-            wake();
+            wakeOwner();
         }
     }
 
@@ -63,11 +63,12 @@ final class CommandChannel extends SessionChannel {
             super.notifyError(error);
         } finally {
             closed = true;
-            wake();
+            wakeOwner();
         }
     }
 
-    private void wake() {
+    /** Wakes the owner, e.g. when its stdin feed failed. */
+    void wakeOwner() {
         Thread thread = owner;
         if (thread != null) {
             LockSupport.unpark(thread);

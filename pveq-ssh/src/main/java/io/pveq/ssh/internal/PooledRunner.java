@@ -27,7 +27,7 @@ public final class PooledRunner implements AutoCloseable {
 
     /**
      * @param pool       the host's connections; closed with this runner
-     * @param io         runs output pumps
+     * @param io         feeds large stdin and runs remote kills
      * @param target     {@code user@host:port} for messages
      * @param killPrefix see {@link RemoteExecution}
      */

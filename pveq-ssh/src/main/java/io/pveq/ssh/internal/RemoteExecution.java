@@ -3,21 +3,21 @@ package io.pveq.ssh.internal;
 import io.pveq.core.transport.CommandRequest;
 import io.pveq.core.transport.CommandResult;
 import io.pveq.core.transport.CommandTimeoutException;
-import io.pveq.core.transport.OutputListener;
-import io.pveq.core.transport.OutputPump;
 import io.pveq.core.transport.TransportException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -58,13 +58,15 @@ public final class RemoteExecution {
             + "while [ $i -lt 10 ] && kill -s 0 -- \"-$1\" 2>/dev/null; do sleep 0.1; i=$((i+1)); done; "
             + "kill -s KILL -- \"-$1\" 2>/dev/null; exit 0";
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
+    /** Longest a kill keeps the caller: waiting for the pid line, the remote kill and the command's end. */
+    private static final Duration KILL_BOUND = Duration.ofSeconds(9);
 
     private final ExecutorService io;
     private final String target;
     private final List<String> killPrefix;
 
     /**
-     * @param io         feeds stdin that does not fit into the channel's window at once
+     * @param io         feeds stdin that does not fit into the channel's window at once, runs remote kills
      * @param target     {@code user@host:port}, for messages
      * @param killPrefix put before the remote {@code sh -c <kill script>}, e.g. {@code sudo -n} when commands
      *                   run as another user than the login; usually empty
@@ -80,13 +82,13 @@ public final class RemoteExecution {
      *
      * @throws CommandTimeoutException  when the timeout passed (the command was killed)
      * @throws ConnectionLostException  when the connection broke
-     * @throws TransportException       when interrupted
+     * @throws TransportException       when interrupted, or when stdin could not be delivered (the command was killed)
      */
     CommandResult run(SSHClient client, CommandChannel command, CommandRequest request) {
         String line = "echo $$ >&2; exec " + ShellQuote.commandLine(request.argv());
         long start = System.nanoTime();
         long deadline = start + request.timeout().toNanos();
-        Output output = new Output(command, request);
+        CommandOutput output = new CommandOutput(command, request);
         try {
             try {
                 command.exec(line);
@@ -94,17 +96,30 @@ public final class RemoteExecution {
                 if (Thread.currentThread().isInterrupted() || hasInterruptCause(e)) {
                     throw new InterruptedIOException("interrupted while starting");
                 }
+                if (System.nanoTime() - deadline >= 0) {
+                    // sshd took longer to answer than the command may run; it may have started it anyway
+                    kill(client, command, output);
+                    throw timedOut(request, output);
+                }
                 throw new ConnectionLostException("cannot start " + request.displayLine() + " on " + target + ": "
                         + SshConnector.describe(e), e);
             }
-            sendInput(command, request);
-            if (!output.readUntilClosed(deadline)) {
-                kill(client, command, output);
-                throw new CommandTimeoutException(request.displayLine() + " on " + target, request.timeout(),
-                        output.stdout(), output.stderr());
+            StdinFeed stdin = StdinFeed.start(command, request.stdin().orElse(null), io);
+            switch (output.readUntilClosed(deadline, stdin::failure)) {
+                case DEADLINE -> {
+                    kill(client, command, output);
+                    throw timedOut(request, output);
+                }
+                case STDIN_FAILED -> {
+                    kill(client, command, output);
+                    throw new TransportException("cannot send stdin to " + request.displayLine() + " on " + target
+                            + " (the command was killed): " + SshConnector.describe(stdin.failure()), stdin.failure());
+                }
+                default -> {
+                    return new CommandResult(request.displayArgv(), exitCode(command, request), output.stdout(),
+                            output.stderr(), Duration.ofNanos(System.nanoTime() - start));
+                }
             }
-            return new CommandResult(request.displayArgv(), exitCode(command, request), output.stdout(), output.stderr(),
-                    Duration.ofNanos(System.nanoTime() - start));
         } catch (InterruptedIOException e) {
             Thread.interrupted();
             kill(client, command, output);
@@ -114,21 +129,19 @@ public final class RemoteExecution {
             throw new ConnectionLostException("connection to " + target + " lost while running "
                     + request.displayLine() + ": " + SshConnector.describe(e), e);
         } finally {
-            closeQuietly(command);
+            output.finish();
+            if (command.closed()) {
+                closeQuietly(command); // sshd already closed its side: returns at once
+            } else {
+                // close() waits for sshd's answer up to the connection timeout: not on the caller's time
+                runQuietly(() -> closeQuietly(command));
+            }
         }
     }
 
-    /** Closes stdin at once when there is none; writes small input inline, larger input on another thread. */
-    private void sendInput(CommandChannel command, CommandRequest request) {
-        byte[] input = request.stdin().orElse(null);
-        if (input == null) {
-            closeQuietly(command.getOutputStream());
-        } else if (input.length <= command.getRemoteWinSize()) {
-            // fits into sshd's window: no write can wait for the command to read
-            feed(command.getOutputStream(), input);
-        } else {
-            io.submit(() -> feed(command.getOutputStream(), input));
-        }
+    private CommandTimeoutException timedOut(CommandRequest request, CommandOutput output) {
+        return new CommandTimeoutException(request.displayLine() + " on " + target, request.timeout(),
+                output.stdout(), output.stderr());
     }
 
     private static boolean hasInterruptCause(Throwable e) {
@@ -155,10 +168,14 @@ public final class RemoteExecution {
 
     /**
      * Kills the remote process group (see the class comment) and keeps reading what the command prints
-     * while it goes, for a short grace; then closes the channel. Runs with the interrupt flag cleared.
+     * while it goes. Takes at most {@link #KILL_BOUND} whatever the connection does, and is deaf to
+     * interrupts meanwhile (an interrupt arriving now would otherwise abort sshj's waits and leave the
+     * command running); the interrupt status is restored at the end. The remote kill runs on {@code io}
+     * and may finish after this returns. The caller closes the channel.
      */
-    private void kill(SSHClient client, CommandChannel command, Output output) {
+    private void kill(SSHClient client, CommandChannel command, CommandOutput output) {
         boolean interrupted = Thread.interrupted();
+        long end = System.nanoTime() + KILL_BOUND.toNanos();
         try {
             if (!command.closed() && command.getExitStatus() == null && command.getExitSignal() == null) {
                 try {
@@ -166,16 +183,55 @@ public final class RemoteExecution {
                 } catch (IOException | RuntimeException ignored) {
                     // refused for root logins; the remote kill below does the work
                 }
-                Long group = output.awaitPid(System.nanoTime() + CLOSE_GRACE.toNanos());
+                Long group = output.awaitPid(Math.min(end, System.nanoTime() + CLOSE_GRACE.toNanos()));
                 if (group != null) {
-                    killRemotely(client, group);
+                    Future<?> killer = startKill(client, group);
+                    output.drainUntilClosed(end);
+                    awaitQuietly(killer, end);
                 }
             }
-            output.readUntilClosed(System.nanoTime() + CLOSE_GRACE.toNanos());
+            output.drainUntilClosed(Math.min(end, System.nanoTime() + CLOSE_GRACE.toNanos()));
         } catch (IOException | RuntimeException e) {
             LOG.debug("command on {} did not end cleanly after the kill: {}", target, e.toString());
         } finally {
-            closeQuietly(command);
+            if (interrupted || output.interruptSeen() || Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Future<?> startKill(SSHClient client, long group) {
+        try {
+            return io.submit(() -> killRemotely(client, group));
+        } catch (RejectedExecutionException closing) {
+            killRemotely(client, group);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private void runQuietly(Runnable task) {
+        try {
+            io.execute(task);
+        } catch (RejectedExecutionException closing) {
+            task.run();
+        }
+    }
+
+    /** Waits for {@code task} until {@code end}; interrupts are remembered and restored, not obeyed. */
+    private static void awaitQuietly(Future<?> task, long end) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    task.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | TimeoutException | CancellationException e) {
+                    return;
+                }
+            }
+        } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -198,6 +254,8 @@ public final class RemoteExecution {
                 return;
             }
         }
+        LOG.warn("could not kill remote process group {} on {}: sshd kept refusing a session for the kill", group,
+                target);
     }
 
     static void sleepBriefly(int attempt) {
@@ -208,150 +266,11 @@ public final class RemoteExecution {
         }
     }
 
-    /**
-     * What the command printed: both streams read by the owning thread as they arrive, the pid line
-     * taken off the front of stderr.
-     */
-    private static final class Output {
-        private static final int CHUNK = 32 * 1024;
-
-        private final CommandChannel channel;
-        private final InputStream out;
-        private final InputStream err;
-        private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        private final OutputPump.Capture stdoutCapture;
-        private final OutputPump.Capture stderrCapture;
-        private final StringBuilder pidLine = new StringBuilder();
-        private final byte[] chunk = new byte[CHUNK];
-        private boolean pidRead;
-        private Long pid;
-        private boolean finished;
-
-        Output(CommandChannel channel, CommandRequest request) {
-            this.channel = channel;
-            this.out = channel.getInputStream();
-            this.err = channel.getErrorStream();
-            this.stdoutCapture = new OutputPump.Capture(stdout, request.listener(), OutputListener.Stream.STDOUT);
-            this.stderrCapture = new OutputPump.Capture(stderr, request.listener(), OutputListener.Stream.STDERR);
-        }
-
-        /**
-         * Reads both streams as output arrives until sshd closes the channel (after the exit status) or
-         * {@code deadline} passes.
-         *
-         * @return false when the deadline passed first
-         * @throws InterruptedIOException when the thread is interrupted
-         * @throws IOException            when the connection broke
-         */
-        boolean readUntilClosed(long deadline) throws IOException {
-            while (!channel.closed()) {
-                readAvailable();
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("interrupted while the command ran");
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                channel.awaitActivity(left);
-            }
-            readToEnd();
-            return true;
-        }
-
-        /** Reads stderr until the pid line is complete, the channel closes or {@code deadline} passes. */
-        Long awaitPid(long deadline) throws IOException {
-            while (!pidRead && !channel.closed() && System.nanoTime() < deadline) {
-                readAvailable();
-                if (!pidRead) {
-                    channel.awaitActivity(deadline - System.nanoTime());
-                }
-            }
-            return pid;
-        }
-
-        String stdout() {
-            return text(stdout);
-        }
-
-        String stderr() {
-            return text(stderr);
-        }
-
-        /** Takes what has arrived on both streams; never blocks. */
-        private void readAvailable() throws IOException {
-            int n;
-            while ((n = out.available()) > 0) {
-                int read = out.read(chunk, 0, Math.min(n, chunk.length));
-                stdoutCapture.write(chunk, 0, read);
-            }
-            while ((n = err.available()) > 0) {
-                int read = err.read(chunk, 0, Math.min(n, chunk.length));
-                stderr(chunk, read);
-            }
-        }
-
-        /** Once the channel is closed both streams are at their end, so this does not block. */
-        private void readToEnd() throws IOException {
-            if (finished) {
-                return;
-            }
-            int read;
-            while ((read = out.read(chunk)) >= 0) {
-                stdoutCapture.write(chunk, 0, read);
-            }
-            while ((read = err.read(chunk)) >= 0) {
-                stderr(chunk, read);
-            }
-            finished = true;
-            stdoutCapture.finish();
-            stderrCapture.finish();
-        }
-
-        private void stderr(byte[] bytes, int length) {
-            int offset = 0;
-            while (!pidRead && offset < length) {
-                byte b = bytes[offset++];
-                if (b == '\n') {
-                    pidRead = true;
-                    try {
-                        pid = Long.parseLong(pidLine.toString().strip());
-                    } catch (NumberFormatException e) {
-                        pid = null;
-                    }
-                } else if (pidLine.length() < 32) {
-                    pidLine.append((char) b);
-                }
-            }
-            if (offset < length) {
-                stderrCapture.write(bytes, offset, length - offset);
-            }
-        }
-    }
-
-    private static void feed(OutputStream out, byte[] bytes) {
-        try (out) {
-            out.write(bytes);
-            // sshj's close() sends what is still buffered only if sshd's window has room at that moment
-            // and silently drops it otherwise; flush() waits for the window
-            out.flush();
-        } catch (IOException e) {
-            // the command exited without reading all its input: its business
-        }
-    }
-
     private static void closeQuietly(AutoCloseable closeable) {
         try {
             closeable.close();
         } catch (Exception ignored) {
             // best effort
-        }
-    }
-
-    private static String text(ByteArrayOutputStream bytes) {
-        synchronized (bytes) {
-            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 }
