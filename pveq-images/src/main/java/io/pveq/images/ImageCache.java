@@ -41,7 +41,8 @@ import okhttp3.OkHttpClient;
  *
  * <p>Layout of the cache folder: {@code blobs/<sha256><ext>} (verified images, named by content),
  * {@code index/<os>_<version>_<file>.properties} (catalog entry to content, upstream checksum, last
- * check), {@code parts/} (downloads in progress, with the HTTP validator used to resume them).
+ * check), {@code parts/} (downloads in progress, with the HTTP validator used to resume them),
+ * {@code holds/} (empty lock files marking images in use).
  *
  * <pre>{@code
  * try (ImageCache images = ImageCache.builder(Path.of("/var/cache/pveq/images"))
@@ -54,7 +55,8 @@ import okhttp3.OkHttpClient;
  * }</pre>
  *
  * Thread-safe; share one instance per cache folder. Caches in several processes may share a
- * folder for downloading (a file lock per image keeps them to one download), but each evicts by
+ * folder (a file lock per image keeps them to one download; an image one of them has acquired is
+ * never evicted by another, through shared locks on {@code holds/<sha256>.hold}), but each evicts by
  * its own size cap, so give them the same cap.
  * Every method but {@link #resolve} and {@link #supported} may block on the network or disk.
  */
@@ -142,8 +144,8 @@ public final class ImageCache implements ImageProvider {
     /**
      * {@inheritDoc}
      *
-     * <p>The image is pinned in this cache: eviction passes it over (the cache may then exceed its
-     * size cap for a while) until {@link #release}. Pins live in this instance's memory only.
+     * <p>The image is pinned: eviction by this cache, and by caches of other processes on the same
+     * folder, passes it over (the cache may then exceed its size cap for a while) until {@link #release}.
      */
     @Override
     public LocalImage acquire(ImageSource source, DownloadProgress progress) {

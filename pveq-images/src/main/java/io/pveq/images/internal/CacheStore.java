@@ -16,11 +16,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * from catalog entry to content ({@code index/<key>.properties}) and the part files of downloads
  * in progress ({@code parts/}). Blobs enter only by an atomic rename after verification, so a blob
  * file is always complete and correct. A blob's modification time records its last use; when the
- * blobs together exceed the size cap the least recently used go first (never a pinned one).
- * Thread-safe within one process.
+ * blobs together exceed the size cap the least recently used go first, never one pinned by this
+ * process or held by another process sharing the folder ({@link BlobHolds}). Thread-safe.
  */
 public final class CacheStore {
 
@@ -41,7 +41,9 @@ public final class CacheStore {
     private final Path parts;
     private final long maxBytes;
     private final Clock clock;
-    private final Map<String, Integer> pinned = new ConcurrentHashMap<>();
+    /** Guarded by this. In-process pins by content key, counted; the first also takes a cross-process hold. */
+    private final Map<String, Integer> pinned = new HashMap<>();
+    private final BlobHolds holds;
 
     /**
      * What the index says about one catalog entry.
@@ -73,6 +75,7 @@ public final class CacheStore {
             Files.createDirectories(blobs);
             Files.createDirectories(index);
             Files.createDirectories(parts);
+            this.holds = new BlobHolds(root.resolve("holds"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create image cache folders under " + root, e);
         }
@@ -173,28 +176,38 @@ public final class CacheStore {
         }
     }
 
-    /** Keeps {@code sha256} from eviction until the matching {@link #unpin}; pins are counted. */
-    public void pin(String sha256) {
-        pinned.merge(sha256, 1, Integer::sum);
+    /**
+     * Keeps {@code sha256} from eviction until the matching {@link #unpin}, by this cache and by caches
+     * of other processes on the same folder; pins are counted. May wait while another process evicts it.
+     */
+    public synchronized void pin(String sha256) {
+        if (pinned.merge(sha256, 1, Integer::sum) == 1) {
+            holds.hold(sha256);
+        }
     }
 
     /**
-     * Pins {@code sha256} when its blob is still in the store. Runs under the eviction lock, so a blob
-     * found present here cannot be evicted until unpinned.
+     * Pins {@code sha256} when its blob is still in the store. The pin is taken before the check (under
+     * this cache's eviction lock and the cross-process hold), so a blob found present here stays until
+     * unpinned.
      *
      * @return false (and nothing pinned) when the blob is gone
      */
     public synchronized boolean pinIfPresent(Path blob, String sha256) {
+        pin(sha256);
         if (!Files.isRegularFile(blob)) {
+            unpin(sha256);
             return false;
         }
-        pin(sha256);
         return true;
     }
 
     /** Ends one {@link #pin}. */
-    public void unpin(String sha256) {
-        pinned.computeIfPresent(sha256, (key, count) -> count <= 1 ? null : count - 1);
+    public synchronized void unpin(String sha256) {
+        Integer left = pinned.computeIfPresent(sha256, (key, count) -> count <= 1 ? null : count - 1);
+        if (left == null) {
+            holds.release(sha256);
+        }
     }
 
     /** @return total bytes of the stored blobs */
@@ -227,8 +240,20 @@ public final class CacheStore {
             if (pinned.containsKey(sha)) {
                 continue;
             }
-            long size = Files.size(blob);
-            Files.deleteIfExists(blob);
+            Optional<AutoCloseable> exclusive = holds.tryExclusive(sha);
+            if (exclusive.isEmpty()) {
+                LOG.debug("image cache: {} is in use by another process; not evicted", name);
+                continue;
+            }
+            long size;
+            try (AutoCloseable lock = exclusive.get()) {
+                size = Files.size(blob);
+                Files.deleteIfExists(blob);
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
             total -= size;
             gone.add(sha);
             LOG.info("image cache: evicted {} ({} bytes, least recently used)", name, size);

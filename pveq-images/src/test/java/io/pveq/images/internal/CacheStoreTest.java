@@ -52,4 +52,47 @@ class CacheStoreTest {
         assertTrue(Files.exists(a), "the older one is pinned");
         assertFalse(Files.exists(b), "so the newer, unpinned one goes");
     }
+
+    @Test
+    void aBlobHeldByAnotherProcessIsNotEvictedUntilThatProcessLetsGo() throws Exception {
+        CacheStore store = new CacheStore(root, 10, Clock.systemUTC());
+        String sha = "e".repeat(64);
+        Path blob = store.blob(sha, ".qcow2");
+        Files.write(blob, new byte[100]); // over the 10-byte cap
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldingProcess.class.getName(), root.toString(), sha,
+                ".qcow2").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            org.junit.jupiter.api.Assertions.assertEquals("HELD", out.readLine());
+            store.evict();
+            assertTrue(Files.exists(blob), "another process imports it right now");
+
+            other.getOutputStream().write('\n');
+            other.getOutputStream().flush();
+            org.junit.jupiter.api.Assertions.assertEquals("RELEASED", out.readLine());
+            store.evict();
+            assertFalse(Files.exists(blob), "let go: evicted");
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aProcessFindsABlobAnotherProcessEvictedGoneAndPinsNothing() throws Exception {
+        CacheStore store = new CacheStore(root, 10, Clock.systemUTC());
+        String sha = "f".repeat(64);
+        Path blob = store.blob(sha, ".img");
+        Files.write(blob, new byte[100]);
+        store.evict();
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldingProcess.class.getName(), root.toString(), sha,
+                ".img").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            org.junit.jupiter.api.Assertions.assertEquals("GONE",
+                    new String(other.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
+        } finally {
+            other.destroyForcibly();
+        }
+    }
 }

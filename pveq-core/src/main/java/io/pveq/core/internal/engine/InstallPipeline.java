@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -81,18 +82,24 @@ final class InstallPipeline {
                 () -> ctx.images().resolve(spec.release()), s -> "OS image: " + s.imageUri());
         run.stage(Stage.VALIDATING_IMAGE_URL, "checking " + source.imageUri(), () -> ctx.images().validate(source),
                 "OS image URL answers");
-        LocalImage image = run.stage(Stage.DOWNLOADING_IMAGE, "downloading OS image " + source.fileName(),
-                () -> ctx.images().acquire(source, run::progress),
-                i -> i.cacheHit() ? "OS image found in cache" : "completed OS image download");
+        AtomicReference<LocalImage> held = new AtomicReference<>();
         VmBuild.Built built;
         try {
+            LocalImage image = run.stage(Stage.DOWNLOADING_IMAGE, "downloading OS image " + source.fileName(),
+                    () -> {
+                        held.set(ctx.images().acquire(source, run::progress));
+                        return held.get();
+                    },
+                    i -> i.cacheHit() ? "OS image found in cache" : "completed OS image download");
             String keys = run.stage(Stage.CHECKING_SSH_KEY, "checking the SSH keys for the guest", this::keys,
                     k -> "SSH keys ready (" + k.lines().count() + " key(s))");
             Plan plan = new Plan(spec, node, level, ctx.settings().storage());
             VmBuild build = new VmBuild(ctx, run, plan, leases);
             built = build.createAndConfigure(image, keys);
         } finally {
-            releaseImage(image); // imported (or given up): the cache may evict it again
+            if (held.get() != null) {
+                releaseImage(held.get()); // imported (or given up): the cache may evict it again
+            }
         }
         VmFirstBoot boot = new VmFirstBoot(ctx, run, built, spec.user());
         Optional<String> hostKey = boot.bootAndInitialise(spec.release());
