@@ -102,6 +102,42 @@ class SshCommandFloodAndStdinTest {
     }
 
     @Test
+    void aVerySlowListenerCannotHoldUpTheTimeoutOrTheKill() throws Exception {
+        Path pidFile = temp.resolve("yes3.pid");
+        AtomicLong lines = new AtomicLong();
+        try (SshCommandTransport transport = SSHD.transport().build()) {
+            long start = System.nanoTime();
+            Future<CommandResult> run = callers.submit(() -> transport.run(CommandRequest.builder(
+                    List.of("sh", "-c", "echo $$ > \"$0\"; exec yes", pidFile.toString()))
+                    .listener((stream, line) -> {
+                        lines.incrementAndGet();
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000); // 0.2 ms per line
+                    }).timeout(Duration.ofSeconds(1)).build()));
+            ExecutionException thrown = assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(CommandTimeoutException.class, thrown.getCause());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "timeout 1 s plus a bounded kill");
+            SshCommandTransportTest.awaitGone(Long.parseLong(Files.readString(pidFile).strip()));
+        }
+    }
+
+    @Test
+    void aCommandThatReadsPartOfItsStdinAndExitsGetsItsExitCodeNotAStdinError() throws Exception {
+        // sshd's close ends our stdin stream too; a feed cut off by it must not count as a failure
+        byte[] input = new byte[4 * 1024 * 1024];
+        try (SshCommandTransport transport = SSHD.transport().build()) {
+            List<Future<Integer>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                int bytes = 300_000 + (i % 20) * 100_000;
+                runs.add(callers.submit(() -> transport.run(CommandRequest.builder(
+                        List.of("sh", "-c", "head -c " + bytes + " >/dev/null; exit 3")).stdin(input).build()).exitCode()));
+            }
+            for (Future<Integer> run : runs) {
+                assertEquals(3, run.get(60, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
     void stdinLargerThanTheWindowReachesACommandThatStartsReadingAfterTheConnectionTimeout() {
         // sshj gives up waiting for window space after the connection timeout (here 1 s); the feed must not
         byte[] input = new byte[8 * 1024 * 1024];

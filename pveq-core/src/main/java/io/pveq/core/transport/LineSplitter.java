@@ -5,10 +5,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Cuts a byte stream into UTF-8 lines for an {@link OutputListener}. Lines end at {@code \n},
- * {@code \r\n} or a lone {@code \r} (progress output rewrites its line with {@code \r}). Not
- * thread-safe: one instance per stream. Public so every transport splits lines the same way.
+ * {@code \r\n} or a lone {@code \r} (progress output rewrites its line with {@code \r}); a line
+ * longer than {@link #MAX_LINE_BYTES} is delivered in pieces of that size (a character cut in two
+ * there is garbled), so output without line ends cannot pile up. Not thread-safe: one instance per
+ * stream. Public so every transport splits lines the same way.
  */
 public final class LineSplitter {
+
+    /** A line longer than this (1 MiB) is delivered in pieces of this size. */
+    public static final int MAX_LINE_BYTES = 1 << 20;
 
     private final OutputListener listener;
     private final OutputListener.Stream stream;
@@ -39,6 +44,9 @@ public final class LineSplitter {
             } else {
                 line.write(b);
                 lastWasCr = false;
+                if (line.size() >= MAX_LINE_BYTES) {
+                    emit(); // output without line ends must not pile up in memory
+                }
             }
         }
     }

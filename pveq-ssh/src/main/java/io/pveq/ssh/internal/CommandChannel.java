@@ -67,6 +67,16 @@ final class CommandChannel extends SessionChannel {
         }
     }
 
+    /**
+     * sshd's close ends the streams first (and sshj closes our stdin with them): mark the channel
+     * closed before that, so that nobody mistakes the end of stdin for a failure of a running command.
+     */
+    @Override
+    protected void closeAllStreams() {
+        closed = true;
+        super.closeAllStreams();
+    }
+
     /** Wakes the owner, e.g. when its stdin feed failed. */
     void wakeOwner() {
         Thread thread = owner;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -44,13 +45,34 @@ final class CommandOutput {
     private Long pid;
     private boolean finished;
     private boolean interruptSeen;
+    private boolean muted;
+    private boolean finishing;
 
-    CommandOutput(CommandChannel channel, CommandRequest request) {
+    /**
+     * @param deadline the command's deadline: from then on (and once the thread is interrupted or
+     *                 {@link #mute} was called) the request's listener is no longer called, but for a last
+     *                 unterminated line at {@link #finish}, so that a slow listener cannot hold up the timeout
+     *                 or the kill; output is still captured
+     */
+    CommandOutput(CommandChannel channel, CommandRequest request, long deadline) {
         this.channel = channel;
         this.out = channel.getInputStream();
         this.err = channel.getErrorStream();
-        this.stdoutCapture = new OutputPump.Capture(stdout, request.listener(), OutputListener.Stream.STDOUT);
-        this.stderrCapture = new OutputPump.Capture(stderr, request.listener(), OutputListener.Stream.STDERR);
+        Optional<OutputListener> listener = request.listener().map(l -> (stream, line) -> {
+            if (!muted && (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted())) {
+                muted = true;
+            }
+            if (!muted || finishing) {
+                l.onLine(stream, line);
+            }
+        });
+        this.stdoutCapture = new OutputPump.Capture(stdout, listener, OutputListener.Stream.STDOUT);
+        this.stderrCapture = new OutputPump.Capture(stderr, listener, OutputListener.Stream.STDERR);
+    }
+
+    /** Stops calling the request's listener (the command is being killed). */
+    void mute() {
+        muted = true;
     }
 
     /**
@@ -138,6 +160,7 @@ final class CommandOutput {
     void finish() {
         if (!finished) {
             finished = true;
+            finishing = true; // a last partial line is delivered even when muted: it is one line at most
             stdoutCapture.finish();
             stderrCapture.finish();
         }

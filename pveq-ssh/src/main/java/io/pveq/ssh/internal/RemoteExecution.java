@@ -88,7 +88,7 @@ public final class RemoteExecution {
         String line = "echo $$ >&2; exec " + ShellQuote.commandLine(request.argv());
         long start = System.nanoTime();
         long deadline = start + request.timeout().toNanos();
-        CommandOutput output = new CommandOutput(command, request);
+        CommandOutput output = new CommandOutput(command, request, deadline);
         try {
             try {
                 command.exec(line);
@@ -174,6 +174,7 @@ public final class RemoteExecution {
      * and may finish after this returns. The caller closes the channel.
      */
     private void kill(SSHClient client, CommandChannel command, CommandOutput output) {
+        output.mute();
         boolean interrupted = Thread.interrupted();
         long end = System.nanoTime() + KILL_BOUND.toNanos();
         try {

@@ -7,17 +7,18 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Sends a command's stdin, then end of file. Writes only as much as sshd's window for the channel
- * allows and otherwise waits for it in short steps for as long as the command runs: sshj's own wait
- * for window space gives up after the connection timeout, and its {@code close()} silently drops
- * data that does not fit the window at that moment, either of which would hand the command a
- * truncated input followed by end of file. A failure while the command still runs is reported
- * through {@link #failure()} (the command is then killed by its runner); when the command has ended
- * without reading everything, that is its business. Input within the window is written by the
- * caller at once (nothing can wait); larger input on {@code io}.
+ * allows and otherwise looks again after a pause (2 ms, doubling to 100 ms) for as long as the
+ * channel is open: sshj's own wait for window space gives up after the connection timeout, and its
+ * {@code close()} silently drops data that does not fit the window at that moment, either of which
+ * would hand the command a truncated input followed by end of file. A failure while the command
+ * still runs is reported through {@link #failure()} (the command is then killed by its runner);
+ * when the command has ended without reading everything, that is its business. Input within the
+ * window is written by the caller at once (nothing can wait); larger input on {@code io}.
  */
 final class StdinFeed implements Runnable {
 
-    private static final long WINDOW_POLL_MILLIS = 5;
+    private static final long MIN_POLL_MILLIS = 2;
+    private static final long MAX_POLL_MILLIS = 100;
     private static final int MAX_WRITE = 1 << 20;
 
     private final CommandChannel channel;
@@ -57,16 +58,20 @@ final class StdinFeed implements Runnable {
     public void run() {
         OutputStream out = channel.getOutputStream();
         int offset = 0;
+        long pause = MIN_POLL_MILLIS;
         try {
             while (offset < bytes.length) {
-                if (channel.closed()) {
+                if (ended()) {
                     return;
                 }
                 long window = channel.getRemoteWinSize();
                 if (window <= 0) {
-                    Thread.sleep(WINDOW_POLL_MILLIS);
+                    // the command is not reading: look again soon, less often the longer it takes
+                    Thread.sleep(pause);
+                    pause = Math.min(MAX_POLL_MILLIS, pause * 2);
                     continue;
                 }
+                pause = MIN_POLL_MILLIS;
                 int n = (int) Math.min(Math.min(window, MAX_WRITE), bytes.length - offset);
                 out.write(bytes, offset, n);
                 out.flush();
@@ -81,8 +86,13 @@ final class StdinFeed implements Runnable {
         }
     }
 
+    /** sshd closed the channel, or the runner did (after a kill): nobody will read more input. */
+    private boolean ended() {
+        return channel.closed() || !channel.isOpen();
+    }
+
     private void fail(Throwable e) {
-        if (!channel.closed()) {
+        if (!ended()) {
             failure = e;
             channel.wakeOwner();
         }
