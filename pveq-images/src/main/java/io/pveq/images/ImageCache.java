@@ -65,6 +65,7 @@ public final class ImageCache implements ImageProvider {
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
     private final ImageCatalog catalog;
+    private final CacheStore store;
     private final ImageFetcher fetcher;
     private final NodePlacement placement;
     private final ExecutorService ownedExecutor;
@@ -94,7 +95,7 @@ public final class ImageCache implements ImageProvider {
         } else {
             ownedExecutor = null;
         }
-        CacheStore store = new CacheStore(b.cacheDirectory, b.maxCacheBytes, b.clock);
+        this.store = new CacheStore(b.cacheDirectory, b.maxCacheBytes, b.clock);
         DownloadSettings settings = new DownloadSettings(b.maxAttempts, b.retryBackoff, 1 << 20, 8, b.fsync);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pveq-image-watchdog-" + THREAD_IDS.incrementAndGet());
@@ -191,10 +192,14 @@ public final class ImageCache implements ImageProvider {
         return NodeDownloadUrl.place(source, fetcher.upstreamChecksum(source), target, storage, timeout);
     }
 
-    /** Stops the threads this cache created (an injected executor is left alone). Idempotent. */
+    /**
+     * Stops the threads this cache created (an injected executor is left alone) and lets go of images
+     * still acquired, so other processes may evict them. Idempotent.
+     */
     @Override
     public void close() {
         watchdog.shutdownNow();
+        store.close();
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
         }

@@ -75,10 +75,10 @@ public final class CacheStore {
             Files.createDirectories(blobs);
             Files.createDirectories(index);
             Files.createDirectories(parts);
-            this.holds = new BlobHolds(root.resolve("holds"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create image cache folders under " + root, e);
         }
+        this.holds = new BlobHolds(root.resolve("holds"));
     }
 
     /** @return the part file a download for {@code key} writes to */
@@ -160,7 +160,12 @@ public final class CacheStore {
             Files.deleteIfExists(part.resolveSibling(part.getFileName() + ".validator"));
             record(entry);
             touch(blob);
-            evict();
+            try {
+                evict();
+            } catch (IOException e) {
+                // the image is stored; an eviction that failed only leaves the cache over its cap for now
+                LOG.warn("image cache: eviction failed: {}", e.toString());
+            }
         } finally {
             unpin(entry.sha256());
         }
@@ -219,44 +224,52 @@ public final class CacheStore {
         return total;
     }
 
+    /** A blob as eviction saw it: size and last use read once, since other processes may change them. */
+    private record Seen(Path path, String sha, long size, FileTime lastUsed) {
+    }
+
     /** Deletes least recently used blobs (and their index entries) until the blobs fit the cap. */
     public synchronized void evict() throws IOException {
-        List<Path> all = listBlobs();
+        List<Seen> all = new ArrayList<>();
         long total = 0;
-        for (Path blob : all) {
-            total += Files.size(blob);
+        for (Path blob : listBlobs()) {
+            long size = sizeOf(blob);
+            if (size >= 0) {
+                String name = blob.getFileName().toString();
+                all.add(new Seen(blob, name.length() >= 64 ? name.substring(0, 64) : name, size, lastUsed(blob)));
+                total += size;
+            }
         }
         if (total <= maxBytes) {
             return;
         }
-        all.sort(Comparator.comparing(CacheStore::lastUsed));
+        all.sort(Comparator.comparing(Seen::lastUsed));
         List<String> gone = new ArrayList<>();
-        for (Path blob : all) {
+        for (Seen blob : all) {
             if (total <= maxBytes) {
                 break;
             }
-            String name = blob.getFileName().toString();
-            String sha = name.length() >= 64 ? name.substring(0, 64) : name;
-            if (pinned.containsKey(sha)) {
+            if (pinned.containsKey(blob.sha())) {
                 continue;
             }
-            Optional<AutoCloseable> exclusive = holds.tryExclusive(sha);
+            Optional<AutoCloseable> exclusive = holds.tryExclusive(blob.sha());
             if (exclusive.isEmpty()) {
-                LOG.debug("image cache: {} is in use by another process; not evicted", name);
+                LOG.debug("image cache: {} is in use by another process; not evicted", blob.path().getFileName());
                 continue;
             }
-            long size;
             try (AutoCloseable lock = exclusive.get()) {
-                size = Files.size(blob);
-                Files.deleteIfExists(blob);
+                if (!Files.deleteIfExists(blob.path())) {
+                    total -= blob.size(); // another process evicted it meanwhile
+                    continue;
+                }
             } catch (IOException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IOException(e);
             }
-            total -= size;
-            gone.add(sha);
-            LOG.info("image cache: evicted {} ({} bytes, least recently used)", name, size);
+            total -= blob.size();
+            gone.add(blob.sha());
+            LOG.info("image cache: evicted {} ({} bytes, least recently used)", blob.path().getFileName(), blob.size());
         }
         if (!gone.isEmpty()) {
             dropIndexEntriesFor(gone);
@@ -269,6 +282,8 @@ public final class CacheStore {
                 Properties p = new Properties();
                 try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     p.load(reader);
+                } catch (NoSuchFileException removed) {
+                    continue; // another process dropped it meanwhile
                 }
                 if (shas.contains(p.getProperty("sha256"))) {
                     Files.deleteIfExists(file);
@@ -287,6 +302,21 @@ public final class CacheStore {
             }
         }
         return out;
+    }
+
+    /** @return the size of {@code blob}, or -1 when it is gone (another process may evict concurrently) */
+    private static long sizeOf(Path blob) throws IOException {
+        try {
+            return Files.size(blob);
+        } catch (NoSuchFileException gone) {
+            return -1;
+        }
+    }
+
+    /** Ends this cache's holds on blobs (pins are forgotten); other processes may evict them afterwards. */
+    public synchronized void close() {
+        holds.releaseAll();
+        pinned.clear();
     }
 
     private static FileTime lastUsed(Path blob) {

@@ -95,4 +95,64 @@ class CacheStoreTest {
             other.destroyForcibly();
         }
     }
+
+    private Process evictingProcess(long cap) throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EvictingProcess.class.getName(), root.toString(),
+                Long.toString(cap)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static String go(Process process, java.io.BufferedReader out) throws Exception {
+        org.junit.jupiter.api.Assertions.assertEquals("READY", out.readLine());
+        process.getOutputStream().write('\n');
+        process.getOutputStream().flush();
+        return out.readLine();
+    }
+
+    @Test
+    void aSecondCacheOnTheSameFolderInTheSameJvmDoesNotDropTheFirstOnesHold() throws Exception {
+        CacheStore first = new CacheStore(root, Long.MAX_VALUE, Clock.systemUTC());
+        String sha = "a1".repeat(32);
+        Path blob = first.blob(sha, ".qcow2");
+        Files.write(blob, new byte[100]);
+        assertTrue(first.pinIfPresent(blob, sha));
+
+        new CacheStore(root, 10, Clock.systemUTC()).evict(); // same JVM, same folder, over its cap
+        assertTrue(Files.exists(blob), "held by the first cache of this JVM");
+        Process other = evictingProcess(10);
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            org.junit.jupiter.api.Assertions.assertEquals("EVICTED", go(other, out));
+        } finally {
+            other.destroyForcibly();
+        }
+        assertTrue(Files.exists(blob), "the second cache must not have released the OS lock of the first");
+
+        first.close(); // lets go of its holds
+        new CacheStore(root, 10, Clock.systemUTC()).evict();
+        assertFalse(Files.exists(blob));
+    }
+
+    @Test
+    void twoProcessesEvictingTheSameFolderAtOnceBothSucceed() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            CacheStore store = new CacheStore(root, 1000, Clock.systemUTC());
+            for (int i = 0; i < 1500; i++) {
+                String sha = String.format("%064x", round * 10_000L + i);
+                Files.write(store.blob(sha, ".img"), new byte[100]);
+            }
+            Process other = evictingProcess(1000);
+            try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                org.junit.jupiter.api.Assertions.assertEquals("READY", out.readLine());
+                other.getOutputStream().write('\n');
+                other.getOutputStream().flush();
+                store.evict(); // at the same time as the other process
+                org.junit.jupiter.api.Assertions.assertEquals("EVICTED", out.readLine(), "round " + round);
+            } finally {
+                other.destroyForcibly();
+            }
+            assertTrue(store.usedBytes() <= 1000);
+        }
+    }
 }
