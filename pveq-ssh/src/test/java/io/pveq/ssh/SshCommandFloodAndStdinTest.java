@@ -138,6 +138,29 @@ class SshCommandFloodAndStdinTest {
     }
 
     @Test
+    void aConnectionThatStallsDuringACommandIsDroppedAfterTheBoundedKill() throws Exception {
+        // the command stops its own sshd session process: nothing more arrives on that connection
+        Path ids = temp.resolve("stalled");
+        try (SshCommandTransport transport = SSHD.transport().build()) {
+            long start = System.nanoTime();
+            assertThrows(CommandTimeoutException.class, () -> transport.run(CommandRequest.builder(List.of("sh", "-c",
+                    "echo $$ $PPID > \"$0\"; kill -STOP $PPID; exec sleep 60", ids.toString()))
+                    .timeout(Duration.ofSeconds(1)).build()));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(13), "timeout 1 s plus the 9 s kill bound");
+            String[] pids = Files.readString(ids).strip().split(" ");
+            try {
+                long next = System.nanoTime();
+                assertEquals("fresh", transport.run(List.of("printf", "fresh")).stdout());
+                // were the stalled connection still pooled, opening a channel on it would first wait out
+                // the 10 s connection timeout
+                assertTrue(System.nanoTime() - next < TimeUnit.SECONDS.toNanos(5), "the stalled connection was reused");
+            } finally {
+                new ProcessBuilder("kill", "-KILL", pids[0], pids[1]).start().waitFor();
+            }
+        }
+    }
+
+    @Test
     void stdinLargerThanTheWindowReachesACommandThatStartsReadingAfterTheConnectionTimeout() {
         // sshj gives up waiting for window space after the connection timeout (here 1 s); the feed must not
         byte[] input = new byte[8 * 1024 * 1024];

@@ -79,6 +79,10 @@ public final class PooledRunner implements AutoCloseable {
                 lease.broken();
                 throw e;
             } finally {
+                if (!session.closed()) {
+                    // sshd never closed the channel, not even after a kill: the connection is suspect
+                    lease.broken();
+                }
                 lease.close();
             }
         }
