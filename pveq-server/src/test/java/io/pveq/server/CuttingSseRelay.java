@@ -1,7 +1,6 @@
 package io.pveq.server;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -141,17 +140,7 @@ final class CuttingSseRelay implements AutoCloseable {
     }
 
     private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        if (c == -1 && b.size() == 0) {
-            throw new IOException("connection closed");
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
+        return RawHttp.readLine(in, StandardCharsets.ISO_8859_1);
     }
 
     @Override

@@ -81,6 +81,11 @@ final class RawHttp implements Closeable {
     }
 
     private String rawLine() throws IOException {
+        return readLine(in, StandardCharsets.UTF_8);
+    }
+
+    /** Reads one line ending in {@code \n} (a {@code \r} is dropped); fails when the connection closed first. */
+    static String readLine(InputStream in, java.nio.charset.Charset charset) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) != -1 && c != '\n') {
@@ -91,7 +96,7 @@ final class RawHttp implements Closeable {
         if (c == -1 && b.size() == 0) {
             throw new IOException("connection closed");
         }
-        return b.toString(StandardCharsets.UTF_8);
+        return b.toString(charset);
     }
 
     /** @return the header value or null */
