@@ -112,16 +112,9 @@ final class CommandOutput {
      * @throws IOException when the connection broke
      */
     boolean drainUntilClosed(long deadline) throws IOException {
-        while (!channel.closed()) {
-            boolean more = readSome();
-            interruptSeen |= Thread.interrupted();
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            if (!more) {
-                channel.awaitActivity(left);
-            }
+        readDeaf(deadline, () -> false);
+        if (!channel.closed()) {
+            return false;
         }
         readToEnd();
         return true;
@@ -129,18 +122,23 @@ final class CommandOutput {
 
     /** Reads stderr until the pid line is complete, the channel closes or {@code deadline} passes; deaf to interrupts. */
     Long awaitPid(long deadline) throws IOException {
-        while (!pidRead && !channel.closed()) {
+        readDeaf(deadline, () -> pidRead);
+        return pid;
+    }
+
+    /** Reads as output arrives until {@code done}, the channel closes or {@code deadline} passes; deaf to interrupts. */
+    private void readDeaf(long deadline, java.util.function.BooleanSupplier done) throws IOException {
+        while (!done.getAsBoolean() && !channel.closed()) {
             boolean more = readSome();
             interruptSeen |= Thread.interrupted();
             long left = deadline - System.nanoTime();
-            if (pidRead || left <= 0) {
-                break;
+            if (done.getAsBoolean() || left <= 0) {
+                return;
             }
             if (!more) {
                 channel.awaitActivity(left);
             }
         }
-        return pid;
     }
 
     /** @return whether an interrupt arrived while reading deaf to interrupts */
