@@ -7,6 +7,7 @@ import io.pveq.core.InstallFailedException;
 import io.pveq.core.InstallResult;
 import io.pveq.core.InstallSpec;
 import io.pveq.core.InvalidSpecException;
+import io.pveq.core.LockPolicy;
 import io.pveq.core.NodeInfo;
 import io.pveq.core.NodeName;
 import io.pveq.core.Operation;
@@ -171,8 +172,8 @@ public final class EngineProvisioner implements VmProvisioner {
     }
 
     @Override
-    public void stop(VmId vmId) {
-        open(() -> power.stop(vmId));
+    public void stop(VmId vmId, LockPolicy locks) {
+        open(() -> power.stop(vmId, locks));
     }
 
     @Override
@@ -187,18 +188,18 @@ public final class EngineProvisioner implements VmProvisioner {
     }
 
     @Override
-    public void setCpu(VmId vmId, int cpu) {
-        open(() -> resources.setCpu(vmId, cpu));
+    public void setCpu(VmId vmId, int cpu, LockPolicy locks) {
+        open(() -> resources.setCpu(vmId, cpu, locks));
     }
 
     @Override
-    public void setMemory(VmId vmId, int memoryMb) {
-        open(() -> resources.setMemory(vmId, memoryMb));
+    public void setMemory(VmId vmId, int memoryMb, LockPolicy locks) {
+        open(() -> resources.setMemory(vmId, memoryMb, locks));
     }
 
     @Override
-    public DiskSize growDisk(VmId vmId, DiskSize increment) {
-        return open(() -> resources.growDisk(vmId, increment));
+    public DiskSize growDisk(VmId vmId, DiskSize increment, LockPolicy locks) {
+        return open(() -> resources.growDisk(vmId, increment, locks));
     }
 
     @Override
@@ -207,8 +208,8 @@ public final class EngineProvisioner implements VmProvisioner {
     }
 
     @Override
-    public void destroy(VmId vmId) {
-        open(() -> resources.destroy(vmId));
+    public void destroy(VmId vmId, LockPolicy locks) {
+        open(() -> resources.destroy(vmId, locks));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pveq.core.internal.engine;
 import io.pveq.core.CpuLevel;
 import io.pveq.core.DiskSize;
 import io.pveq.core.InvalidSpecException;
+import io.pveq.core.LockPolicy;
 import io.pveq.core.NodeName;
 import io.pveq.core.NodeRouter;
 import io.pveq.core.NodeUnavailableException;
@@ -42,36 +43,45 @@ final class ResourceOps {
         this.power = power;
     }
 
-    void setCpu(VmId vmId, int cpu) {
+    void setCpu(VmId vmId, int cpu, LockPolicy locks) {
         ctx.settings().limits().checkCpu("cpu", cpu);
         PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
-        ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, ConfigUpdate.builder().cores(cpu).build()));
+        LockGuard.check(ctx, pve, vmId, locks, "set cpu", true);
+        ConfigUpdate.Builder update = ConfigUpdate.builder().cores(cpu);
+        if (locks.skipsLock()) {
+            update.skipLock();
+        }
+        ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
     }
 
-    void setMemory(VmId vmId, int memoryMb) {
+    void setMemory(VmId vmId, int memoryMb, LockPolicy locks) {
         ctx.settings().limits().checkRam("memory", memoryMb);
         PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
+        VmConfig config = LockGuard.check(ctx, pve, vmId, locks, "set memory", true);
         ConfigUpdate.Builder update = ConfigUpdate.builder().memoryMiB(memoryMb);
         var balloon = ctx.settings().limits().balloonFor(memoryMb);
         if (balloon.isPresent()) {
             update.balloonMiB(balloon.getAsInt());
         } else {
             // no site minimum: keep the VM's own balloon, but never above the memory (Proxmox refuses that)
-            VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
             config.get("balloon").map(Integer::parseInt).filter(b -> b > memoryMb)
                     .ifPresent(b -> update.balloonMiB(memoryMb));
+        }
+        if (locks.skipsLock()) {
+            update.skipLock();
         }
         ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
     }
 
-    DiskSize growDisk(VmId vmId, DiskSize increment) {
+    DiskSize growDisk(VmId vmId, DiskSize increment, LockPolicy locks) {
         PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
-        VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
+        VmConfig config = LockGuard.check(ctx, pve, vmId, locks, "set disk", true);
         String slot = bootDisk(config).orElseThrow(() -> new InvalidSpecException("disk", "VM " + vmId
                 + " has no disk to grow"));
         DiskSize current = config.disk(slot).flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         DiskSize wanted = ctx.settings().limits().checkDiskGrowth("disk", current, increment);
-        Optional<String> said = ctx.retry().call("qm resize " + vmId, () -> pve.growBy(vmId, slot, increment));
+        Optional<String> said = ctx.retry().call("qm resize " + vmId, () -> pve.growBy(vmId, slot, increment,
+                locks.skipsLock()));
         DiskSize after = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId)).disk(slot)
                 .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         if (after.compareTo(wanted) < 0) {
@@ -106,6 +116,7 @@ final class ResourceOps {
         if (!ctx.router().onlineNodes().contains(target)) {
             throw new NodeUnavailableException(target.value(), "node " + target + " is offline");
         }
+        LockGuard.check(ctx, ctx.router().pve(source), vmId, LockPolicy.RESPECT, "migrate", false);
         return registry.submit(OperationKind.MIGRATE, Optional.of(vmId), Stage.CHECKING_TARGET_NODE, listener, run -> {
             Instant began = ctx.clock().instant();
             PveNode pve = ctx.router().pve(source);
@@ -156,7 +167,7 @@ final class ResourceOps {
         }
     }
 
-    void destroy(VmId vmId) {
+    void destroy(VmId vmId, LockPolicy locks) {
         Optional<Operation<?>> running = registry.runningFor(vmId);
         if (running.isPresent()) {
             running.get().cancel();
@@ -175,7 +186,9 @@ final class ResourceOps {
             }
         }
         NodeName node = ctx.router().locate(vmId);
-        new VmRemoval(ctx).remove(ctx.router().pve(node), vmId);
+        PveNode pve = ctx.router().pve(node);
+        LockGuard.check(ctx, pve, vmId, locks, "destroy", true);
+        new VmRemoval(ctx).remove(pve, vmId, locks.skipsLock());
         ctx.allocator().forget(vmId);
     }
 }

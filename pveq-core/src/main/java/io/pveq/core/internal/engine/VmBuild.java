@@ -107,7 +107,7 @@ final class VmBuild {
                 if (InstallPipeline.poolMode(ctx) && lostAddress(id, address)) {
                     checkAttempts(attempt);
                     ctx.allocator().backingOff(id);
-                    removal.removeEverywhere(id, Optional.of(plan.node()));
+                    removal.removeEverywhere(id, Optional.of(plan.node()), false);
                     vmUndo.drop();
                     ctx.allocator().addressLost(address.address());
                     // jittered, so two installs that met on one address do not meet again on the next
@@ -146,7 +146,13 @@ final class VmBuild {
             done = "VM " + id + " was not created or is gone already";
         } else if (config.get().name().equals(Optional.of(name))
                 || config.get().name().isEmpty() && config.get().lock().equals(Optional.of("create"))) {
-            done = removal.removeEverywhere(id, Optional.of(plan.node()));
+            // the one place pveq passes --skiplock on its own: its VM still carries the lock of its own
+            // create, cut short; any other lock (a backup that picked the new VM up) is respected
+            boolean ownCreateLock = config.get().lock().equals(Optional.of("create"));
+            if (config.get().lock().isPresent() && !ownCreateLock) {
+                throw LockGuard.refused(id, config.get().lock().get(), "the rollback's destroy", false);
+            }
+            done = removal.removeEverywhere(id, Optional.of(plan.node()), ownCreateLock);
             done = done.isEmpty() ? "VM " + id + " was already gone" : done;
         } else {
             return "VM " + id + " is not ours (named " + config.get().name().orElse("-") + "); left alone";
