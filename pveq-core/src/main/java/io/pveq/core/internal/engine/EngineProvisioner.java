@@ -67,7 +67,7 @@ public final class EngineProvisioner implements VmProvisioner {
         this.ownExecutor = setup.executor().isPresent() ? Optional.empty()
                 : Optional.of(DaemonThreads.cachedPool("pveq-operation"));
         this.registry = new OperationRegistry(setup.clock(), settings.timeouts().operationRetention(),
-                setup.executor().orElseGet(ownExecutor::get));
+                setup.executor().orElseGet(ownExecutor::get), setup.durable());
         this.inventory = new Inventory(router, setup.clock());
         this.power = new PowerOps(ctx, registry);
         this.resources = new ResourceOps(ctx, registry, power);
@@ -80,7 +80,10 @@ public final class EngineProvisioner implements VmProvisioner {
      * @return a provisioner
      */
     public static EngineProvisioner create(ProvisionerSetup setup, InitScriptSource scripts, Retry retry) {
-        return new EngineProvisioner(setup, scripts, retry);
+        EngineProvisioner provisioner = new EngineProvisioner(setup, scripts, retry);
+        JournalActions actions = new JournalActions(provisioner.ctx);
+        provisioner.registry.startKeeping(step -> () -> actions.undo(step));
+        return provisioner;
     }
 
     /** @return the node router (for tests and the server's diagnostics) */
@@ -145,8 +148,8 @@ public final class EngineProvisioner implements VmProvisioner {
     public Operation<InstallResult> submitInstall(InstallSpec spec, ProgressListener listener) {
         return open(() -> {
             validate(spec);
-            return registry.submit(OperationKind.INSTALL, Optional.empty(), Stage.CHECKING_VMID, listener,
-                    run -> new InstallPipeline(ctx, spec).run(run), EngineProvisioner::installFailure);
+            return registry.submit(OperationKind.INSTALL, Optional.empty(), OperationCodec.spec(spec), Stage.CHECKING_VMID,
+                    listener, run -> new InstallPipeline(ctx, spec).run(run), EngineProvisioner::installFailure);
         });
     }
 

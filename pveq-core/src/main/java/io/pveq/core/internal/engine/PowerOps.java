@@ -45,7 +45,8 @@ final class PowerOps {
     Operation<VmOutcome> submitStart(VmId vmId, ProgressListener listener) {
         NodeName node = ctx.router().locate(vmId);
         LockGuard.check(ctx, ctx.router().pve(node), vmId, LockPolicy.RESPECT, "start", false);
-        return registry.submit(OperationKind.START, Optional.of(vmId), Stage.STARTING_VM, listener, run -> {
+        return registry.submit(OperationKind.START, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+                vmId.value())), Stage.STARTING_VM, listener, run -> {
             Instant began = ctx.clock().instant();
             PveNode pve = ctx.router().pve(node);
             SshTarget target = SshTarget.of(ctx, pve, vmId);
@@ -85,7 +86,8 @@ final class PowerOps {
         }
         NodeName node = ctx.router().locate(vmId);
         LockGuard.check(ctx, ctx.router().pve(node), vmId, LockPolicy.RESPECT, "shutdown", false);
-        return registry.submit(OperationKind.SHUTDOWN, Optional.of(vmId), Stage.SHUTTING_DOWN_VM, listener, run -> {
+        return registry.submit(OperationKind.SHUTDOWN, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+                vmId.value(), "timeout_s", timeout.toSeconds(), "force", force)), Stage.SHUTTING_DOWN_VM, listener, run -> {
             Instant began = ctx.clock().instant();
             PveNode pve = ctx.router().pve(node);
             boolean timedOut = run.stage(Stage.SHUTTING_DOWN_VM, "ACPI shutdown of VM " + vmId + " (up to "
@@ -124,7 +126,8 @@ final class PowerOps {
         if (!currentStatus(pve, vmId).isRunning()) {
             throw new VmStateException(vmId, "VM " + vmId + " is not running; start it instead");
         }
-        return registry.submit(OperationKind.REBOOT, Optional.of(vmId), Stage.REBOOTING_VM, listener, run -> {
+        return registry.submit(OperationKind.REBOOT, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+                vmId.value())), Stage.REBOOTING_VM, listener, run -> {
             Instant began = ctx.clock().instant();
             SshTarget target = SshTarget.of(ctx, pve, vmId);
             run.vm(vmId, target.address());

@@ -117,7 +117,9 @@ final class ResourceOps {
             throw new NodeUnavailableException(target.value(), "node " + target + " is offline");
         }
         LockGuard.check(ctx, ctx.router().pve(source), vmId, LockPolicy.RESPECT, "migrate", false);
-        return registry.submit(OperationKind.MIGRATE, Optional.of(vmId), Stage.CHECKING_TARGET_NODE, listener, run -> {
+        return registry.submit(OperationKind.MIGRATE, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+                vmId.value(), "source", source.value(), "target", target.value())), Stage.CHECKING_TARGET_NODE,
+                listener, run -> {
             Instant began = ctx.clock().instant();
             PveNode pve = ctx.router().pve(source);
             PowerOps.SshTarget ssh = PowerOps.SshTarget.of(ctx, pve, vmId);
@@ -135,8 +137,17 @@ final class ResourceOps {
                              NodeRouter.Permit b = ctx.router().acquireHeavyTask(second)) {
                             OutputListener progress = (stream, line) -> DiskImportOutput.progressPercent(line)
                                     .ifPresent(pct -> run.progress(Math.round(pct * 100), 10_000, 0));
-                            ctx.retry().run("qm migrate " + vmId, () -> pve.migrate(vmId, target, running, true,
-                                    Optional.empty(), Optional.of(progress)));
+                            // durable while qm migrate runs: a process that dies here leaves a recovery that
+                            // finds the VM and reports where it is (Proxmox completes or aborts the move itself)
+                            JournalStep.Migration step = new JournalStep.Migration(vmId.value(), source.value(),
+                                    target.value());
+                            RollbackJournal.Registration check = run.journal().registerDurable(step, () -> "");
+                            try {
+                                ctx.retry().run("qm migrate " + vmId, () -> pve.migrate(vmId, target, running, true,
+                                        Optional.empty(), Optional.of(progress)));
+                            } finally {
+                                check.drop();
+                            }
                         }
                     }, "VM " + vmId + " now lives on " + target);
             if (running) {
