@@ -178,7 +178,7 @@ public final class Routes {
         app.get("/api/jobs/{job}/events", ctx -> {
             int from = fromIndex(ctx);
             Operation<?> op = job(ctx);
-            if (op.state().isFinished() && from >= op.events().size()) {
+            if (op.state().isFinished() && from >= op.eventCount()) {
                 // nothing more will ever come: a 204 makes a browser's EventSource stop reconnecting
                 // (HTML spec), which it otherwise does after every end of a finished job's stream
                 jobHeaders(op).forEach(ctx::header);
@@ -251,7 +251,7 @@ public final class Routes {
     }
 
     private int runningJobs() {
-        return (int) provisioner.operations().list().stream().filter(o -> !o.state().isFinished()).count();
+        return provisioner.operations().runningHere().size(); // this instance's pool is what fills up
     }
 
     private Operation<?> job(Context ctx) {
