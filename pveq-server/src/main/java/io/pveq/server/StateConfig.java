@@ -36,7 +36,7 @@ public record StateConfig(Path dataDir, Store store, String storeUser, Optional<
 
     /** Where jobs are kept ({@code JOB_STORE_URL}). */
     public sealed interface Store {
-        /** Nothing set: H2 in {@code DATA_DIR}, for one server process. */
+        /** Nothing set: SQLite in {@code DATA_DIR}, for one server process. */
         record Embedded() implements Store {
         }
 
@@ -64,7 +64,7 @@ public record StateConfig(Path dataDir, Store store, String storeUser, Optional<
             if (t.startsWith("postgresql://") || t.startsWith("postgres://")) {
                 t = "jdbc:postgresql://" + t.substring(t.indexOf("://") + 3);
             }
-            if (t.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql://") || t.startsWith("jdbc:h2:")) {
+            if (t.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql://") || t.startsWith("jdbc:sqlite:")) {
                 return new Jdbc(t);
             }
             throw new InvalidSpecException("JOB_STORE_URL", "must be empty (embedded), memory, or a PostgreSQL URL such"

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's job store as configured ({@code JOB_STORE_URL}): H2 in {@code DATA_DIR} by default,
+ * The server's job store as configured ({@code JOB_STORE_URL}): SQLite in {@code DATA_DIR} by default,
  * PostgreSQL for several instances, or none ({@code memory}). Closed after the provisioner.
  */
 final class JobStore implements AutoCloseable {

@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job store on JDBC: H2 in a file ({@link #embedded}) or PostgreSQL ({@link #connect}), or any
+ * The job store on JDBC: SQLite in a file ({@link #embedded}) or PostgreSQL ({@link #connect}), or any
  * {@link DataSource} of either ({@link #over}). Opening migrates the schema to the latest version with
  * Flyway (history table {@code pveq_schema_history}); all tables are prefixed {@code pveq_}, so a
  * shared database is fine. Every method is one statement or one transaction. Thread-safe;
@@ -46,6 +46,7 @@ public final class JdbcOperationStore implements OperationStore {
     private final DataSource data;
     private final Optional<HikariDataSource> ownPool;
     private final String description;
+    private Optional<java.nio.channels.FileChannel> lockFile = Optional.empty();
 
     private JdbcOperationStore(DataSource data, Optional<HikariDataSource> ownPool, String description) {
         this.data = data;
@@ -67,30 +68,62 @@ public final class JdbcOperationStore implements OperationStore {
     }
 
     /**
-     * An H2 database in {@code folder} (file {@code jobs.mv.db}), created when missing. Commits are written
-     * to the file before they return ({@code WRITE_DELAY=0}; H2's default delay of 500 ms loses the last
-     * commits when the process is killed). H2 locks the file: a second process gets an error naming it.
+     * A SQLite database in {@code folder} (file {@code jobs.db}, write-ahead log), created when missing,
+     * for one process: the folder is locked ({@code jobs.lock}) while the store is open, and a second
+     * process gets an error naming it. A commit has reached the file system when it returns
+     * ({@code synchronous=NORMAL}: a killed process loses nothing; a power cut may lose the last commits).
+     * One connection: SQLite has one writer at a time anyway, and this keeps transactions from ever
+     * failing busy.
      *
      * @param folder the server's data folder; created when missing
      * @return the store
      */
     public static JdbcOperationStore embedded(Path folder) {
         Path dir = folder.toAbsolutePath();
+        java.nio.channels.FileChannel lockFile;
         try {
             Files.createDirectories(dir);
+            lockFile = java.nio.channels.FileChannel.open(dir.resolve("jobs.lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
         } catch (java.io.IOException e) {
             throw new PveqException("cannot create the job store folder " + dir + ": " + e.getMessage(), e);
         }
+        try {
+            if (lockFile.tryLock() == null) {
+                throw new PveqException("the job store in " + dir + " is in use by another process (a second server"
+                        + " on the same DATA_DIR?)");
+            }
+        } catch (java.io.IOException | java.nio.channels.OverlappingFileLockException e) {
+            closeQuietly(lockFile);
+            throw new PveqException("the job store in " + dir + " is in use by another process or store: " + e, e);
+        } catch (PveqException e) {
+            closeQuietly(lockFile);
+            throw e;
+        }
         HikariConfig pool = new HikariConfig();
-        pool.setJdbcUrl("jdbc:h2:file:" + dir.resolve("jobs") + ";WRITE_DELAY=0");
-        pool.setUsername("pveq");
-        pool.setPassword("");
-        pool.setMaximumPoolSize(4);
-        return pooled(pool, "H2 " + dir.resolve("jobs.mv.db"));
+        pool.setJdbcUrl("jdbc:sqlite:" + dir.resolve("jobs.db") + "?journal_mode=WAL&synchronous=NORMAL"
+                + "&busy_timeout=10000&foreign_keys=on");
+        pool.setMaximumPoolSize(1);
+        try {
+            JdbcOperationStore store = pooled(pool, "SQLite " + dir.resolve("jobs.db"));
+            store.lockFile = Optional.of(lockFile);
+            return store;
+        } catch (RuntimeException e) {
+            closeQuietly(lockFile);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel channel) {
+        try {
+            channel.close();
+        } catch (java.io.IOException ignored) {
+            // nothing left to release
+        }
     }
 
     /**
-     * A PostgreSQL (or H2) database by JDBC URL, e.g. {@code jdbc:postgresql://db.example:5432/pveq}.
+     * A PostgreSQL (or SQLite) database by JDBC URL, e.g. {@code jdbc:postgresql://db.example:5432/pveq}.
      *
      * @param password empty when the server needs none (trust or peer authentication)
      * @return the store
@@ -383,6 +416,7 @@ public final class JdbcOperationStore implements OperationStore {
             pool.close();
             LOG.debug("job store {} closed", description);
         });
+        lockFile.ifPresent(JdbcOperationStore::closeQuietly);
     }
 
     @Override

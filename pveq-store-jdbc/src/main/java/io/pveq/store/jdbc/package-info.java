@@ -1,5 +1,5 @@
 /**
- * {@link io.pveq.store.jdbc.JdbcOperationStore}: pveq's job store on JDBC, an embedded H2 file (no
+ * {@link io.pveq.store.jdbc.JdbcOperationStore}: pveq's job store on JDBC, an embedded SQLite file (no
  * set-up, one process) or PostgreSQL (several server instances). The schema is created and upgraded
  * by versioned Flyway migrations. Stability: public API, may grow.
  */

@@ -128,28 +128,27 @@ final class ResourceOps {
                 checkCpu(pve, vmId, target);
                 return VmStatus.fromProxmox(pve.status(vmId).status()).isRunning();
             }, r -> "node " + target + " can run VM " + vmId + (r ? " (running: online migration)" : ""));
-            run.stage(Stage.MIGRATING_VM, "migrating VM " + vmId + " from " + source + " to " + target
-                    + " with local disks", () -> {
-                        // slots in name order, so two opposite migrations cannot wait for each other
-                        NodeName first = source.compareTo(target) < 0 ? source : target;
-                        NodeName second = first.equals(source) ? target : source;
-                        try (NodeRouter.Permit a = ctx.router().acquireHeavyTask(first);
-                             NodeRouter.Permit b = ctx.router().acquireHeavyTask(second)) {
-                            OutputListener progress = (stream, line) -> DiskImportOutput.progressPercent(line)
-                                    .ifPresent(pct -> run.progress(Math.round(pct * 100), 10_000, 0));
-                            // durable while qm migrate runs: a process that dies here leaves a recovery that
-                            // finds the VM and reports where it is (Proxmox completes or aborts the move itself)
-                            JournalStep.Migration step = new JournalStep.Migration(vmId.value(), source.value(),
-                                    target.value());
-                            RollbackJournal.Registration check = run.journal().registerDurable(step, () -> "");
-                            try {
+            // durable for the whole stage: a process that dies in it leaves a recovery that finds the VM
+            // and reports where it is (Proxmox completes or aborts the move itself; nothing is undone)
+            JournalStep.Migration step = new JournalStep.Migration(vmId.value(), source.value(), target.value());
+            RollbackJournal.Registration check = run.journal().registerDurable(step, () -> "");
+            try {
+                run.stage(Stage.MIGRATING_VM, "migrating VM " + vmId + " from " + source + " to " + target
+                        + " with local disks", () -> {
+                            // slots in name order, so two opposite migrations cannot wait for each other
+                            NodeName first = source.compareTo(target) < 0 ? source : target;
+                            NodeName second = first.equals(source) ? target : source;
+                            try (NodeRouter.Permit a = ctx.router().acquireHeavyTask(first);
+                                 NodeRouter.Permit b = ctx.router().acquireHeavyTask(second)) {
+                                OutputListener progress = (stream, line) -> DiskImportOutput.progressPercent(line)
+                                        .ifPresent(pct -> run.progress(Math.round(pct * 100), 10_000, 0));
                                 ctx.retry().run("qm migrate " + vmId, () -> pve.migrate(vmId, target, running, true,
                                         Optional.empty(), Optional.of(progress)));
-                            } finally {
-                                check.drop();
                             }
-                        }
-                    }, "VM " + vmId + " now lives on " + target);
+                        }, "VM " + vmId + " now lives on " + target);
+            } finally {
+                check.drop();
+            }
             if (running) {
                 power.waitForSsh(run, ssh);
             }

@@ -1,5 +1,5 @@
 -- pveq job store, version 1: operations, their event logs and their rollback journals.
--- One schema for H2 and PostgreSQL: portable types only; times are epoch milliseconds (UTC).
+-- One schema for SQLite and PostgreSQL: portable types only; times are epoch milliseconds (UTC).
 
 CREATE TABLE pveq_operation (
     id               VARCHAR(64)     NOT NULL PRIMARY KEY,

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded store (H2 in a file) keeps the store contract and survives reopening. */
-class H2OperationStoreTest extends OperationStoreContract {
+/** The embedded store (SQLite in a file) keeps the store contract, survives reopening and is one store's. */
+class SqliteOperationStoreTest extends OperationStoreContract {
 
     @TempDir
     static Path dir;
@@ -23,11 +23,14 @@ class H2OperationStoreTest extends OperationStoreContract {
     }
 
     @Test
-    void whatWasWrittenIsThereAfterReopening(@TempDir Path folder) {
+    void whatWasWrittenIsThereAfterReopeningAndTheFolderIsLockedMeanwhile(@TempDir Path folder) {
         StoredOperation op = started("a", T0);
         try (JdbcOperationStore first = JdbcOperationStore.embedded(folder)) {
             first.insert(op);
             first.appendEvent(op.id(), new StoredEvent(0, "{\"x\":1}"));
+            io.pveq.core.PveqException inUse = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.pveq.core.PveqException.class, () -> JdbcOperationStore.embedded(folder));
+            org.junit.jupiter.api.Assertions.assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
         }
         try (JdbcOperationStore again = JdbcOperationStore.embedded(folder)) {
             assertEquals(1, again.find(op.id()).orElseThrow().eventCount());
