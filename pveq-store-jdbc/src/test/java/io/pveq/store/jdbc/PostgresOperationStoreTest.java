@@ -5,24 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.pveq.core.store.OperationStore;
 import io.pveq.core.store.OperationStoreContract;
 import io.pveq.core.store.StoredOperation;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The store on a real PostgreSQL (started here on loopback) keeps the store contract. */
 class PostgresOperationStoreTest extends OperationStoreContract {
 
-    @TempDir
-    static Path dir;
     private static PostgresPeer postgres;
     private static int n;
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = PostgresPeer.start(dir);
+        postgres = PostgresPeer.start();
     }
 
     @AfterAll

@@ -29,11 +29,13 @@ public final class PostgresPeer implements AutoCloseable {
     private final Process server;
     private final int port;
     private final Path log;
+    private final Path folder;
 
-    private PostgresPeer(Process server, int port, Path log) {
+    private PostgresPeer(Process server, int port, Path log, Path folder) {
         this.server = server;
         this.port = port;
         this.log = log;
+        this.folder = folder;
     }
 
     /** @return the folder of PostgreSQL's programs (the newest installed version) */
@@ -58,13 +60,14 @@ public final class PostgresPeer implements AutoCloseable {
     }
 
     /**
-     * Initialises a cluster in {@code folder} and starts it.
+     * Initialises a cluster in a folder of its own under the system's temporary folder (a test's own
+     * temporary folder is closed to the postgres user) and starts it; {@link #close()} deletes the folder.
      *
-     * @param folder an empty folder the test owns (deleted by the test afterwards)
      * @return the running server
      */
-    public static PostgresPeer start(Path folder) throws IOException, InterruptedException {
+    public static PostgresPeer start() throws IOException, InterruptedException {
         Path bin = binaries();
+        Path folder = Files.createTempDirectory("pveq-postgres");
         boolean root = "root".equals(System.getProperty("user.name"));
         if (root) {
             UserPrincipal postgres = folder.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
@@ -85,7 +88,7 @@ public final class PostgresPeer implements AutoCloseable {
                     "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                     "-c", "max_connections=200", "-c", "shared_buffers=32MB"))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            PostgresPeer peer = new PostgresPeer(p, port, log);
+            PostgresPeer peer = new PostgresPeer(p, port, log, folder);
             if (peer.awaitReady()) {
                 peer.execute("postgres", "CREATE DATABASE pveq");
                 return peer;
@@ -185,6 +188,13 @@ public final class PostgresPeer implements AutoCloseable {
         } catch (InterruptedException e) {
             server.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a leftover temporary folder: harmless
         }
     }
 }
