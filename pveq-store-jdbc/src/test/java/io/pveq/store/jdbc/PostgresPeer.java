@@ -66,6 +66,15 @@ public final class PostgresPeer implements AutoCloseable {
      * @return the running server
      */
     public static PostgresPeer start() throws IOException, InterruptedException {
+        return start(false);
+    }
+
+    /**
+     * @param durable true for PostgreSQL's own defaults (fsync, synchronous commit: what a production job
+     *                store runs with; benchmarks), false for the relaxed settings tests use
+     * @return the running server
+     */
+    public static PostgresPeer start(boolean durable) throws IOException, InterruptedException {
         Path bin = binaries();
         Path folder = Files.createTempDirectory("pveq-postgres");
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -83,10 +92,13 @@ public final class PostgresPeer implements AutoCloseable {
             try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
                 port = s.getLocalPort();
             }
-            Process p = command(root, List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
+            List<String> argv = new ArrayList<>(List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
                     "-k", folder.toString(), "-c", "listen_addresses=127.0.0.1", "-p", Integer.toString(port),
-                    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                    "-c", "max_connections=200", "-c", "shared_buffers=32MB"))
+                    "-c", "max_connections=200", "-c", "shared_buffers=32MB"));
+            if (!durable) {
+                argv.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
+            }
+            Process p = command(root, argv)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             PostgresPeer peer = new PostgresPeer(p, port, log, folder);
             if (peer.awaitReady()) {
