@@ -312,21 +312,32 @@ public final class JdbcOperationStore implements OperationStore {
         });
     }
 
-    @Override
-    public List<StoredEvent> events(OperationId id, int fromIndex) {
+    /** One row of a log table: its number and its document. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T of(int number, String body);
+    }
+
+    /** @return the (number, body) rows {@code sql} selects, in its order */
+    private <T> List<T> rows(String sql, Row<T> row, Object... values) {
         return read(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT idx, body FROM pveq_event WHERE op_id = ? AND idx >= ? ORDER BY idx")) {
-                bind(s, id.value(), fromIndex);
-                List<StoredEvent> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                bind(s, values);
+                List<T> out = new ArrayList<>();
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        out.add(new StoredEvent(r.getInt(1), r.getString(2)));
+                        out.add(row.of(r.getInt(1), r.getString(2)));
                     }
                 }
                 return out;
             }
         });
+    }
+
+    @Override
+    public List<StoredEvent> events(OperationId id, int fromIndex) {
+        return rows("SELECT idx, body FROM pveq_event WHERE op_id = ? AND idx >= ? ORDER BY idx", StoredEvent::new,
+                id.value(), fromIndex);
     }
 
     @Override
@@ -342,18 +353,7 @@ public final class JdbcOperationStore implements OperationStore {
 
     @Override
     public List<StoredJournalEntry> journal(OperationId id) {
-        return read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT seq, body FROM pveq_journal WHERE op_id = ? ORDER BY seq")) {
-                bind(s, id.value());
-                List<StoredJournalEntry> out = new ArrayList<>();
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        out.add(new StoredJournalEntry(r.getInt(1), r.getString(2)));
-                    }
-                }
-                return out;
-            }
-        });
+        return rows("SELECT seq, body FROM pveq_journal WHERE op_id = ? ORDER BY seq", StoredJournalEntry::new, id.value());
     }
 
     @Override
