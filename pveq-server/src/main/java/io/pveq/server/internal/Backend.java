@@ -135,9 +135,6 @@ public final class Backend {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(settings).executor(jobs);
-            JobStore store = JobStore.open(config);
-            opened.add(store);
-            store.durable().ifPresent(setup::durable);
             for (NodeName node : settings.configuredNodes()) {
                 if (node.equals(settings.mainNode()) && b.transport() == BackendConfig.Transport.LOCAL) {
                     LocalCommandTransport local = LocalCommandTransport.create();
@@ -165,6 +162,10 @@ public final class Backend {
             opened.add(cache);
             SshGuestAccess guests = SshGuestAccess.builder(b.guestKey()).build();
             opened.add(guests);
+            // opened last: a configuration error above leaves no store (nor DATA_DIR) behind
+            JobStore store = JobStore.open(config);
+            opened.add(store);
+            store.durable().ifPresent(setup::durable);
             VmProvisioner provisioner = VmProvisioner.create(setup.images(cache).guests(guests)
                     .probe(io.pveq.core.AddressProbe.network()).build());
             Map<String, Object> facts = facts(config, "cluster");

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * recovers operations nobody will finish (on the first round the ones this instance's previous process
  * left running; on every round those whose owner let the lease run out): claims them, rolls them back
  * from their stored journal and marks them failed, their event log ending with the reason; purges old
- * history. When this instance cannot renew for longer than the lease, it cancels its own operations
- * (another instance may be rolling them back already). Thread-safe.
+ * history. When this instance cannot renew for most of its lease (all but two polls), it cancels its own
+ * operations, before another instance may take them over. Thread-safe.
  */
 final class OperationKeeper implements AutoCloseable {
 
@@ -112,9 +112,10 @@ final class OperationKeeper implements AutoCloseable {
             if (failedRounds++ % 30 == 0) {
                 LOG.warn("job store: cannot renew leases or look for abandoned operations: {}", e.toString());
             }
-            if (Duration.between(lastRenewal, now).compareTo(config.lease()) > 0) {
-                fence("this instance has not reached the job store for longer than its lease ("
-                        + config.lease().toSeconds() + "s); another instance may be rolling it back");
+            // two polls before the lease runs out: this instance stops before another may take over
+            if (Duration.between(lastRenewal, now).compareTo(config.lease().minus(config.poll().multipliedBy(2))) > 0) {
+                fence("this instance has not reached the job store for most of its lease ("
+                        + config.lease().toSeconds() + "s); another instance will take its jobs over");
             }
         }
     }
