@@ -54,7 +54,7 @@ final class QmDisks {
             vm.node = node;
             vm.createdAtMillis = engine.time().nowMillis();
             vm.config.put("lock", "create");
-            vm.fileLockOwner = "create-" + vmid + "-" + state.nextSequence();
+            vm.fileLockOwner = engine.newLockOwner();
             vm.fileLockUntilMillis = System.currentTimeMillis() + Duration.ofMinutes(30).toMillis();
             state.vms.put(vmid, vm);
             return vm.fileLockOwner;
@@ -146,6 +146,18 @@ final class QmDisks {
                 return null;
             });
             exec.pause(Duration.ofMillis(200));
+        } finally {
+            engine.unlockVm(vmid, owner);
+        }
+    }
+
+    /** {@code qm unlock}: drops the config lock, whatever it is (what an operator does after a dead task). */
+    void unlock(Exec exec, Map<String, String> params) {
+        int vmid = Integer.parseInt(params.get("vmid"));
+        engine.store().read(state -> Engine.localVm(state, exec.node(), vmid));
+        String owner = engine.lockVm(exec, vmid);
+        try {
+            engine.store().write(state -> Engine.localVm(state, exec.node(), vmid).config.remove("lock"));
         } finally {
             engine.unlockVm(vmid, owner);
         }
