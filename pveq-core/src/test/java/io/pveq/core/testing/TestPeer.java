@@ -40,6 +40,8 @@ public final class TestPeer {
     public static final TestPeer SHELLCHECK = program("shellcheck", "shellcheck");
     /** Runs the guest scripts as another user. */
     public static final TestPeer SUDO = program("sudo", "sudo");
+    /** Creates the unprivileged user that logs in to run guest scripts through sudo. */
+    public static final TestPeer USERADD = program("useradd", "passwd");
     /** The reference SHA-512 crypt hashes ({@code openssl passwd -6}). */
     public static final TestPeer OPENSSL = program("openssl", "openssl");
     /** The init scripts check an unchanged root password with crypt(3) through Python's ctypes. */
