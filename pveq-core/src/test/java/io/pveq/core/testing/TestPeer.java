@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 
@@ -131,7 +133,7 @@ public final class TestPeer {
         List<String> problem = new ArrayList<>();
         Optional<Path> found = find(searchPath, problem);
         if (found.isEmpty()) {
-            Assertions.fail("missing test peer: " + name + " (Debian package " + debianPackage + ") "
+            Assertions.fail("missing test peer: " + name + " (Debian package " + debianPackage + "): "
                     + String.join("; ", problem) + ". Install it with `" + installCommand()
                     + "`, or run .ci/run, which installs every test peer");
         }
@@ -147,8 +149,14 @@ public final class TestPeer {
         if (pythonModule.isPresent()) {
             return DEBIAN_PYTHON_DIR;
         }
+        Set<String> dirs = new LinkedHashSet<>();
         String path = System.getenv("PATH");
-        return path == null || path.isBlank() ? SBIN : path + File.pathSeparator + SBIN;
+        if (path != null) {
+            dirs.addAll(List.of(path.split(File.pathSeparator)));
+        }
+        dirs.addAll(List.of(SBIN.split(File.pathSeparator)));
+        dirs.remove("");
+        return String.join(File.pathSeparator, dirs);
     }
 
     private Optional<Path> find(String searchPath, List<String> problem) {
@@ -161,13 +169,13 @@ public final class TestPeer {
             }
         }
         if (executable.isEmpty()) {
-            problem.add("is not installed: no executable " + program + " in " + searchPath);
+            problem.add("no executable " + program + " in " + searchPath);
             return Optional.empty();
         }
         if (pythonModule.isPresent()) {
             Optional<String> failure = importFails(executable.get(), pythonModule.get());
             if (failure.isPresent()) {
-                problem.add("does not import with " + executable.get() + ": " + failure.get());
+                problem.add(executable.get() + " cannot import it: " + failure.get());
                 return Optional.empty();
             }
         }

@@ -30,8 +30,8 @@ class TestPeerTest {
                 .collect(Collectors.joining(File.pathSeparator));
 
         AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> TestPeer.SHELLCHECK.require(hidden));
-        assertEquals("missing test peer: shellcheck (Debian package shellcheck) is not installed: no executable "
-                + "shellcheck in " + hidden + ". Install it with `apt-get install -y --no-install-recommends "
+        assertEquals("missing test peer: shellcheck (Debian package shellcheck): no executable shellcheck in "
+                + hidden + ". Install it with `apt-get install -y --no-install-recommends "
                 + "shellcheck`, or run .ci/run, which installs every test peer", e.getMessage());
     }
 
@@ -42,7 +42,7 @@ class TestPeerTest {
         TestPeer absent = TestPeer.pythonModule("pveq_no_such_module", "python3-pveq-no-such-module");
         AssertionFailedError e = assertThrows(AssertionFailedError.class, absent::require);
         assertTrue(e.getMessage().startsWith("missing test peer: python3 module pveq_no_such_module (Debian package "
-                + "python3-pveq-no-such-module) does not import with /usr/bin/python3: ModuleNotFoundError"),
+                + "python3-pveq-no-such-module): /usr/bin/python3 cannot import it: ModuleNotFoundError"),
                 e.getMessage());
         assertTrue(e.getMessage().endsWith("Install it with `apt-get install -y --no-install-recommends "
                 + "python3-pveq-no-such-module`, or run .ci/run, which installs every test peer"), e.getMessage());
