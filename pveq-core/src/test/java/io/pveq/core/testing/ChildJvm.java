@@ -74,7 +74,7 @@ public final class ChildJvm implements AutoCloseable {
         String token = UUID.randomUUID().toString();
         Path output = Files.createTempFile("pveq-child-" + main.getSimpleName() + "-", ".out");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-D" + ParentChannel.PROPERTY + "=" + server.getLocalPort() + ":" + token));
         String shared = System.getProperty("pveq.shared.dir");
         if (shared != null) {
