@@ -70,9 +70,9 @@ public final class ChildJvm implements AutoCloseable {
     public static ChildJvm start(Class<?> main, String... args) throws IOException {
         String classPath = System.getProperty("java.class.path");
         requireOneLoggingConfiguration(classPath);
+        Path output = Files.createTempFile("pveq-child-" + main.getSimpleName() + "-", ".out");
         ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         String token = UUID.randomUUID().toString();
-        Path output = Files.createTempFile("pveq-child-" + main.getSimpleName() + "-", ".out");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-D" + ParentChannel.PROPERTY + "=" + server.getLocalPort() + ":" + token));
