@@ -505,7 +505,7 @@ final class RequestPipeline {
         if (observers.isEmpty()) {
             return response;
         }
-        SimApiExchange exchange = new SimApiExchange(request.method(), trace.path, trace.template,
+        SimApiExchange exchange = new SimApiExchange(context.release(), request.method(), trace.path, trace.template,
                 new TreeMap<>(trace.params), trace.arrays, trace.verified, trace.authid == null ? "" : trace.authid,
                 response.status, TlsHttpServer.reason(response.reason), new String(response.body, StandardCharsets.UTF_8));
         try {
