@@ -32,8 +32,13 @@ final class StorageRoutes {
     }
 
     static void register(ApiRoutes routes) {
+        List<String> types = new ArrayList<>(List.of("btrfs", "cephfs", "cifs", "dir", "esxi", "iscsi", "iscsidirect",
+                "lvm", "lvmthin", "nfs", "pbs", "rbd", "zfs", "zfspool"));
+        if (routes.context().release().major() < 9) {
+            types.add("glusterfs");
+        }
         routes.get("/storage")
-                .rule("type", Rule.string(0))
+                .rule("type", Rule.oneOf(types.stream().sorted().toArray(String[]::new)))
                 .handle(StorageRoutes::clusterStorages);
         routes.put("/storage/{storage}")
                 .rule("content", Rule.format(v -> {
