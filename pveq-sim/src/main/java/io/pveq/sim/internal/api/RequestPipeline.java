@@ -338,7 +338,7 @@ final class RequestPipeline {
         }
         boolean online = context.engine().store().read(state -> state.node(target).map(n -> n.online).orElse(false));
         if (!online) {
-            throw new ApiException(595, "No route to host", null);
+            throw ApiException.unreachable("No route to host");
         }
     }
 
@@ -475,7 +475,7 @@ final class RequestPipeline {
     }
 
     private static TlsHttpServer.Response error(ApiException e) {
-        if (e.status() == 401 || e.status() == 595) {
+        if (e.bare()) {
             return new TlsHttpServer.Response(e.status(), e.getMessage(), null).header("Connection", "close");
         }
         Map<String, Object> body = new LinkedHashMap<>();
