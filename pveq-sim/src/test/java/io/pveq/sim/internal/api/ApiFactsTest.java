@@ -114,7 +114,7 @@ class ApiFactsTest {
                 FaultHook.NONE, 1, Duration.ZERO, Duration.ZERO);
         engine.store().initialise(new ClusterState());
         ApiContext context = new ApiContext(engine, new Access(release.major()), null, null, "pve1", release,
-                Path.of("."), new GuestRoutes.Agents());
+                Path.of("."), new GuestRoutes.Agents(), new ApiContext.Rendered());
         List<String> keys = new ArrayList<>();
         for (Endpoint endpoint : ApiRoutes.all(context)) {
             keys.add(endpoint.key());
