@@ -134,6 +134,14 @@ public final class SimApi {
         return server.caFile();
     }
 
+    /**
+     * @return a client TLS context trusting the cluster CA and nothing else (for the JDK's
+     *         {@code HttpClient} or {@code HttpsURLConnection}); host names are still checked
+     */
+    public javax.net.ssl.SSLContext trustingSslContext() {
+        return server.trustingSslContext();
+    }
+
     /** @return the cluster CA certificate as PEM text */
     public String caCertificatePem() {
         return server.caPem();

@@ -7,16 +7,12 @@ import io.pveq.core.transport.CommandResult;
 import io.pveq.sim.SimApi;
 import io.pveq.sim.SimulatedCluster;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The simulator's Proxmox VE REST API under load, over real HTTPS (TLS 1.3, the cluster CA trusted,
@@ -70,7 +65,7 @@ public final class SimApiBenchmark {
         try (SimulatedCluster cluster = SimulatedCluster.builder().instant().resourcesRefresh(java.time.Duration.ZERO)
                 .api(SimApi.Options.defaults()).build()) {
             SimApi api = cluster.api();
-            SSLContext tls = trusting(api);
+            SSLContext tls = api.trustingSslContext();
             long t0 = System.nanoTime();
             List<NodeName> nodes = cluster.nodes();
             for (int i = 0; i < vms; i++) {
@@ -220,18 +215,6 @@ public final class SimApiBenchmark {
         }
         pool.shutdown();
         return all.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static SSLContext trusting(SimApi api) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(
-                new ByteArrayInputStream(Files.readAllBytes(api.caCertificate()))));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 
     /** One keep-alive TLS connection speaking HTTP/1.1 by hand. */

@@ -276,7 +276,8 @@ public final class PveshData {
         throw new Failure("unable to parse worker upid '" + upid + "'");
     }
 
-    private static Map<String, Object> taskEntry(ClusterState.TaskRecord task) {
+    /** @return the fields a task list shows for a task (without its status) */
+    public static Map<String, Object> taskEntry(ClusterState.TaskRecord task) {
         Map<String, Object> entry = new TreeMap<>();
         entry.put("upid", task.upid);
         entry.put("node", task.node);

@@ -124,11 +124,7 @@ final class QmPower {
             }
             exec.pause(nominal);
             engine.store().write(state -> {
-                VmState vm = Engine.localVm(state, exec.node(), vmid);
-                vm.status = "stopped";
-                vm.paused = false;
-                vm.pid = 0;
-                vm.startedAtMillis = 0;
+                QmStates.markStopped(Engine.localVm(state, exec.node(), vmid));
                 return null;
             });
         } finally {

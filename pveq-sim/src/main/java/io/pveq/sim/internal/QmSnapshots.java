@@ -96,11 +96,7 @@ final class QmSnapshots {
         if (running) {
             exec.pause(Duration.ofSeconds(1));
             engine.store().write(state -> {
-                VmState vm = Engine.localVm(state, exec.node(), vmid);
-                vm.status = "stopped";
-                vm.paused = false;
-                vm.pid = 0;
-                vm.startedAtMillis = 0;
+                QmStates.markStopped(Engine.localVm(state, exec.node(), vmid));
                 return null;
             });
         }

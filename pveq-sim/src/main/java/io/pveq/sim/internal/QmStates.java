@@ -35,6 +35,14 @@ final class QmStates {
         change(exec, vmid, "1".equals(params.get("skiplock")), vm -> vm.paused = false);
     }
 
+    /** Leaves a VM stopped: no process, not paused. */
+    static void markStopped(VmState vm) {
+        vm.status = "stopped";
+        vm.paused = false;
+        vm.pid = 0;
+        vm.startedAtMillis = 0;
+    }
+
     private void change(Exec exec, int vmid, boolean skiplock, java.util.function.Consumer<VmState> effect) {
         engine.store().read(state -> Engine.localVm(state, exec.node(), vmid));
         String owner = engine.lockVm(exec, vmid);

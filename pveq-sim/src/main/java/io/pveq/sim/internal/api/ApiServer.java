@@ -190,6 +190,23 @@ public final class ApiServer implements AutoCloseable {
         return caPem;
     }
 
+    /** @return a client TLS context trusting only the cluster CA */
+    public javax.net.ssl.SSLContext trustingSslContext() {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("pve-root-ca", Certificates.parseCertificate(caPem));
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot make a TLS context trusting the cluster CA: " + e.getMessage(), e);
+        }
+    }
+
     public String rootToken() {
         return rootToken;
     }

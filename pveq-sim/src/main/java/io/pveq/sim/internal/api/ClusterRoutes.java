@@ -187,15 +187,7 @@ final class ClusterRoutes {
     }
 
     static Map<String, Object> entry(ClusterState.TaskRecord task, Optional<String> status) {
-        Map<String, Object> entry = new TreeMap<>();
-        entry.put("upid", task.upid);
-        entry.put("node", task.node);
-        entry.put("pid", task.pid);
-        entry.put("pstart", task.pstart);
-        entry.put("starttime", task.starttime);
-        entry.put("type", task.type);
-        entry.put("id", task.id);
-        entry.put("user", task.user);
+        Map<String, Object> entry = io.pveq.sim.internal.PveshData.taskEntry(task);
         if (task.user.contains("!")) {
             entry.put("tokenid", task.user.substring(task.user.indexOf('!') + 1));
             entry.put("user", task.user.substring(0, task.user.indexOf('!')));

@@ -3,7 +3,6 @@ package io.pveq.sim.internal.api;
 import io.pveq.sim.internal.params.Formats;
 import io.pveq.sim.internal.params.Rule;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -166,22 +165,9 @@ final class ConfigChecks {
         return owned.matches() ? Optional.of(Integer.parseInt(owned.group(1))) : Optional.empty();
     }
 
-    /** Splits a property string; the key-less part is {@code file} (drives) or {@code model} (NICs). */
+    /** Splits a property string; the key-less part is {@code file}. */
     static Map<String, String> parts(String value) {
-        Map<String, String> parts = new LinkedHashMap<>();
-        for (String part : value.split(",")) {
-            int eq = part.indexOf('=');
-            if (part.isEmpty()) {
-                continue;
-            }
-            if (eq < 0) {
-                parts.put("file", part);
-            } else {
-                String name = part.substring(0, eq);
-                parts.put(name.equals("volume") ? "file" : name, part.substring(eq + 1));
-            }
-        }
-        return parts;
+        return io.pveq.sim.internal.Drives.parse(value);
     }
 
     /** 400 for {@code skiplock} (and the given options) from anyone but {@code root@pam}. */

@@ -2,11 +2,9 @@ package io.pveq.sim.internal.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pveq.core.NodeName;
-import io.pveq.sim.PveRelease;
 import io.pveq.sim.SimApi;
 import io.pveq.sim.SimulatedCluster;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,28 +57,7 @@ public final class SimApiCommandLine {
 
     /** Builds the cluster with its API from the environment and arguments; prints the connection facts. */
     static SimulatedCluster start(String[] args, Map<String, String> env, PrintStream out) {
-        String state = env.get("PVEQ_SIM_STATE");
-        if (state == null || state.isBlank()) {
-            throw new IllegalArgumentException("set PVEQ_SIM_STATE to the folder holding the simulated cluster's state");
-        }
-        SimulatedCluster.Builder builder = SimulatedCluster.builder().stateFolder(Path.of(state));
-        String speed = env.getOrDefault("PVEQ_SIM_SPEED", "1");
-        if (speed.equals("instant")) {
-            builder.instant();
-        } else {
-            try {
-                builder.speedFactor(Double.parseDouble(speed));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("PVEQ_SIM_SPEED must be a positive number or 'instant', got '"
-                        + speed + "'");
-            }
-        }
-        builder.release(switch (env.getOrDefault("PVEQ_SIM_RELEASE", "8.4")) {
-            case "8.1" -> PveRelease.PVE_8_1;
-            case "8.4" -> PveRelease.PVE_8_4;
-            case "9.1" -> PveRelease.PVE_9_1;
-            default -> throw new IllegalArgumentException("PVEQ_SIM_RELEASE must be 8.1, 8.4 or 9.1");
-        });
+        SimulatedCluster.Builder builder = LauncherEnvironment.builder(env);
         SimApi.Options options = SimApi.Options.defaults()
                 .withBindAddress(env.getOrDefault("PVEQ_SIM_API_BIND", "127.0.0.1"));
         try {
