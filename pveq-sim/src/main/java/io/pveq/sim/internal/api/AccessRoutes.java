@@ -57,7 +57,7 @@ final class AccessRoutes {
             if (user == null || !user.enabled) {
                 return false;
             }
-            Optional<Tickets.Verified> renewal = RequestPipeline.tickets(state.access).verify(password, now);
+            Optional<Tickets.Verified> renewal = Authentication.tickets(state.access).verify(password, now);
             if (renewal.isPresent()) {
                 String owner = renewal.get().userid();
                 return owner.equals(userid) || owner.equals(Access.ROOT);
@@ -79,7 +79,7 @@ final class AccessRoutes {
         }
         Map<String, Object> out = new TreeMap<>();
         call.read(state -> {
-            Tickets tickets = RequestPipeline.tickets(state.access);
+            Tickets tickets = Authentication.tickets(state.access);
             out.put("ticket", tickets.ticket(userid, now));
             out.put("CSRFPreventionToken", tickets.csrf(userid, now));
             out.put("cap", capabilities(call.context().access(), state.access, userid));

@@ -25,18 +25,18 @@ record ApiContext(Engine engine, Access access, Tasks tasks, ApiFacts facts, Str
     /** A small cache of rendered answers: cleared whole when it grows past its bound. */
     static final class Rendered {
         private static final int BOUND = 64;
-        private final java.util.concurrent.ConcurrentHashMap<String, RequestPipeline.RawJson> answers =
+        private final java.util.concurrent.ConcurrentHashMap<String, Answers.RawJson> answers =
                 new java.util.concurrent.ConcurrentHashMap<>();
 
-        RequestPipeline.RawJson computeIfAbsent(String key, java.util.function.Function<String, RequestPipeline.RawJson> render) {
-            RequestPipeline.RawJson cached = answers.get(key);
+        Answers.RawJson computeIfAbsent(String key, java.util.function.Function<String, Answers.RawJson> render) {
+            Answers.RawJson cached = answers.get(key);
             if (cached != null) {
                 return cached;
             }
             if (answers.size() >= BOUND) {
                 answers.clear();
             }
-            RequestPipeline.RawJson made = render.apply(key);
+            Answers.RawJson made = render.apply(key);
             answers.put(key, made);
             return made;
         }

@@ -75,7 +75,7 @@ final class ClusterRoutes {
             String key = version + "/" + bucket + "/" + type + "/" + call.authid();
             return call.context().rendered().computeIfAbsent(key, k -> {
                 try {
-                    return new RequestPipeline.RawJson(JSON.writeValueAsBytes(visibleResources(call, state, type)));
+                    return new Answers.RawJson(JSON.writeValueAsBytes(visibleResources(call, state, type)));
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new IllegalStateException(e);
                 }
@@ -225,7 +225,7 @@ final class ClusterRoutes {
         }
         List<Map<String, Object>> page = matching.subList(Math.min(start, matching.size()),
                 Math.min(matching.size(), start + limit));
-        return new RequestPipeline.Paged(new ArrayList<>(page), matching.size());
+        return new Answers.Paged(new ArrayList<>(page), matching.size());
     }
 
     private static boolean keep(ApiCall call, ClusterState.TaskRecord task, String status) {
@@ -319,7 +319,7 @@ final class ClusterRoutes {
             line.put("t", lines.get(i));
             out.add(line);
         }
-        return new RequestPipeline.Paged(out, lines.size());
+        return new Answers.Paged(out, lines.size());
     }
 
     private static Object stopTask(ApiCall call) {

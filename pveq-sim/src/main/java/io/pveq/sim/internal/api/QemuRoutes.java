@@ -139,7 +139,7 @@ final class QemuRoutes {
                     call.read(state -> Engine.localVm(state, call.node(), call.vmid()));
                     return task(call, qm, "template");
                 });
-        snapshots(routes, qm);
+        SnapshotRoutes.register(routes, qm);
         routes.get(VM + "/cloudinit/dump")
                 .rule("type", Rule.oneOf("user", "network", "meta"))
                 .handle(call -> sync(call, qm, "cloudinit dump", List.of("qm", "cloudinit", "dump", call.param("vmid"),
@@ -167,7 +167,7 @@ final class QemuRoutes {
     }
 
     /** Starts the qm operation {@code command} as this call's task. */
-    private static String task(ApiCall call, Qm qm, String command) {
+    static String task(ApiCall call, Qm qm, String command) {
         String type = Qm.taskType(command).orElse("qm" + command);
         Map<String, String> params = operationParams(call);
         return call.task(type, call.param("vmid"), exec -> qm.execute(exec, command, params));
@@ -379,66 +379,6 @@ final class QemuRoutes {
             out.put("not_allowed_nodes", notAllowed);
             return out;
         });
-    }
-
-    private static void snapshots(ApiRoutes routes, Qm qm) {
-        routes.get(VM + "/snapshot").handle(call -> call.read(state -> {
-            VmState vm = Engine.localVm(state, call.node(), call.vmid());
-            List<Map<String, Object>> out = new ArrayList<>();
-            vm.snapshots.forEach((name, snapshot) -> {
-                Map<String, Object> entry = new TreeMap<>();
-                entry.put("name", name);
-                entry.put("snaptime", snapshot.snaptime);
-                entry.put("description", snapshot.description);
-                Optional.ofNullable(snapshot.config.get("parent")).ifPresent(p -> entry.put("parent", p));
-                out.add(entry);
-            });
-            Map<String, Object> current = new TreeMap<>();
-            current.put("name", "current");
-            current.put("description", "You are here!");
-            current.put("running", vm.running() ? 1 : 0);
-            current.put("digest", QmQuery.digest(vm));
-            Optional.ofNullable(vm.config.get("parent")).ifPresent(p -> current.put("parent", p));
-            out.add(current);
-            return out;
-        }));
-        routes.post(VM + "/snapshot")
-                .rules(qm.spec("snapshot").rules())
-                .task()
-                .cli(call -> ApiRules.qm(call, "snapshot", "vmid", "snapname"))
-                .handle(call -> {
-                    call.read(state -> Engine.localVm(state, call.node(), call.vmid()));
-                    return task(call, qm, "snapshot");
-                });
-        routes.get(VM + "/snapshot/{snapname}/config").handle(call -> call.read(state -> {
-            VmState vm = Engine.localVm(state, call.node(), call.vmid());
-            VmState.Snapshot snapshot = vm.snapshots.get(call.param("snapname"));
-            if (snapshot == null) {
-                throw new Failure("snapshot '" + call.param("snapname") + "' does not exist");
-            }
-            Map<String, Object> out = new TreeMap<>(snapshot.config);
-            out.put("snaptime", snapshot.snaptime);
-            if (!snapshot.description.isEmpty()) {
-                out.put("description", snapshot.description);
-            }
-            return out;
-        }));
-        routes.post(VM + "/snapshot/{snapname}/rollback")
-                .rules(qm.spec("rollback").rules())
-                .task()
-                .cli(call -> ApiRules.qm(call, "rollback", "vmid", "snapname"))
-                .handle(call -> {
-                    call.read(state -> Engine.localVm(state, call.node(), call.vmid()));
-                    return task(call, qm, "rollback");
-                });
-        routes.delete(VM + "/snapshot/{snapname}")
-                .rules(qm.spec("delsnapshot").rules())
-                .task()
-                .cli(call -> ApiRules.qm(call, "delsnapshot", "vmid", "snapname"))
-                .handle(call -> {
-                    call.read(state -> Engine.localVm(state, call.node(), call.vmid()));
-                    return task(call, qm, "delsnapshot");
-                });
     }
 
     private static Object cloudinitPending(ApiCall call) {

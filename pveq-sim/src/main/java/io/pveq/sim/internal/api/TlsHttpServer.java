@@ -187,7 +187,7 @@ final class TlsHttpServer implements AutoCloseable {
         boolean keepAlive = http10 ? connection.contains("keep-alive") : !connection.contains("close");
         InputStream body;
         if (headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT).contains("chunked")) {
-            body = new ChunkedInputStream(in);
+            body = new BodyStreams.Chunked(in);
         } else {
             long length;
             try {
@@ -196,7 +196,7 @@ final class TlsHttpServer implements AutoCloseable {
                 write(out, new Response(400, "Bad Request", null), false);
                 return false;
             }
-            body = new BoundedInputStream(in, length);
+            body = new BodyStreams.Bounded(in, length);
         }
         if ("100-continue".equalsIgnoreCase(headers.get("expect"))) {
             out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -309,120 +309,6 @@ final class TlsHttpServer implements AutoCloseable {
             closeable.close();
         } catch (Exception e) {
             // already closed
-        }
-    }
-
-    /** Reads exactly {@code length} bytes of a request body, then reports the end. */
-    private static final class BoundedInputStream extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        BoundedInputStream(InputStream in, long length) {
-            this.in = in;
-            this.left = Math.max(0, length);
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("request body ended early");
-            }
-            left--;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = in.read(buffer, offset, (int) Math.min(length, left));
-            if (n < 0) {
-                throw new IOException("request body ended early");
-            }
-            left -= n;
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // the connection stays open
-        }
-    }
-
-    /** Decodes a chunked request body. */
-    private static final class ChunkedInputStream extends InputStream {
-        private final InputStream in;
-        private long chunkLeft;
-        private boolean done;
-
-        ChunkedInputStream(InputStream in) {
-            this.in = in;
-        }
-
-        private boolean ensure() throws IOException {
-            if (done) {
-                return false;
-            }
-            if (chunkLeft == 0) {
-                String line = line();
-                int semicolon = line.indexOf(';');
-                String size = (semicolon >= 0 ? line.substring(0, semicolon) : line).strip();
-                chunkLeft = Long.parseLong(size, 16);
-                if (chunkLeft == 0) {
-                    while (!line().isEmpty()) {
-                        // trailers are ignored
-                    }
-                    done = true;
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private String line() throws IOException {
-            StringBuilder line = new StringBuilder();
-            int b;
-            while ((b = in.read()) >= 0 && b != '\n') {
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
-            if (b < 0) {
-                throw new IOException("chunked body ended early");
-            }
-            return line.toString();
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (!ensure()) {
-                return -1;
-            }
-            int n = in.read(buffer, offset, (int) Math.min(length, chunkLeft));
-            if (n < 0) {
-                throw new IOException("chunked body ended early");
-            }
-            chunkLeft -= n;
-            if (chunkLeft == 0) {
-                line();
-            }
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // the connection stays open
         }
     }
 }
