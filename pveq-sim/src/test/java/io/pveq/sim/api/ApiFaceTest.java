@@ -60,6 +60,17 @@ class ApiFaceTest {
     }
 
     @Test
+    void theDateHeaderFollowsTheClusterClock() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .sslContext(cluster.api().trustingSslContext()).build();
+        java.net.http.HttpResponse<String> version = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(cluster.api().url() + "/api2/json/version"))
+                .header("Authorization", "PVEAPIToken=" + cluster.api().rootToken()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals("Thu, 01 Jan 2026 00:00:00 GMT", version.headers().firstValue("Date").orElse(""));
+    }
+
+    @Test
     void ticketLoginNeedsTheCsrfTokenOnWrites() {
         ApiTestClient user = new ApiTestClient(cluster.api());
         assertEquals(401, user.login("root@pam", "wrong").status());

@@ -84,7 +84,8 @@ public final class ApiServer implements AutoCloseable {
                 release, tempDir, new GuestRoutes.Agents(), new ApiContext.Rendered());
         RequestPipeline pipeline = new RequestPipeline(context, new Router(ApiRoutes.all(context)), options, observer);
         this.http = new TlsHttpServer(new InetSocketAddress(options.bindAddress(), options.port()),
-                Certificates.serverContext(issued, Certificates.parseCertificate(caPem)), pipeline::handle);
+                Certificates.serverContext(issued, Certificates.parseCertificate(caPem)), pipeline::handle,
+                engine.time().clock());
     }
 
     /**

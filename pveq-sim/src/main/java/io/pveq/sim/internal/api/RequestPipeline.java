@@ -304,9 +304,12 @@ final class RequestPipeline {
                 observer.exchanged(exchange);
             }
             return response;
-        } catch (RuntimeException | AssertionError e) {
-            LOG.error("pveq-sim API observer rejected {} {}: {}", request.method(), trace.path, e.getMessage());
-            return Answers.error(ApiException.failure("pveq-sim observer: " + e.getMessage()));
+        } catch (RuntimeException | AssertionError | LinkageError e) {
+            // a linkage error is an observer missing its classes (a test-jar not on the class path): say which
+            String message = e instanceof LinkageError ? e + " (a test needs pveq-core's and pveq-sim's test-jars)"
+                    : e.getMessage();
+            LOG.error("pveq-sim API observer rejected {} {}: {}", request.method(), trace.path, message);
+            return Answers.error(ApiException.failure("pveq-sim observer: " + message));
         }
     }
 }

@@ -92,13 +92,16 @@ final class TlsHttpServer implements AutoCloseable {
 
     private final SSLServerSocket server;
     private final Handler handler;
+    private final java.time.Clock clock;
     private final ExecutorService connections;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closed;
 
-    TlsHttpServer(InetSocketAddress bind, SSLContext tls, Handler handler) {
+    /** @param clock the clock of the {@code Date} header: the cluster's (a node's one clock) */
+    TlsHttpServer(InetSocketAddress bind, SSLContext tls, Handler handler, java.time.Clock clock) {
         this.handler = handler;
+        this.clock = clock;
         try {
             this.server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
             server.setReuseAddress(true);
@@ -224,10 +227,11 @@ final class TlsHttpServer implements AutoCloseable {
         return keep;
     }
 
-    private static void write(OutputStream out, Response response, boolean keepAlive) throws IOException {
+    private void write(OutputStream out, Response response, boolean keepAlive) throws IOException {
         StringBuilder head = new StringBuilder(256);
         head.append("HTTP/1.1 ").append(response.status).append(' ').append(reason(response.reason)).append("\r\n");
-        head.append("Date: ").append(HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+        head.append("Date: ").append(HTTP_DATE.format(ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)))
+                .append("\r\n");
         for (Map.Entry<String, String> header : response.headers.entrySet()) {
             if (!header.getKey().equalsIgnoreCase("Connection")) {
                 head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
