@@ -36,7 +36,9 @@ public final class EnvConfig {
             "JOB_QUEUE", "SHUTDOWN_MODE", "SHUTDOWN_TIMEOUT", "SSE_HEARTBEAT", "HTTP_MAX_THREADS", "SH_DIR",
             "TRANSPORT", "SSH_USER", "SSH_PORT", "SSH_KEY", "SSH_KNOWN_HOSTS", "SSH_HOST_KEY_POLICY",
             "GUEST_SSH_KEY", "IMAGE_CACHE_DIR", "IMAGE_MIRROR_DEBIAN", "IMAGE_MIRROR_UBUNTU",
-            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "SIM_API_PORT", "LIST_CACHE_MS")));
+            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "SIM_API_PORT", "LIST_CACHE_MS",
+            "DATA_DIR", "JOB_STORE_URL", "JOB_STORE_USER", "JOB_STORE_PASSWORD", "INSTANCE_ID", "JOB_LEASE",
+            "JOB_RETENTION", "JOB_HISTORY", "SIM_STATE_DIR")));
 
     /** The variables whose presence means "a real cluster is configured". */
     public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
@@ -52,14 +54,16 @@ public final class EnvConfig {
     private final ServerConfig server;
     private final ProvisionerSettings settings;
     private final BackendConfig backend;
+    private final StateConfig state;
     private final boolean simulated;
     private final List<String> unknown;
 
-    private EnvConfig(ServerConfig server, ProvisionerSettings settings, BackendConfig backend, boolean simulated,
-                      List<String> unknown) {
+    private EnvConfig(ServerConfig server, ProvisionerSettings settings, BackendConfig backend, StateConfig state,
+                      boolean simulated, List<String> unknown) {
         this.server = server;
         this.settings = settings;
         this.backend = backend;
+        this.state = state;
         this.simulated = simulated;
         this.unknown = unknown;
     }
@@ -77,7 +81,8 @@ public final class EnvConfig {
         all.putAll(System.getenv());
         EnvConfig config = load(all);
         List<String> unknownInFile = fromFile.keySet().stream().filter(k -> !known(k)).sorted().toList();
-        return new EnvConfig(config.server, config.settings, config.backend, config.simulated, unknownInFile);
+        return new EnvConfig(config.server, config.settings, config.backend, config.state, config.simulated,
+                unknownInFile);
     }
 
     /**
@@ -123,6 +128,10 @@ public final class EnvConfig {
         b.limits(v.optionalInt("VM_MAX_CPU"), v.optionalInt("VM_MAX_RAM"), v.optionalInt("VM_MAX_DISK"),
                 v.optionalInt("VM_BALLOON_MIN"));
         b.rootPassword(env.getOrDefault("VM_ROOT_PASSWORD", ""));
+        Duration retention = Duration.ofHours(v.integer("JOB_RETENTION", 24));
+        ProvisionerSettings.Timeouts t = ProvisionerSettings.Timeouts.DEFAULTS;
+        b.timeouts(new ProvisionerSettings.Timeouts(t.command(), t.longCommand(), t.sshReady(), t.initScript(),
+                t.shutdown(), t.addressProbe(), t.cpuLevelCache(), retention));
         ProvisionerSettings settings = b.build();
 
         ServerConfig server = ServerConfig.builder()
@@ -176,7 +185,17 @@ public final class EnvConfig {
             throw new InvalidSpecException("NODE_" + settings.mainNode(), "is required with TRANSPORT=ssh"
                     + " (the address of the main node)");
         }
-        return new EnvConfig(server, settings, backend, simulated, List.of());
+        StateConfig state = new StateConfig(v.path("DATA_DIR", "data", home),
+                StateConfig.Store.parse(v.text("JOB_STORE_URL", "")), v.text("JOB_STORE_USER", "pveq"),
+                v.isSet("JOB_STORE_PASSWORD") ? Optional.of(io.pveq.core.Secret.of(env.get("JOB_STORE_PASSWORD").strip()))
+                        : Optional.empty(),
+                v.isSet("INSTANCE_ID") ? Optional.of(v.text("INSTANCE_ID", null)) : Optional.empty(),
+                Duration.ofSeconds(v.integer("JOB_LEASE", 15)), retention, v.integer("JOB_HISTORY", 1000),
+                v.isSet("SIM_STATE_DIR") ? Optional.of(v.path("SIM_STATE_DIR", null, home)) : Optional.empty());
+        if (!simulated && state.simState().isPresent()) {
+            throw new InvalidSpecException("SIM_STATE_DIR", "is for the simulated cluster only; a real cluster is configured");
+        }
+        return new EnvConfig(server, settings, backend, state, simulated, List.of());
     }
 
     private static boolean known(String name) {
@@ -206,6 +225,11 @@ public final class EnvConfig {
     /** @return transports and images */
     public BackendConfig backend() {
         return backend;
+    }
+
+    /** @return the job store, instance and simulated state settings */
+    public StateConfig state() {
+        return state;
     }
 
     /** @return true when no cluster is configured and the server runs on the simulated one */

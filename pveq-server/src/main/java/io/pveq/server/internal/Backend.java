@@ -68,24 +68,41 @@ public final class Backend {
         if (!config.simulated()) {
             return cluster(config, metrics);
         }
-        SimulatedCluster.Builder sim = SimulatedCluster.builder().speedFactor(config.backend().simSpeed());
         int apiPort = config.backend().simApiPort();
         if (apiPort == 0) {
-            return simulated(config, metrics, sim.build());
+            return simulated(config, metrics, simulator(config).build());
         }
         String loopback = loopbackOf(config.server().bindAddress());
+        SimulatedCluster cluster;
+        String apiError = null;
         try {
-            return simulated(config, metrics, sim.api(SimApi.Options.defaults().withBindAddress(loopback)
-                    .withPort(apiPort)).build());
+            cluster = simulator(config).api(SimApi.Options.defaults().withBindAddress(loopback).withPort(apiPort)).build();
         } catch (UncheckedIOException e) {
             // a demo must not fail because another program holds the port: run without the API and say so
             LOG.warn("the simulated cluster's Proxmox API is off: {} (set SIM_API_PORT to a free port, or 0)",
                     e.getMessage());
-            Built built = simulated(config, metrics, SimulatedCluster.builder().speedFactor(config.backend().simSpeed())
-                    .build());
-            built.facts().put("sim_api", Map.of("error", String.valueOf(e.getMessage())));
-            return built;
+            apiError = String.valueOf(e.getMessage());
+            cluster = simulator(config).build();
         }
+        Built built = simulated(config, metrics, cluster);
+        if (apiError != null) {
+            built.facts().put("sim_api", Map.of("error", apiError));
+        }
+        return built;
+    }
+
+    /** @return the simulated cluster's builder: its speed and, with {@code SIM_STATE_DIR}, its folder */
+    private static SimulatedCluster.Builder simulator(EnvConfig config) {
+        SimulatedCluster.Builder sim = SimulatedCluster.builder().speedFactor(config.backend().simSpeed());
+        config.state().simState().ifPresent(dir -> {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new io.pveq.core.InvalidSpecException("SIM_STATE_DIR", "cannot create " + dir + ": " + e.getMessage());
+            }
+            sim.stateFolder(dir);
+        });
+        return sim;
     }
 
     /** @return the loopback address of the family of {@code bindAddress} (IPv6 for an IPv6 address) */
@@ -106,13 +123,16 @@ public final class Backend {
         List<AutoCloseable> extra = new ArrayList<>();
         SimImageMirror mirror = SimImageMirror.start();
         ExecutorService jobs = jobPool(config);
+        JobStore store = null;
         try {
+            store = JobStore.open(config);
             boolean temporary = config.backend().imageCacheDir().isEmpty();
             Path cacheDir = temporary ? Files.createTempDirectory("pveq-sim-images") : config.backend().imageCacheDir().get();
             ImageCache images = ImageCache.builder(cacheDir).mirror("debian", mirror.debianBase())
                     .mirror("ubuntu", mirror.ubuntuBase()).mirror("rockylinux", mirror.rockyBase()).build();
             ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(config.settings()).images(images)
                     .guests(cluster.guestAccess()).probe(cluster.addressProbe()).executor(jobs);
+            store.durable().ifPresent(setup::durable);
             for (NodeName node : cluster.nodes()) {
                 SimCommandTransport t = cluster.transport(node);
                 setup.node(node, new NodeConnection(new MeteredTransport(node.value(), t, metrics), false, Optional.of(t)));
@@ -124,7 +144,10 @@ public final class Backend {
             if (temporary) {
                 extra.add(() -> deleteTree(cacheDir));
             }
+            extra.add(store);
             Map<String, Object> facts = facts(config, "simulated");
+            store.facts(facts);
+            config.state().simState().ifPresent(dir -> facts.put("sim_state", dir.toAbsolutePath().toString()));
             facts.put("warning", "SIMULATED CLUSTER: no cluster is configured; VMs are simulated, nothing real is created");
             facts.put("image_mirror", mirror.baseUri().toString());
             if (cluster.servesApi()) {
@@ -141,10 +164,10 @@ public final class Backend {
             facts.put("image_cache", cacheDir.toString());
             return new Built(provisioner, extra, facts);
         } catch (IOException e) {
-            close(jobs, mirror, cluster);
+            close(jobs, mirror, cluster, store);
             throw new UncheckedIOException("cannot create the simulated image cache", e);
         } catch (RuntimeException e) {
-            close(jobs, mirror, cluster);
+            close(jobs, mirror, cluster, store);
             throw e;
         }
     }
@@ -183,9 +206,15 @@ public final class Backend {
             opened.add(cache);
             SshGuestAccess guests = SshGuestAccess.builder(b.guestKey()).build();
             opened.add(guests);
+            // opened last: a configuration error above leaves no store (nor DATA_DIR) behind
+            JobStore store = JobStore.open(config);
+            opened.add(store);
+            store.durable().ifPresent(setup::durable);
             VmProvisioner provisioner = VmProvisioner.create(setup.images(cache).guests(guests)
                     .probe(io.pveq.core.AddressProbe.network()).build());
-            return new Built(provisioner, List.of(jobs::shutdownNow), facts(config, "cluster"));
+            Map<String, Object> facts = facts(config, "cluster");
+            store.facts(facts);
+            return new Built(provisioner, List.of(jobs::shutdownNow, store), facts);
         } catch (RuntimeException e) {
             opened.forEach(Backend::close);
             jobs.shutdownNow();

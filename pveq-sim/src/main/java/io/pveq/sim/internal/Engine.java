@@ -40,7 +40,8 @@ public final class Engine {
     private final Random random;
     private final Duration bootDelay;
     private final Duration refreshInterval;
-    private final String processId = UUID.randomUUID().toString().substring(0, 8);
+    /** Prefix of this process's lock owners: its pid first, so another process can tell a dead holder. */
+    private final String processId = ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
     private final Qm qm;
     private final Pvesh pvesh;
     private final Pvesm pvesm;
@@ -200,7 +201,7 @@ public final class Engine {
      * @return the owner token for {@link #unlockVm}
      */
     String lockVm(Exec exec, int vmid) {
-        String owner = processId + "-" + OWNERS.incrementAndGet();
+        String owner = newLockOwner();
         long waitNanos = Math.max(time.scaled(LOCK_TIMEOUT).toNanos(), Duration.ofSeconds(5).toNanos());
         long deadline = System.nanoTime() + waitNanos;
         boolean announced = false;
@@ -211,7 +212,7 @@ public final class Engine {
                 if (vm == null) {
                     return true;
                 }
-                if (vm.fileLockOwner.isEmpty() || vm.fileLockUntilMillis < now) {
+                if (lockFileFree(vm, now)) {
                     vm.fileLockOwner = owner;
                     vm.fileLockUntilMillis = now + Duration.ofMinutes(30).toMillis();
                     return true;
@@ -237,6 +238,32 @@ public final class Engine {
                 Thread.currentThread().interrupt();
                 throw new TransportException("interrupted while waiting for a VM lock", e);
             }
+        }
+    }
+
+    /** @return a new owner token for a VM's lock file, naming this process */
+    String newLockOwner() {
+        return processId + "-" + OWNERS.incrementAndGet();
+    }
+
+    /**
+     * A lock file is free when nobody holds it, its hold expired, or its holder's process is gone: Proxmox's
+     * lock files are flock()s, which the kernel drops when the holding process dies (a {@code kill -9} of a
+     * pveq server running this simulator in-process must not leave its VMs locked for the next one).
+     */
+    static boolean lockFileFree(VmState vm, long nowMillis) {
+        if (vm.fileLockOwner.isEmpty() || vm.fileLockUntilMillis < nowMillis) {
+            return true;
+        }
+        int colon = vm.fileLockOwner.indexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(vm.fileLockOwner.substring(0, colon));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

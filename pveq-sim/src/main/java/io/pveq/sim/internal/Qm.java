@@ -73,6 +73,7 @@ public final class Qm {
                 "with-local-disks", bool(), "force", bool(), "bwlimit", integer(0L, null),
                 "targetstorage", io.pveq.sim.internal.params.Formats.storagePairList(),
                 "migration_type", oneOf("secure", "insecure"), "migration_network", string(0)));
+        add("unlock", List.of("vmid"), Map.of("vmid", vmid));
         add("status", List.of("vmid"), Map.of("vmid", vmid, "verbose", bool()));
         add("config", List.of("vmid"), Map.of("vmid", vmid, "current", bool(), "snapshot", string(40)));
         add("list", List.of(), Map.of("full", bool()));
@@ -210,6 +211,7 @@ public final class Qm {
             case "reboot" -> power.reboot(exec, params);
             case "destroy" -> power.destroy(exec, params);
             case "migrate" -> power.migrate(exec, params);
+            case "unlock" -> disks.unlock(exec, params);
             case "status" -> query.status(exec, params);
             case "config" -> query.config(exec, params);
             case "list" -> query.list(exec);

@@ -78,7 +78,7 @@ final class QmDisks {
             vm.node = exec.node();
             vm.createdAtMillis = engine.time().nowMillis();
             vm.config.put("lock", "create");
-            vm.fileLockOwner = "create-" + vmid + "-" + state.nextSequence();
+            vm.fileLockOwner = engine.newLockOwner();
             vm.fileLockUntilMillis = System.currentTimeMillis() + Duration.ofMinutes(30).toMillis();
             state.vms.put(vmid, vm);
             return vm.fileLockOwner;
@@ -189,6 +189,18 @@ final class QmDisks {
     static void checkDigest(VmState vm, String digest) {
         if (digest != null && !digest.equals(QmQuery.digest(vm))) {
             throw new Failure("detected modified configuration - file changed by other user? Try again.");
+        }
+    }
+
+    /** {@code qm unlock}: drops the config lock, whatever it is (what an operator does after a dead task). */
+    void unlock(Exec exec, Map<String, String> params) {
+        int vmid = Integer.parseInt(params.get("vmid"));
+        engine.store().read(state -> Engine.localVm(state, exec.node(), vmid));
+        String owner = engine.lockVm(exec, vmid);
+        try {
+            engine.store().write(state -> Engine.localVm(state, exec.node(), vmid).config.remove("lock"));
+        } finally {
+            engine.unlockVm(vmid, owner);
         }
     }
 
