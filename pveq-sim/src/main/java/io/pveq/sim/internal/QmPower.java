@@ -58,6 +58,8 @@ final class QmPower {
             if (cloudinit) {
                 exec.out("generating cloud-init ISO");
             }
+            engine.store().read(state -> QmStates.startWarnings(Engine.localVm(state, exec.node(), vmid)))
+                    .forEach(warning -> exec.err("WARN: " + warning));
             exec.pause(Duration.ofSeconds(2));
             engine.store().write(state -> {
                 VmState vm = Engine.localVm(state, exec.node(), vmid);

@@ -35,6 +35,22 @@ final class QmStates {
         change(exec, vmid, "1".equals(params.get("skiplock")), vm -> vm.paused = false);
     }
 
+    /**
+     * What a start warns about and carries on (a task then ends {@code WARNINGS: n}): qemu-server ignores
+     * {@code iothread} on a SCSI disk unless the controller is {@code virtio-scsi-single}.
+     */
+    static java.util.List<String> startWarnings(VmState vm) {
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        String controller = vm.config.getOrDefault("scsihw", "lsi");
+        for (Map.Entry<String, String> entry : vm.config.entrySet()) {
+            if (entry.getKey().matches("scsi\\d+") && "1".equals(Drives.parse(entry.getValue()).get("iothread"))
+                    && !controller.equals("virtio-scsi-single")) {
+                warnings.add("iothread is only valid with virtio disk or virtio-scsi-single controller, ignoring");
+            }
+        }
+        return warnings;
+    }
+
     /** Leaves a VM stopped: no process, not paused. */
     static void markStopped(VmState vm) {
         vm.status = "stopped";

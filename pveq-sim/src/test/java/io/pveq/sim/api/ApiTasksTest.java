@@ -103,6 +103,25 @@ class ApiTasksTest {
     }
 
     @Test
+    void aStartThatWarnsEndsWithWarningsAndTheCliStillSucceeds() {
+        try (SimulatedCluster cluster = SimulatedCluster.builder().clock(SimClock.create()).api().build()) {
+            cluster.transport(NodeName.of("pve1")).run(List.of("qm", "create", "100", "--scsi0", "local-lvm:1,iothread=1"));
+            cluster.transport(NodeName.of("pve1")).run(List.of("qm", "create", "101", "--scsi0", "local-lvm:1,iothread=1"));
+            ApiTestClient api = new ApiTestClient(cluster.api()).token(cluster.api().rootToken());
+            String upid = api.post("/nodes/pve1/qemu/100/status/start").data().asText();
+            assertEquals("WARNINGS: 1", api.await(upid));
+            List<String> log = api.log(upid);
+            assertEquals("WARN: iothread is only valid with virtio disk or virtio-scsi-single controller, ignoring",
+                    log.get(0));
+            assertEquals("TASK WARNINGS: 1", log.get(log.size() - 1));
+            io.pveq.core.transport.CommandResult cli = cluster.transport(NodeName.of("pve1"))
+                    .run(List.of("qm", "start", "101"));
+            assertEquals(0, cli.exitCode());
+            assertTrue(cli.stderr().startsWith("WARN: iothread is only valid"), cli.stderr());
+        }
+    }
+
+    @Test
     void cliTasksAndApiTasksShareTheTaskList() {
         try (SimulatedCluster cluster = SimulatedCluster.builder().clock(SimClock.create()).api().build()) {
             cluster.transport(NodeName.of("pve1")).run(List.of("qm", "create", "100"));
