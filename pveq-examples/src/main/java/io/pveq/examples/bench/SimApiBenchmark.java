@@ -33,6 +33,7 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@code GET /cluster/resources} with {@code --vms} VMs (default 1500, every third running) from
  *       {@code --clients} threads (default 1 and 8, each its own keep-alive TLS connection), after a
  *       warm-up: requests/s and latency percentiles;</li>
+ *   <li>the same read right after a config write each time, so it cannot reuse a rendered answer;</li>
  *   <li>the task round trip: {@code POST /nodes/pve1/qemu} then {@code GET .../tasks/UPID/status} until
  *       the task has stopped, {@code --tasks} times (default 300) over one keep-alive connection on an
  *       instant cluster: what a client waits for the simulator's own work per task;</li>
@@ -114,6 +115,7 @@ public final class SimApiBenchmark {
                         BenchSupport.ms(ListLatencyBenchmark.pct(lat, 90)), BenchSupport.ms(ListLatencyBenchmark.pct(lat, 99)),
                         BenchSupport.ms(lat[lat.length - 1] / 1e6)));
             }
+            rows.add(afterWrites(tls, api, Math.max(1, opt.get("requests") / 10), first.length, result));
             rows.add(taskRoundTrip(tls, api, opt.get("tasks"), result, json));
             rows.add(handshakes(tls, api, opt.get("handshakes"), result));
         }
@@ -123,6 +125,36 @@ public final class SimApiBenchmark {
         System.out.println("load average " + ListLatencyBenchmark.loadAverage() + "; " + BenchServer.machine());
         System.out.println("JSON: " + BenchServer.writeJson("sim-api.json",
                 json.writerWithDefaultPrettyPrinter().writeValueAsString(result)));
+    }
+
+    /**
+     * The answer cannot be reused after the state changed: a config write before every read makes
+     * each read render the 1,500 VMs anew (the cost without the per-version cache).
+     */
+    private static List<String> afterWrites(SSLContext tls, SimApi api, int count, int bytes, Map<String, Object> result)
+            throws Exception {
+        long[] lat = new long[count];
+        try (Connection c = new Connection(tls, api.url(), api.rootToken())) {
+            long w0 = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                c.exchange("PUT", "/nodes/pve1/qemu/1000/config", "description=write-" + i);
+                long t = System.nanoTime();
+                c.exchange("GET", "/cluster/resources", null);
+                lat[i] = System.nanoTime() - t;
+            }
+            double wall = (System.nanoTime() - w0) / 1e9;
+            Arrays.sort(lat);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("requests", count);
+            row.put("p50_ms", ListLatencyBenchmark.pct(lat, 50));
+            row.put("p99_ms", ListLatencyBenchmark.pct(lat, 99));
+            result.put("cluster_resources_after_each_write", row);
+            return List.of("GET /cluster/resources after a config write (" + bytes / 1024 + " KiB, rendered anew)",
+                    "1 keep-alive", Integer.toString(count), String.format(Locale.ROOT, "%.0f (with the writes)",
+                    count / wall), BenchSupport.ms(ListLatencyBenchmark.pct(lat, 50)),
+                    BenchSupport.ms(ListLatencyBenchmark.pct(lat, 90)), BenchSupport.ms(ListLatencyBenchmark.pct(lat, 99)),
+                    BenchSupport.ms(lat[count - 1] / 1e6));
+        }
     }
 
     /** POST a create, poll its status until stopped: the latency a client sees per task. */
