@@ -9,6 +9,7 @@ import io.pveq.core.transport.LocalCommandTransport;
 import io.pveq.images.ImageCache;
 import io.pveq.server.BackendConfig;
 import io.pveq.server.EnvConfig;
+import io.pveq.sim.SimApi;
 import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimImageMirror;
 import io.pveq.sim.SimulatedCluster;
@@ -42,6 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Backend {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Backend.class);
+
     private Backend() {
     }
 
@@ -65,6 +68,31 @@ public final class Backend {
         if (!config.simulated()) {
             return cluster(config, metrics);
         }
+        int apiPort = config.backend().simApiPort();
+        if (apiPort == 0) {
+            return simulated(config, metrics, simulator(config).build());
+        }
+        String loopback = loopbackOf(config.server().bindAddress());
+        SimulatedCluster cluster;
+        String apiError = null;
+        try {
+            cluster = simulator(config).api(SimApi.Options.defaults().withBindAddress(loopback).withPort(apiPort)).build();
+        } catch (UncheckedIOException e) {
+            // a demo must not fail because another program holds the port: run without the API and say so
+            LOG.warn("the simulated cluster's Proxmox API is off: {} (set SIM_API_PORT to a free port, or 0)",
+                    e.getMessage());
+            apiError = String.valueOf(e.getMessage());
+            cluster = simulator(config).build();
+        }
+        Built built = simulated(config, metrics, cluster);
+        if (apiError != null) {
+            built.facts().put("sim_api", Map.of("error", apiError));
+        }
+        return built;
+    }
+
+    /** @return the simulated cluster's builder: its speed and, with {@code SIM_STATE_DIR}, its folder */
+    private static SimulatedCluster.Builder simulator(EnvConfig config) {
         SimulatedCluster.Builder sim = SimulatedCluster.builder().speedFactor(config.backend().simSpeed());
         config.state().simState().ifPresent(dir -> {
             try {
@@ -74,7 +102,12 @@ public final class Backend {
             }
             sim.stateFolder(dir);
         });
-        return simulated(config, metrics, sim.build());
+        return sim;
+    }
+
+    /** @return the loopback address of the family of {@code bindAddress} (IPv6 for an IPv6 address) */
+    static String loopbackOf(String bindAddress) {
+        return bindAddress.contains(":") ? "::1" : bindAddress.startsWith("127.") ? bindAddress : "127.0.0.1";
     }
 
     /**
@@ -117,6 +150,17 @@ public final class Backend {
             config.state().simState().ifPresent(dir -> facts.put("sim_state", dir.toAbsolutePath().toString()));
             facts.put("warning", "SIMULATED CLUSTER: no cluster is configured; VMs are simulated, nothing real is created");
             facts.put("image_mirror", mirror.baseUri().toString());
+            if (cluster.servesApi()) {
+                SimApi api = cluster.api();
+                Map<String, Object> simApi = new LinkedHashMap<>();
+                simApi.put("url", api.url().toString());
+                simApi.put("token", api.rootToken());
+                simApi.put("fingerprint", api.fingerprint());
+                simApi.put("ca", api.caCertificatePem());
+                facts.put("sim_api", simApi);
+                LOG.warn("*** the simulated cluster's Proxmox VE API: {} (token {}, fingerprint {})", api.url(),
+                        api.rootToken().substring(0, api.rootToken().indexOf('=') + 1) + "...", api.fingerprint());
+            }
             facts.put("image_cache", cacheDir.toString());
             return new Built(provisioner, extra, facts);
         } catch (IOException e) {

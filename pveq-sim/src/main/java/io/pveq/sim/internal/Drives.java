@@ -6,7 +6,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** Drive and NIC property strings as Proxmox writes them into a VM config. */
-final class Drives {
+public final class Drives {
 
     static final Pattern DISK_KEY = Pattern.compile("(scsi|virtio|sata|ide)\\d+|efidisk0|tpmstate0");
     static final Pattern NET_KEY = Pattern.compile("net\\d+");
@@ -16,7 +16,7 @@ final class Drives {
     }
 
     /** Splits a drive string: the first key-less part is {@code file}. */
-    static Map<String, String> parse(String value) {
+    public static Map<String, String> parse(String value) {
         Map<String, String> parts = new LinkedHashMap<>();
         for (String part : value.split(",")) {
             if (part.isEmpty()) {

@@ -58,6 +58,8 @@ final class QmPower {
             if (cloudinit) {
                 exec.out("generating cloud-init ISO");
             }
+            engine.store().read(state -> QmStates.startWarnings(Engine.localVm(state, exec.node(), vmid)))
+                    .forEach(warning -> exec.err("WARN: " + warning));
             exec.pause(Duration.ofSeconds(2));
             engine.store().write(state -> {
                 VmState vm = Engine.localVm(state, exec.node(), vmid);
@@ -124,10 +126,7 @@ final class QmPower {
             }
             exec.pause(nominal);
             engine.store().write(state -> {
-                VmState vm = Engine.localVm(state, exec.node(), vmid);
-                vm.status = "stopped";
-                vm.pid = 0;
-                vm.startedAtMillis = 0;
+                QmStates.markStopped(Engine.localVm(state, exec.node(), vmid));
                 return null;
             });
         } finally {
