@@ -41,7 +41,7 @@ public interface VmApi {
 
     /**
      * Changes the configuration synchronously ({@code PUT .../config}). With a digest, the change is refused
-     * ({@link ApiParameterException} on {@code digest}) when the config changed since it was read.
+     * ({@link ConfigChangedException}) when the config changed since it was read.
      *
      * @param node   the VM's node
      * @param vmId   the VM

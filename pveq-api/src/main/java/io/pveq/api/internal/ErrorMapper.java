@@ -2,6 +2,7 @@ package io.pveq.api.internal;
 
 import io.pveq.api.ApiParameterException;
 import io.pveq.api.AuthenticationException;
+import io.pveq.api.ConfigChangedException;
 import io.pveq.api.PermissionDeniedException;
 import io.pveq.api.ProxmoxApiException;
 import io.pveq.core.NodeUnavailableException;
@@ -53,6 +54,9 @@ final class ErrorMapper {
             Matcher m = PERMISSION.matcher(reason);
             return m.find() ? new PermissionDeniedException(method, path, reason, m.group(1).strip(), m.group(2).strip())
                     : new PermissionDeniedException(method, path, reason, null, null);
+        }
+        if (reason.contains("detected modified configuration")) {
+            return new ConfigChangedException(method, path, status, reason);
         }
         Optional<PveqException> known = PveErrors.recognise(reason, context.node().orElse("?"), method + " " + path,
                 context.vmId());

@@ -81,6 +81,12 @@ class ErrorMapperTest {
     }
 
     @Test
+    void aStaleDigestSaysTheConfigChanged() {
+        assertInstanceOf(io.pveq.api.ConfigChangedException.class,
+                map(500, "detected modified configuration - file changed by other user? Try again."));
+    }
+
+    @Test
     void anythingElseKeepsStatusAndReason() {
         ProxmoxApiException e = assertInstanceOf(ProxmoxApiException.class, map(500, "something odd"));
         assertEquals(500, e.status());
