@@ -1,6 +1,6 @@
 package io.pveq.api.internal;
 
-import java.nio.charset.StandardCharsets;
+import io.pveq.core.internal.pve.SshKeys;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +17,6 @@ import java.util.Set;
  */
 public final class FormParams {
 
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final Set<String> SECRET_NAMES = Set.of("password", "cipassword", "otp", "tfa-challenge");
 
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -91,16 +90,6 @@ public final class FormParams {
      * @return the UTF-8 bytes of {@code text}, every byte outside {@code A-Z a-z 0-9 - . _ ~} as {@code %XX}
      */
     public static String percentEncode(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
-                    || c == '-' || c == '.' || c == '_' || c == '~') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            }
-        }
-        return out.toString();
+        return SshKeys.encode(text); // the same rule Proxmox stores sshkeys with: RFC 3986 unreserved kept
     }
 }

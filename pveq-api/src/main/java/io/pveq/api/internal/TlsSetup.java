@@ -125,8 +125,21 @@ final class TlsSetup {
         }
     }
 
+    /** A trust manager of a client: it judges servers only. */
+    private abstract static class ServerTrustManager implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("not a server");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
     /** Accepts exactly the certificate with the pinned SHA-256 fingerprint as the server's own. */
-    private static final class PinnedTrustManager implements X509TrustManager {
+    private static final class PinnedTrustManager extends ServerTrustManager {
         private final String host;
         private final String pin;
 
@@ -146,20 +159,10 @@ final class TlsSetup {
                 throw new PinMismatch(host, pin, seen);
             }
         }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("not a server");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 
     /** Accepts anything, warning once per client. */
-    private static final class AnyTrustManager implements X509TrustManager {
+    private static final class AnyTrustManager extends ServerTrustManager {
         private final String host;
         private final AtomicBoolean warned = new AtomicBoolean();
 
@@ -173,16 +176,6 @@ final class TlsSetup {
                 LOG.warn("TLS verification is OFF (TlsTrust.insecure()): accepted the certificate of {} with SHA-256 {}"
                         + " unchecked; pin it with TlsTrust.pinned(...) instead", host, fingerprint(chain[0]));
             }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("not a server");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
