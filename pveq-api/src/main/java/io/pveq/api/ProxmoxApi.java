@@ -71,6 +71,11 @@ public final class ProxmoxApi implements AutoCloseable {
         return clients.storage();
     }
 
+    /** @return the QEMU guest agent inside VMs: ping, addresses, exec */
+    public GuestAgentApi agent() {
+        return clients.agent();
+    }
+
     /** @return tasks: status, log, await, stop */
     public TaskApi tasks() {
         return clients.tasks();

@@ -80,6 +80,20 @@ class ParameterEncodingTest {
                         "node", "pve1", "vmid", "101")));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"pve8", "pve9"})
+    void guestAgentCommandsAreAnArrayOfRepeatedKeys(String version) throws Exception {
+        FormParams params = FormParams.empty().putArray("command", List.of("/bin/sh", "-c", "echo a b"))
+                .put("input-data", "secret\n");
+        assertEquals("command=%2Fbin%2Fsh&command=-c&command=echo%20a%20b&input-data=secret%0A", params.encoded());
+        assertEquals("command=/bin/sh,-c,echo a b input-data=<hidden>", params.forLog());
+        okhttp3.Request request = new okhttp3.Request.Builder()
+                .url("https://127.0.0.1:8006/api2/json/nodes/pve1/qemu/101/agent/exec")
+                .post(okhttp3.RequestBody.create(params.encoded(),
+                        okhttp3.MediaType.get("application/x-www-form-urlencoded"))).build();
+        assertEquals(List.of(), SchemaCheck.of(version).violations(request));
+    }
+
     @Test
     void propertyStringsAreWrittenAsProxmoxReadsThem() {
         Map<String, String> p = VmParams.create(fullSpec()).values();

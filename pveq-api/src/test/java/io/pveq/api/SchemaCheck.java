@@ -140,7 +140,7 @@ public final class SchemaCheck implements Interceptor {
     private static Map<String, String> parameters(Request request) throws IOException {
         Map<String, String> params = new LinkedHashMap<>();
         for (String name : request.url().queryParameterNames()) {
-            params.put(name, request.url().queryParameter(name));
+            params.put(name, String.join("\0", request.url().queryParameterValues(name)));
         }
         RequestBody body = request.body();
         if (body instanceof MultipartBody multipart) {
@@ -173,7 +173,7 @@ public final class SchemaCheck implements Interceptor {
                 int eq = pair.indexOf('=');
                 String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                params.put(name, value);
+                params.merge(name, value, (a, b) -> a + "\0" + b); // a repeated key: an array parameter
             }
         }
         return params;

@@ -51,6 +51,7 @@ public final class ApiClients implements AutoCloseable {
     private final TaskCalls tasks;
     private final VmCalls vms;
     private final StorageCalls storage;
+    private final AgentCalls agent;
 
     /** @param s the settings */
     public ApiClients(Settings s) {
@@ -88,6 +89,7 @@ public final class ApiClients implements AutoCloseable {
         this.tasks = new TaskCalls(http, s.firstPoll(), s.maxPoll(), executor);
         this.vms = new VmCalls(http, tasks, auth::who);
         this.storage = new StorageCalls(http);
+        this.agent = new AgentCalls(http);
     }
 
     /** @return the answering node's version */
@@ -113,6 +115,11 @@ public final class ApiClients implements AutoCloseable {
     /** @return the storage role */
     public StorageApi storage() {
         return storage;
+    }
+
+    /** @return the guest agent role */
+    public io.pveq.api.GuestAgentApi agent() {
+        return agent;
     }
 
     /** @return the task role */

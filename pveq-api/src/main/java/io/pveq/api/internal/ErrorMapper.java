@@ -3,6 +3,7 @@ package io.pveq.api.internal;
 import io.pveq.api.ApiParameterException;
 import io.pveq.api.AuthenticationException;
 import io.pveq.api.ConfigChangedException;
+import io.pveq.api.GuestAgentUnavailableException;
 import io.pveq.api.PermissionDeniedException;
 import io.pveq.api.ProxmoxApiException;
 import io.pveq.core.NodeUnavailableException;
@@ -25,6 +26,8 @@ import java.util.regex.Pattern;
  */
 final class ErrorMapper {
 
+    private static final Pattern AGENT_DOWN = Pattern.compile(
+            "(?i)guest agent is not running|got timeout|agent .*not (running|enabled|configured)");
     private static final Pattern PERMISSION = Pattern.compile("Permission check failed \\(([^,]+), ([^)]+)\\)");
     private static final Pattern OFFLINE = Pattern.compile(
             "(?i)node '([^']+)' seems to be offline|no route to host|connection refused|hostname lookup '([^']+)' failed");
@@ -54,6 +57,9 @@ final class ErrorMapper {
             Matcher m = PERMISSION.matcher(reason);
             return m.find() ? new PermissionDeniedException(method, path, reason, m.group(1).strip(), m.group(2).strip())
                     : new PermissionDeniedException(method, path, reason, null, null);
+        }
+        if (path.contains("/agent/") && AGENT_DOWN.matcher(reason).find() && !reason.contains("can't lock file")) {
+            return new GuestAgentUnavailableException(method, path, status, reason);
         }
         if (reason.contains("detected modified configuration")) {
             return new ConfigChangedException(method, path, status, reason);

@@ -3,6 +3,7 @@ package io.pveq.api.internal;
 import io.pveq.core.internal.pve.SshKeys;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -17,9 +18,10 @@ import java.util.Set;
  */
 public final class FormParams {
 
-    private static final Set<String> SECRET_NAMES = Set.of("password", "cipassword", "otp", "tfa-challenge");
+    private static final Set<String> SECRET_NAMES = Set.of("password", "cipassword", "otp", "tfa-challenge",
+            "input-data");
 
-    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, List<String>> values = new LinkedHashMap<>();
 
     /** @return an empty parameter list */
     public static FormParams empty() {
@@ -35,7 +37,25 @@ public final class FormParams {
     public FormParams put(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        if (values.putIfAbsent(name, value) != null) {
+        if (values.putIfAbsent(name, List.of(value)) != null) {
+            throw new IllegalArgumentException("parameter '" + name + "' given twice");
+        }
+        return this;
+    }
+
+    /**
+     * An array parameter (e.g. {@code command} of the guest agent's exec): the key is repeated once per value.
+     *
+     * @param name   a parameter name
+     * @param items  its values, at least one
+     * @return this
+     */
+    public FormParams putArray(String name, List<String> items) {
+        Objects.requireNonNull(name, "name");
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("array parameter '" + name + "' needs at least one value");
+        }
+        if (values.putIfAbsent(name, List.copyOf(items)) != null) {
             throw new IllegalArgumentException("parameter '" + name + "' given twice");
         }
         return this;
@@ -51,9 +71,11 @@ public final class FormParams {
         return put(name, value ? "1" : "0");
     }
 
-    /** @return the parameters in order, read-only */
+    /** @return the parameters in order; the values of an array parameter joined by NUL characters */
     public Map<String, String> values() {
-        return Collections.unmodifiableMap(values);
+        Map<String, String> flat = new LinkedHashMap<>();
+        values.forEach((name, list) -> flat.put(name, String.join("\0", list)));
+        return Collections.unmodifiableMap(flat);
     }
 
     /** @return true when there are none */
@@ -64,11 +86,13 @@ public final class FormParams {
     /** @return {@code name=value&...} with every value percent-encoded (see the class comment) */
     public String encoded() {
         StringBuilder out = new StringBuilder();
-        values.forEach((name, value) -> {
-            if (out.length() > 0) {
-                out.append('&');
+        values.forEach((name, list) -> {
+            for (String value : list) {
+                if (out.length() > 0) {
+                    out.append('&');
+                }
+                out.append(percentEncode(name)).append('=').append(percentEncode(value));
             }
-            out.append(percentEncode(name)).append('=').append(percentEncode(value));
         });
         return out.toString();
     }
@@ -76,11 +100,11 @@ public final class FormParams {
     /** @return the parameters for a log line, secret values replaced by {@code <hidden>} */
     public String forLog() {
         StringBuilder out = new StringBuilder();
-        values.forEach((name, value) -> {
+        values.forEach((name, list) -> {
             if (out.length() > 0) {
                 out.append(' ');
             }
-            out.append(name).append('=').append(SECRET_NAMES.contains(name) ? "<hidden>" : value);
+            out.append(name).append('=').append(SECRET_NAMES.contains(name) ? "<hidden>" : String.join(",", list));
         });
         return out.toString();
     }

@@ -81,6 +81,13 @@ class ErrorMapperTest {
     }
 
     @Test
+    void aSilentGuestAgentIsUnavailableNotAFailure() {
+        assertInstanceOf(io.pveq.api.GuestAgentUnavailableException.class, ErrorMapper.map("GET",
+                "/nodes/pve1/qemu/101/agent/network-get-interfaces", 500, "QEMU guest agent is not running", Map.of(),
+                "x", VM_101));
+    }
+
+    @Test
     void aStaleDigestSaysTheConfigChanged() {
         assertInstanceOf(io.pveq.api.ConfigChangedException.class,
                 map(500, "detected modified configuration - file changed by other user? Try again."));
