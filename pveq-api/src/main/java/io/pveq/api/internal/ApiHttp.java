@@ -111,13 +111,15 @@ public final class ApiHttp {
             try (Response response = client.newCall(request).execute()) {
                 ResponseBody body = response.body();
                 String text = body == null ? "" : body.string();
-                LOG.debug("{} {} {} -> {} in {} ms", call.method(), call.path(), call.params().forLog(), response.code(),
-                        (System.nanoTime() - started) / 1_000_000);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("{} {} {} -> {} in {} ms", call.method(), call.path(), call.params().forLog(),
+                            response.code(), (System.nanoTime() - started) / 1_000_000);
+                }
                 if (!call.read()) {
                     cache.clear();
                 }
                 if (response.isSuccessful()) {
-                    JsonNode data = parse(text).path("data");
+                    JsonNode data = parseAnswer(call, response.code(), text).path("data");
                     if (call.read() && cache.caches(call.cacheKind())) {
                         cache.put(call.cacheKind().get(), key, data);
                     }
@@ -221,6 +223,19 @@ public final class ApiHttp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PveqException("interrupted while waiting to retry " + call.method() + " " + call.path(), e);
+        }
+    }
+
+    private static JsonNode parseAnswer(ApiCall call, int status, String text) {
+        try {
+            JsonNode json = MAPPER.readTree(text);
+            if (json == null || !json.isObject()) {
+                throw new IOException("not a JSON object");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new ProxmoxApiException(call.method(), call.path(), status, "the answer is not Proxmox's JSON ("
+                    + e.getMessage() + "): " + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
         }
     }
 
