@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Engine {
 
     /** How long Proxmox waits for a VM's lock file before giving up. */
-    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicLong OWNERS = new AtomicLong();
 
     private final StateStore store;
@@ -73,6 +73,16 @@ public final class Engine {
 
     public FaultHook faults() {
         return faults;
+    }
+
+    /** @return the {@code qm} operations, shared by the CLI and the API face */
+    public Qm qm() {
+        return qm;
+    }
+
+    /** @return the API data (the JSON answers of {@code pvesh get} and the REST API) */
+    public PveshData data() {
+        return pvesh.data();
     }
 
     /** @return the scaled boot delay: a started guest answers SSH this long after (re)boot */
@@ -165,7 +175,7 @@ public final class Engine {
     // ---- helpers shared by the command classes ----
 
     /** @return the VM on this node, or Proxmox's "does not exist" failure */
-    static VmState localVm(ClusterState state, String node, int vmid) {
+    public static VmState localVm(ClusterState state, String node, int vmid) {
         VmState vm = state.vms.get(vmid);
         if (vm == null || !vm.node.equals(node) || !"qemu".equals(vm.type)) {
             throw new Failure("Configuration file 'nodes/" + node + "/qemu-server/" + vmid + ".conf' does not exist");
@@ -173,11 +183,11 @@ public final class Engine {
         return vm;
     }
 
-    static NodeState node(ClusterState state, String name) {
+    public static NodeState node(ClusterState state, String name) {
         return state.node(name).orElseThrow(() -> new Failure("no such cluster node '" + name + "'"));
     }
 
-    static void requireQuorum(ClusterState state) {
+    public static void requireQuorum(ClusterState state) {
         if (!state.quorate()) {
             throw new Failure("cluster not ready - no quorum?");
         }
@@ -242,30 +252,46 @@ public final class Engine {
     }
 
     /** Fails when the config carries a lock ({@code VM is locked (backup)}) unless skipped. */
-    static void checkConfigLock(VmState vm, boolean skiplock) {
+    public static void checkConfigLock(VmState vm, boolean skiplock) {
         String lock = vm.config.get("lock");
         if (lock != null && !skiplock) {
             throw new Failure("VM is locked (" + lock + ")");
         }
     }
 
-    /** Appends a finished task to the cluster's task log. */
+    /** Appends a finished CLI task to the cluster's task log. */
     void recordTask(String node, String type, String id, long startedMillis, String status) {
+        ClusterState.TaskRecord task = newTask(node, type, id, "root@pam", startedMillis);
+        finishTask(task, status);
+    }
+
+    /**
+     * Starts a task record: a fresh pid and the UPID
+     * {@code UPID:<node>:<pid>:<pstart>:<starttime>:<type>:<id>:<user>:} (not yet in the task list).
+     */
+    public ClusterState.TaskRecord newTask(String node, String type, String id, String user, long startedMillis) {
+        long sequence = store.write(ClusterState::nextSequence);
+        ClusterState.TaskRecord task = new ClusterState.TaskRecord();
+        task.node = node;
+        task.type = type;
+        task.id = id == null ? "" : id;
+        task.user = user;
+        task.pid = sequence % 4_000_000 + 1000;
+        task.pstart = task.pid * 7 % 100_000_000;
+        task.starttime = startedMillis / 1000;
+        task.upid = String.format(Locale.ROOT, "UPID:%s:%08X:%08X:%08X:%s:%s:%s:", node, task.pid, task.pstart,
+                task.starttime, type, task.id, task.user);
+        return task;
+    }
+
+    /** Ends a task: its exit status (the last line of {@code status}) and end time, added to the task list. */
+    public void finishTask(ClusterState.TaskRecord task, String status) {
         long now = time.nowMillis();
+        String text = status.strip();
+        int newline = text.lastIndexOf('\n');
+        task.status = newline >= 0 ? text.substring(newline + 1) : text;
+        task.endtime = now / 1000;
         store.write(state -> {
-            ClusterState.TaskRecord task = new ClusterState.TaskRecord();
-            task.node = node;
-            task.type = type;
-            task.id = id == null ? "" : id;
-            task.pid = state.nextSequence() % 4_000_000 + 1000;
-            task.pstart = task.pid * 7 % 100_000_000;
-            task.starttime = startedMillis / 1000;
-            task.endtime = now / 1000;
-            String text = status.strip();
-            int newline = text.lastIndexOf('\n');
-            task.status = newline >= 0 ? text.substring(newline + 1) : text;
-            task.upid = String.format(Locale.ROOT, "UPID:%s:%08X:%08X:%08X:%s:%s:%s:", node, task.pid, task.pstart,
-                    task.starttime, type, task.id, task.user);
             state.tasks.add(task);
             if (state.tasks.size() > ClusterState.MAX_TASKS) {
                 state.tasks.subList(0, state.tasks.size() - ClusterState.MAX_TASKS).clear();

@@ -126,6 +126,7 @@ final class QmPower {
             engine.store().write(state -> {
                 VmState vm = Engine.localVm(state, exec.node(), vmid);
                 vm.status = "stopped";
+                vm.paused = false;
                 vm.pid = 0;
                 vm.startedAtMillis = 0;
                 return null;

@@ -24,6 +24,8 @@ public final class ClusterState {
     public long sequence = 1000;
     /** Epoch millis of the last /cluster/resources refresh tick seen (see ResourceLag). */
     public long resourcesRefreshedAt;
+    /** Users, tokens, roles and ACLs of the REST API face. */
+    public AccessState access = new AccessState();
 
     /** A finished task as /nodes/{node}/tasks lists it. */
     public static final class TaskRecord {
