@@ -5,6 +5,7 @@ import io.pveq.api.CacheKind;
 import io.pveq.api.CloneSpec;
 import io.pveq.api.CloudInitSection;
 import io.pveq.api.MigrateSpec;
+import io.pveq.api.PermissionDeniedException;
 import io.pveq.api.TaskApi;
 import io.pveq.api.TaskSummary;
 import io.pveq.api.Upid;
@@ -21,6 +22,7 @@ import io.pveq.core.VmId;
 import io.pveq.core.VmNotFoundException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -28,9 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link VmApi} over {@link ApiHttp}. A create whose answer is lost is resolved by looking: the
- * cluster's recent tasks for a {@code qmcreate} of that VMID by this client's user, started since the
- * request; found, its UPID is returned; not found and no such VM, the create never happened. Thread-safe.
+ * {@link VmApi} over {@link ApiHttp}. A create whose answer is lost is resolved by looking, never by
+ * sending it again: when the VM exists and the cluster's recent tasks hold a {@code qmcreate} of that
+ * VMID by this client's user started since the request (less 30 s of clock skew), that task's UPID is the
+ * answer; when the VM does not exist, the create was not carried out; when it exists without such a
+ * task, someone else holds the VMID. Thread-safe.
  */
 final class VmCalls implements VmApi {
 
@@ -38,7 +42,7 @@ final class VmCalls implements VmApi {
     private static final Pattern DISK = Pattern.compile(
             "ide[0-3]|sata[0-5]|scsi([0-9]|[12][0-9]|30)|virtio([0-9]|1[0-5])|efidisk0|tpmstate0");
     /** How far the server's clock may be behind ours when matching a task to a lost create. */
-    private static final Duration CLOCK_SLACK = Duration.ofMinutes(2);
+    private static final Duration CLOCK_SLACK = Duration.ofSeconds(30);
 
     private final ApiHttp http;
     private final TaskApi tasks;
@@ -75,26 +79,39 @@ final class VmCalls implements VmApi {
                 throw e;
             }
             return resolveLostCreate(node, spec.vmId(), sent, e);
+        } catch (PermissionDeniedException e) {
+            if (e.privilege().isPresent()) {
+                throw e;
+            }
+            // qemu-server refuses a create without VM.Allocate with a bare "Permission check failed";
+            // its other checks (storage, bridge, start) name what they miss
+            throw new PermissionDeniedException(e.method(), e.path(), e.reason().strip(), "/vms/" + spec.vmId(),
+                    "VM.Allocate");
         }
     }
 
     private Upid resolveLostCreate(NodeName node, VmId vmId, Instant sent, ApiConnectionException lost) {
         String user = who.get();
         Instant since = sent.minus(CLOCK_SLACK);
-        for (TaskSummary task : tasks.recent()) {
-            if (task.upid().type().equals("qmcreate") && task.upid().id().equals(vmId.toString())
-                    && task.upid().node().equals(node) && task.upid().user().equals(user)
-                    && !task.upid().startTime().isBefore(since)) {
-                LOG.info("the answer to the create of VM {} on {} was lost; found its task {}", vmId, node, task.upid());
-                return task.upid();
-            }
-        }
+        Optional<Upid> task = tasks.recent().stream().map(TaskSummary::upid)
+                .filter(u -> u.type().equals("qmcreate") && u.id().equals(vmId.toString()) && u.node().equals(node)
+                        && u.user().equals(user) && !u.startTime().isBefore(since))
+                .max(Comparator.comparing(Upid::startTime));
+        boolean exists;
         try {
             config(node, vmId);
+            exists = true;
         } catch (VmNotFoundException e) {
+            exists = false;
+        }
+        if (!exists) {
+            // a create task of ours without the VM is an earlier create of a reused VMID, or one that failed
             throw new ApiConnectionException("the create of VM " + vmId + " on node " + node + " got no answer, and"
-                    + " neither a create task nor the VM exists: it was not carried out and may be sent again",
-                    false, lost);
+                    + " the VM does not exist: it was not carried out and may be sent again", false, lost);
+        }
+        if (task.isPresent()) {
+            LOG.info("the answer to the create of VM {} on {} was lost; found its task {}", vmId, node, task.get());
+            return task.get();
         }
         throw new VmExistsException(vmId, node.value());
     }
