@@ -35,6 +35,11 @@ public sealed interface TaskOutcome permits TaskOutcome.Succeeded, TaskOutcome.S
 
     /** {@code OK}. */
     record Succeeded() implements TaskOutcome {
+        /** @return {@code OK}, as Proxmox writes it */
+        @Override
+        public String toString() {
+            return "OK";
+        }
     }
 
     /**
@@ -43,6 +48,11 @@ public sealed interface TaskOutcome permits TaskOutcome.Succeeded, TaskOutcome.S
      * @param warnings how many
      */
     record SucceededWithWarnings(int warnings) implements TaskOutcome {
+        /** @return {@code WARNINGS: n}, as Proxmox writes it */
+        @Override
+        public String toString() {
+            return "WARNINGS: " + warnings;
+        }
     }
 
     /**
@@ -54,6 +64,12 @@ public sealed interface TaskOutcome permits TaskOutcome.Succeeded, TaskOutcome.S
         /** Validates. */
         public Failed {
             Objects.requireNonNull(error, "error");
+        }
+
+        /** @return the error text, as Proxmox writes it */
+        @Override
+        public String toString() {
+            return error;
         }
     }
 }
