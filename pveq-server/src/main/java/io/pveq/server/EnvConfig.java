@@ -36,7 +36,7 @@ public final class EnvConfig {
             "JOB_QUEUE", "SHUTDOWN_MODE", "SHUTDOWN_TIMEOUT", "SSE_HEARTBEAT", "HTTP_MAX_THREADS", "SH_DIR",
             "TRANSPORT", "SSH_USER", "SSH_PORT", "SSH_KEY", "SSH_KNOWN_HOSTS", "SSH_HOST_KEY_POLICY",
             "GUEST_SSH_KEY", "IMAGE_CACHE_DIR", "IMAGE_MIRROR_DEBIAN", "IMAGE_MIRROR_UBUNTU",
-            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "LIST_CACHE_MS")));
+            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "SIM_API_PORT", "LIST_CACHE_MS")));
 
     /** The variables whose presence means "a real cluster is configured". */
     public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
@@ -170,7 +170,7 @@ public final class EnvConfig {
                 v.path("SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts", home), policy.equals("accept-any"),
                 v.path("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519", home),
                 v.isSet("IMAGE_CACHE_DIR") ? Optional.of(v.path("IMAGE_CACHE_DIR", null, home)) : Optional.empty(), mirrors,
-                v.decimal("SIM_SPEED", 10));
+                v.decimal("SIM_SPEED", 10), v.integer("SIM_API_PORT", 8006));
         if (!simulated && backend.transport() == BackendConfig.Transport.SSH
                 && !settings.nodeAddresses().containsKey(settings.mainNode())) {
             throw new InvalidSpecException("NODE_" + settings.mainNode(), "is required with TRANSPORT=ssh"

@@ -152,6 +152,11 @@ public final class SimulatedCluster implements AutoCloseable {
         return api;
     }
 
+    /** @return true when the cluster serves its REST API ({@link Builder#api()}) */
+    public boolean servesApi() {
+        return api != null;
+    }
+
     /** @return the fault injection of this cluster */
     public SimFaults faults() {
         return faults;

@@ -9,6 +9,7 @@ import io.pveq.core.transport.LocalCommandTransport;
 import io.pveq.images.ImageCache;
 import io.pveq.server.BackendConfig;
 import io.pveq.server.EnvConfig;
+import io.pveq.sim.SimApi;
 import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimImageMirror;
 import io.pveq.sim.SimulatedCluster;
@@ -42,6 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Backend {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Backend.class);
+
     private Backend() {
     }
 
@@ -62,9 +65,32 @@ public final class Backend {
      * @throws io.pveq.core.InvalidSpecException naming the variable when a setting cannot be used
      */
     public static Built create(EnvConfig config, ServerMetrics metrics) {
-        return config.simulated()
-                ? simulated(config, metrics, SimulatedCluster.builder().speedFactor(config.backend().simSpeed()).build())
-                : cluster(config, metrics);
+        if (!config.simulated()) {
+            return cluster(config, metrics);
+        }
+        SimulatedCluster.Builder sim = SimulatedCluster.builder().speedFactor(config.backend().simSpeed());
+        int apiPort = config.backend().simApiPort();
+        if (apiPort == 0) {
+            return simulated(config, metrics, sim.build());
+        }
+        String loopback = loopbackOf(config.server().bindAddress());
+        try {
+            return simulated(config, metrics, sim.api(SimApi.Options.defaults().withBindAddress(loopback)
+                    .withPort(apiPort)).build());
+        } catch (UncheckedIOException e) {
+            // a demo must not fail because another program holds the port: run without the API and say so
+            LOG.warn("the simulated cluster's Proxmox API is off: {} (set SIM_API_PORT to a free port, or 0)",
+                    e.getMessage());
+            Built built = simulated(config, metrics, SimulatedCluster.builder().speedFactor(config.backend().simSpeed())
+                    .build());
+            built.facts().put("sim_api", Map.of("error", String.valueOf(e.getMessage())));
+            return built;
+        }
+    }
+
+    /** @return the loopback address of the family of {@code bindAddress} (IPv6 for an IPv6 address) */
+    static String loopbackOf(String bindAddress) {
+        return bindAddress.contains(":") ? "::1" : bindAddress.startsWith("127.") ? bindAddress : "127.0.0.1";
     }
 
     /**
@@ -101,6 +127,17 @@ public final class Backend {
             Map<String, Object> facts = facts(config, "simulated");
             facts.put("warning", "SIMULATED CLUSTER: no cluster is configured; VMs are simulated, nothing real is created");
             facts.put("image_mirror", mirror.baseUri().toString());
+            if (cluster.servesApi()) {
+                SimApi api = cluster.api();
+                Map<String, Object> simApi = new LinkedHashMap<>();
+                simApi.put("url", api.url().toString());
+                simApi.put("token", api.rootToken());
+                simApi.put("fingerprint", api.fingerprint());
+                simApi.put("ca", api.caCertificatePem());
+                facts.put("sim_api", simApi);
+                LOG.warn("*** the simulated cluster's Proxmox VE API: {} (token {}, fingerprint {})", api.url(),
+                        api.rootToken().substring(0, api.rootToken().indexOf('=') + 1) + "...", api.fingerprint());
+            }
             facts.put("image_cache", cacheDir.toString());
             return new Built(provisioner, extra, facts);
         } catch (IOException e) {

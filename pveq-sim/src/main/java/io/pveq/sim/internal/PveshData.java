@@ -152,7 +152,7 @@ public final class PveshData {
         out.put("wait", 0);
         long used = Usage.nodeMemoryUsed(state, node);
         out.put("memory", new TreeMap<>(Map.of("total", node.memoryBytes, "used", used, "free",
-                node.memoryBytes - used)));
+                node.memoryBytes - used, "available", node.memoryBytes - used)));
         out.put("swap", new TreeMap<>(Map.of("total", 1073737728L, "used", 0L, "free", 1073737728L)));
         out.put("rootfs", new TreeMap<>(Map.of("total", node.rootfsBytes, "used", node.rootfsBytes / 10,
                 "free", node.rootfsBytes - node.rootfsBytes / 10, "avail", node.rootfsBytes - node.rootfsBytes / 10)));

@@ -60,7 +60,7 @@ public final class Qm {
         add("resize", List.of("vmid", "disk", "size"), resize);
         add("disk resize", List.of("vmid", "disk", "size"), resize);
         add("start", List.of("vmid"), Map.of("vmid", vmid, "skiplock", bool(), "timeout", integer(0L, null),
-                "force-cpu", string(0), "migratedfrom", string(0)));
+                "force-cpu", string(0), "migratedfrom", io.pveq.sim.internal.params.Formats.dnsName()));
         add("stop", List.of("vmid"), Map.of("vmid", vmid, "skiplock", bool(), "timeout", integer(0L, null),
                 "keepActive", bool(), "overrule-shutdown", bool()));
         add("shutdown", List.of("vmid"), Map.of("vmid", vmid, "skiplock", bool(), "timeout", integer(0L, null),
@@ -68,10 +68,11 @@ public final class Qm {
         add("reboot", List.of("vmid"), Map.of("vmid", vmid, "timeout", integer(0L, null)));
         add("destroy", List.of("vmid"), Map.of("vmid", vmid, "purge", bool(), "skiplock", bool(),
                 "destroy-unreferenced-disks", bool()));
-        add("migrate", List.of("vmid", "target"), Map.of("vmid", vmid, "target", string(0), "online", bool(),
+        Rule node = io.pveq.sim.internal.params.Formats.dnsName();
+        add("migrate", List.of("vmid", "target"), Map.of("vmid", vmid, "target", node, "online", bool(),
                 "with-local-disks", bool(), "force", bool(), "bwlimit", integer(0L, null),
-                "targetstorage", string(0), "migration_type", oneOf("secure", "insecure"),
-                "migration_network", string(0)));
+                "targetstorage", io.pveq.sim.internal.params.Formats.storagePairList(),
+                "migration_type", oneOf("secure", "insecure"), "migration_network", string(0)));
         add("status", List.of("vmid"), Map.of("vmid", vmid, "verbose", bool()));
         add("config", List.of("vmid"), Map.of("vmid", vmid, "current", bool(), "snapshot", string(40)));
         add("list", List.of(), Map.of("full", bool()));

@@ -116,9 +116,10 @@ final class LxcRoutes {
 
     private static void power(ApiRoutes routes, String action, String type, boolean start, Duration nominal) {
         ApiRoutes.Route route = routes.post(CT + "/status/" + action);
-        route.rule("skiplock", Rule.bool());
-        if (!start) {
-            route.rule("timeout", Rule.integer(0L, null));
+        if (action.equals("shutdown")) {
+            route.rule("timeout", Rule.integer(0L, null)).rule("forceStop", Rule.bool());
+        } else {
+            route.rule("skiplock", Rule.bool());
         }
         route.task().handle(call -> {
             ConfigChecks.rootOnlyParameters(call, "skiplock");

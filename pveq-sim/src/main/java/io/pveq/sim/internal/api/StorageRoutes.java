@@ -32,8 +32,13 @@ final class StorageRoutes {
     }
 
     static void register(ApiRoutes routes) {
+        List<String> types = new ArrayList<>(List.of("btrfs", "cephfs", "cifs", "dir", "esxi", "iscsi", "iscsidirect",
+                "lvm", "lvmthin", "nfs", "pbs", "rbd", "zfs", "zfspool"));
+        if (routes.context().release().major() < 9) {
+            types.add("glusterfs");
+        }
         routes.get("/storage")
-                .rule("type", Rule.string(0))
+                .rule("type", Rule.oneOf(types.stream().sorted().toArray(String[]::new)))
                 .handle(StorageRoutes::clusterStorages);
         routes.put("/storage/{storage}")
                 .rule("content", Rule.format(v -> {
@@ -138,23 +143,23 @@ final class StorageRoutes {
     private static Object updateStorage(ApiCall call) {
         String id = call.param("storage");
         Optional<String> content = call.optional("content");
-        call.engine().store().write(state -> {
-            boolean found = false;
+        String type = call.engine().store().write(state -> {
+            String found = null;
             for (NodeState node : state.nodes) {
                 for (StorageState storage : node.storages) {
                     if (storage.id.equals(id)) {
-                        found = true;
+                        found = storage.type;
                         content.ifPresent(c -> storage.content = new ArrayList<>(new TreeSet<>(
                                 List.of(c.split("[,;\\s]+")))));
                     }
                 }
             }
-            if (!found) {
+            if (found == null) {
                 throw new Failure("storage '" + id + "' does not exist");
             }
-            return null;
+            return found;
         });
-        return null;
+        return new TreeMap<>(Map.of("storage", id, "type", type));
     }
 
     /** storage_check_enabled: the storage exists on the node and is enabled. */

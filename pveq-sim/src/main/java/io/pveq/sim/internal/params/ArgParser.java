@@ -123,7 +123,13 @@ public final class ArgParser {
             if (rule == null) {
                 continue;
             }
-            Optional<String> error = rule.check(entry.getValue());
+            Optional<String> error;
+            try {
+                error = rule.check(entry.getValue());
+            } catch (StackOverflowError e) {
+                // a pathological value for a pattern with nested repetition: it does not match
+                error = Optional.of("value does not match the regex pattern");
+            }
             if (error.isPresent()) {
                 errors.put(entry.getKey(), error.get());
             } else if (rule.isBoolean()) {
