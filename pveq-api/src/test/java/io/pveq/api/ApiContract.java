@@ -239,6 +239,39 @@ abstract class ApiContract {
     }
 
     @Test
+    void theGuestAgentAnswersOnceTheGuestBootedAndRunsCommandsWithInputOnStdin() {
+        VmId id = api.cluster().nextId();
+        api.tasks().await(api.vms().create(PVE1, VmCreateSpec.builder(id).name("agent-" + id).memoryMiB(512)
+                .nic(NicSpec.virtio(0, "vmbr0").withMac("BC:24:11:00:00:77"))
+                .ipConfig(IpConfigSpec.staticIpv4(0, Ipv4Cidr.parse("ip", "127.0.10.77/24"),
+                        Ipv4Address.parse("gw", "127.0.10.1")))
+                .agent(true).start(true).build()), WAIT, TaskListener.NONE);
+        assertThrows(GuestAgentUnavailableException.class, () -> api.agent().ping(PVE1, id));
+        peer.clock.advance(Duration.ofMinutes(10)); // the guest boots and its agent starts
+        api.agent().ping(PVE1, id);
+        List<GuestInterface> nics = api.agent().networkInterfaces(PVE1, id);
+        GuestInterface eth0 = nics.stream().filter(n -> n.name().equals("eth0")).findFirst().orElseThrow();
+        assertEquals(Optional.of("bc:24:11:00:00:77"), eth0.mac());
+        assertTrue(eth0.addresses().stream().anyMatch(a -> a.address().equals("127.0.10.77") && a.prefix() == 24
+                && !a.ipv6()), eth0.toString());
+        assertTrue(nics.stream().filter(n -> n.name().equals("lo")).flatMap(n -> n.addresses().stream())
+                .allMatch(GuestInterface.Address::local));
+
+        int pid = api.agent().exec(PVE1, id, List.of("cat"), Optional.of(Secret.of("the secret\n")));
+        peer.clock.advance(Duration.ofSeconds(30));
+        GuestExecStatus cat = api.agent().execStatus(PVE1, id, pid);
+        assertTrue(cat.exited());
+        assertEquals(0, cat.exitCode().getAsInt());
+        assertEquals("the secret\n", cat.stdout());
+        int failing = api.agent().exec(PVE1, id, List.of("/bin/false"), Optional.empty());
+        peer.clock.advance(Duration.ofSeconds(30));
+        assertEquals(1, api.agent().execStatus(PVE1, id, failing).exitCode().getAsInt());
+
+        await(api.vms().stop(PVE1, id));
+        await(api.vms().delete(PVE1, id, false));
+    }
+
+    @Test
     void anOfflineNodeIsUnavailable() {
         NodeName pve3 = NodeName.of("pve3");
         peer.cluster.setNodeOnline(pve3, false);
