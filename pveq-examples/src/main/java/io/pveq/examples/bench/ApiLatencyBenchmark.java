@@ -85,37 +85,15 @@ public final class ApiLatencyBenchmark {
             bare.call(i);
         }
         exchange.reset();
-        List<Double> total = new ArrayList<>();
-        List<Double> own = new ArrayList<>();
-        List<Double> http = new ArrayList<>();
-        List<Double> reference = new ArrayList<>();
-        long pveqNanos = 0;
-        long bareNanos = 0;
+        Timings pveq = new Timings();
+        Timings reference = new Timings();
         for (int i = 0; i < calls; i++) {
-            long before = exchange.nanos.get();
-            long t0 = System.nanoTime();
-            status(api, nodes, i);
-            long t = System.nanoTime() - t0;
-            long inHttp = exchange.nanos.get() - before;
-            pveqNanos += t;
-            total.add(t / 1e6);
-            http.add(inHttp / 1e6);
-            own.add((t - inHttp) / 1e6);
-            long b0 = System.nanoTime();
-            bare.call(i);
-            long b = System.nanoTime() - b0;
-            bareNanos += b;
-            reference.add(b / 1e6);
+            int n = i;
+            pveq.time(exchange, () -> status(api, nodes, n));
+            reference.time(null, () -> bare.call(n));
         }
-        double[] p = percentiles(total);
-        double[] o = percentiles(own);
-        double[] r = percentiles(reference);
-        return List.of(
-                List.of("status/current, pveq-api, one pooled keep-alive connection", Integer.toString(calls),
-                        rate(calls, pveqNanos), ms(p[0]), ms(p[1]), ms(percentiles(http)[0]), ms(o[0]), ms(o[1]),
-                        Integer.toString(exchange.connections.get())),
-                List.of("status/current, bare OkHttp, pooled (reference, same loop)", Integer.toString(calls),
-                        rate(calls, bareNanos), ms(r[0]), ms(r[1]), ms(r[0]), "-", "-", "0"));
+        return List.of(pveq.row("status/current, pveq-api, one pooled keep-alive connection", exchange),
+                reference.row("status/current, bare OkHttp, pooled (reference, same loop)", null));
     }
 
     private static List<String> statusRow(String label, ProxmoxApi api, List<NodeName> nodes, int calls,
@@ -124,25 +102,41 @@ public final class ApiLatencyBenchmark {
             status(api, nodes, i);
         }
         exchange.reset();
-        List<Double> total = new ArrayList<>();
-        List<Double> own = new ArrayList<>();
-        List<Double> http = new ArrayList<>();
-        long nanos = 0;
+        Timings timings = new Timings();
         for (int i = 0; i < calls; i++) {
-            long before = exchange.nanos.get();
+            int n = i;
+            timings.time(exchange, () -> status(api, nodes, n));
+        }
+        return timings.row(label, exchange);
+    }
+
+    /** Per call: the whole call, the part inside OkHttp's chain, and the rest (pveq's own). */
+    private static final class Timings {
+        final List<Double> total = new ArrayList<>();
+        final List<Double> http = new ArrayList<>();
+        final List<Double> own = new ArrayList<>();
+        long nanos;
+
+        /** @param exchange the client's exchange timer, or null when the whole call is the exchange */
+        void time(Exchange exchange, Runnable call) {
+            long before = exchange == null ? 0 : exchange.nanos.get();
             long t0 = System.nanoTime();
-            status(api, nodes, i);
+            call.run();
             long t = System.nanoTime() - t0;
-            long inHttp = exchange.nanos.get() - before;
+            long inHttp = exchange == null ? t : exchange.nanos.get() - before;
             nanos += t;
             total.add(t / 1e6);
             http.add(inHttp / 1e6);
             own.add((t - inHttp) / 1e6);
         }
-        double[] p = percentiles(total);
-        double[] o = percentiles(own);
-        return List.of(label, Integer.toString(calls), rate(calls, nanos), ms(p[0]), ms(p[1]),
-                ms(percentiles(http)[0]), ms(o[0]), ms(o[1]), Integer.toString(exchange.connections.get()));
+
+        List<String> row(String label, Exchange exchange) {
+            double[] p = percentiles(total);
+            double[] o = percentiles(own);
+            return List.of(label, Integer.toString(total.size()), rate(total.size(), nanos), ms(p[0]), ms(p[1]),
+                    ms(percentiles(http)[0]), exchange == null ? "-" : ms(o[0]), exchange == null ? "-" : ms(o[1]),
+                    exchange == null ? "0" : Integer.toString(exchange.connections.get()));
+        }
     }
 
     private static String rate(int calls, long nanos) {
@@ -158,27 +152,18 @@ public final class ApiLatencyBenchmark {
         for (int i = 0; i < 5; i++) {
             api.cluster().resources();
         }
-        List<Double> times = new ArrayList<>();
-        List<Double> http = new ArrayList<>();
-        List<Double> own = new ArrayList<>();
-        int guests = 0;
+        Timings timings = new Timings();
+        int[] guests = new int[1];
         for (int i = 0; i < snapshots; i++) {
-            long before = exchange.nanos.get();
-            long t0 = System.nanoTime();
-            guests = ClusterResource.guests(api.cluster().resources()).size();
-            long t = System.nanoTime() - t0;
-            long inHttp = exchange.nanos.get() - before;
-            times.add(t / 1e6);
-            http.add(inHttp / 1e6);
-            own.add((t - inHttp) / 1e6);
+            timings.time(exchange, () -> guests[0] = ClusterResource.guests(api.cluster().resources()).size());
         }
-        if (guests != VMS) {
-            throw new IllegalStateException("the snapshot held " + guests + " guests, expected " + VMS);
+        if (guests[0] != VMS) {
+            throw new IllegalStateException("the snapshot held " + guests[0] + " guests, expected " + VMS);
         }
-        double[] p = percentiles(times);
-        return List.of("cluster snapshot, /cluster/resources with " + VMS + " VMs into records",
-                Integer.toString(snapshots), String.format(java.util.Locale.ROOT, "%.1f", 1000 / p[0]), ms(p[0]),
-                ms(p[1]), ms(percentiles(http)[0]), ms(percentiles(own)[0]), ms(percentiles(own)[1]), "0");
+        List<String> row = new ArrayList<>(timings.row("cluster snapshot, /cluster/resources with " + VMS
+                + " VMs into records", exchange));
+        row.set(2, String.format(java.util.Locale.ROOT, "%.1f", snapshots / (timings.nanos / 1e9)));
+        return row;
     }
 
     private static double[] percentiles(List<Double> samples) {
