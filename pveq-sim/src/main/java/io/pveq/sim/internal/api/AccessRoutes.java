@@ -65,7 +65,7 @@ final class AccessRoutes {
             return Access.matches(user.passwordHash, password);
         });
         if (!valid) {
-            throw ApiException.unauthorized("authentication failure");
+            throw ApiException.authentication("authentication failure");
         }
         if (call.optional("path").isPresent() && call.optional("privs").isPresent()) {
             String path = Access.normalizePath(call.param("path"));
@@ -73,7 +73,7 @@ final class AccessRoutes {
             boolean granted = path != null && call.read(state -> call.context().access().has(state.access, userid, path,
                     privileges, false));
             if (!granted) {
-                throw ApiException.unauthorized("authentication failure");
+                throw ApiException.authentication("authentication failure");
             }
             return Map.of("username", userid);
         }

@@ -17,7 +17,28 @@ import java.nio.file.Path;
  * @param release the imitated release
  * @param tempDir where uploads are staged
  * @param agents  commands started in guests through their agents
+ * @param rendered large answers already rendered, by state version, time and caller (bounded)
  */
 record ApiContext(Engine engine, Access access, Tasks tasks, ApiFacts facts, String node, PveRelease release,
-                  Path tempDir, GuestRoutes.Agents agents) {
+                  Path tempDir, GuestRoutes.Agents agents, Rendered rendered) {
+
+    /** A small cache of rendered answers: cleared whole when it grows past its bound. */
+    static final class Rendered {
+        private static final int BOUND = 64;
+        private final java.util.concurrent.ConcurrentHashMap<String, RequestPipeline.RawJson> answers =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        RequestPipeline.RawJson computeIfAbsent(String key, java.util.function.Function<String, RequestPipeline.RawJson> render) {
+            RequestPipeline.RawJson cached = answers.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            if (answers.size() >= BOUND) {
+                answers.clear();
+            }
+            RequestPipeline.RawJson made = render.apply(key);
+            answers.put(key, made);
+            return made;
+        }
+    }
 }

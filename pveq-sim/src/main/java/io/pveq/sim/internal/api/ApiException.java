@@ -12,11 +12,22 @@ final class ApiException extends RuntimeException {
 
     private final int status;
     private final Map<String, String> errors;
+    private final boolean bare;
 
     ApiException(int status, String message, Map<String, String> errors) {
+        this(status, message, errors, false);
+    }
+
+    private ApiException(int status, String message, Map<String, String> errors, boolean bare) {
         super(message, null, false, false);
         this.status = status;
         this.errors = errors == null ? Map.of() : Map.copyOf(new TreeMap<>(errors));
+        this.bare = bare;
+    }
+
+    /** @return true for answers without a body: pveproxy's own 401s and 595s, before any handler ran */
+    boolean bare() {
+        return bare;
     }
 
     int status() {
@@ -47,8 +58,19 @@ final class ApiException extends RuntimeException {
         return new ApiException(500, message.endsWith("\n") ? message : message + "\n", null);
     }
 
+    /** A 401 from pveproxy's authentication (no ticket, bad token or ticket, CSRF): no body. */
     static ApiException unauthorized(String message) {
-        return new ApiException(401, message, null);
+        return new ApiException(401, message, null, true);
+    }
+
+    /** A 401 a handler raises (a failed {@code POST /access/ticket}): the usual JSON error body. */
+    static ApiException authentication(String message) {
+        return new ApiException(401, message.endsWith("\n") ? message : message + "\n", null, false);
+    }
+
+    /** 595: the node a request is proxied to cannot be reached (no body). */
+    static ApiException unreachable(String message) {
+        return new ApiException(595, message, null, true);
     }
 
     static ApiException notImplemented(String message) {

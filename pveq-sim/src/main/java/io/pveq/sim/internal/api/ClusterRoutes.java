@@ -64,7 +64,29 @@ final class ClusterRoutes {
 
     private static Object resources(ApiCall call) {
         String type = call.optional("type").orElse(null);
+        // the answer changes with the state and, through uptime, every second: render it once per both
+        long interval = call.engine().refreshInterval().toMillis();
+        long bucket = call.engine().time().nowMillis() / (interval <= 0 ? 1000 : Math.min(1000, interval));
         return call.read(state -> {
+            long version = call.engine().store().version();
+            if (version < 0) {
+                return visibleResources(call, state, type);
+            }
+            String key = version + "/" + bucket + "/" + type + "/" + call.authid();
+            return call.context().rendered().computeIfAbsent(key, k -> {
+                try {
+                    return new RequestPipeline.RawJson(JSON.writeValueAsBytes(visibleResources(call, state, type)));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        });
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static List<Map<String, Object>> visibleResources(ApiCall call, ClusterState state, String type) {
+        {
             List<Map<String, Object>> all = call.data().resources(state, type);
             if (call.root()) {
                 return all;
@@ -86,7 +108,7 @@ final class ClusterRoutes {
                 }
             }
             return visible;
-        });
+        }
     }
 
     private static Object nextId(ApiCall call) {

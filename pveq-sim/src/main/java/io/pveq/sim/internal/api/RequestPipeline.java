@@ -81,6 +81,10 @@ final class RequestPipeline {
     record Paged(Object data, long total) {
     }
 
+    /** An answer's data already rendered as JSON (a cached large answer such as {@code /cluster/resources}). */
+    record RawJson(byte[] json) {
+    }
+
     TlsHttpServer.Response handle(TlsHttpServer.Request request) {
         Engine engine = context.engine();
         boolean servingOnline = engine.store().read(state -> state.node(context.node()).map(n -> n.online).orElse(false));
@@ -116,7 +120,28 @@ final class RequestPipeline {
         }
         response = observe(request, trace, response);
         LOG.debug("{} {} -> {} {}", request.method(), trace.path, response.status, response.reason);
-        return dropAfter ? TlsHttpServer.Response.drop() : response;
+        return dropAfter ? TlsHttpServer.Response.drop() : compressed(request, response);
+    }
+
+    /** pveproxy gzips a body over 1 KiB for a client that accepts it (python-requests does by default). */
+    private static TlsHttpServer.Response compressed(TlsHttpServer.Request request, TlsHttpServer.Response response) {
+        String accept = request.header("accept-encoding");
+        if (response.body.length <= 1024 || accept == null || !accept.toLowerCase(Locale.ROOT).contains("gzip")) {
+            return response;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(response.body.length / 4);
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out, 8192) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
+            gzip.write(response.body);
+        } catch (IOException e) {
+            return response;
+        }
+        TlsHttpServer.Response zipped = new TlsHttpServer.Response(response.status, response.reason, out.toByteArray());
+        response.headers.forEach(zipped::header);
+        return zipped.header("Content-Encoding", "gzip");
     }
 
     private record Outcome(TlsHttpServer.Response response, Optional<Multipart.FilePart> upload, boolean dropAfter) {
@@ -338,7 +363,7 @@ final class RequestPipeline {
         }
         boolean online = context.engine().store().read(state -> state.node(target).map(n -> n.online).orElse(false));
         if (!online) {
-            throw new ApiException(595, "No route to host", null);
+            throw ApiException.unreachable("No route to host");
         }
     }
 
@@ -464,6 +489,14 @@ final class RequestPipeline {
     }
 
     private static TlsHttpServer.Response ok(Object data) {
+        if (data instanceof RawJson raw) {
+            byte[] prefix = "{\"data\":".getBytes(StandardCharsets.US_ASCII);
+            byte[] body = new byte[prefix.length + raw.json().length + 1];
+            System.arraycopy(prefix, 0, body, 0, prefix.length);
+            System.arraycopy(raw.json(), 0, body, prefix.length, raw.json().length);
+            body[body.length - 1] = '}';
+            return headers(new TlsHttpServer.Response(200, "OK", body));
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         if (data instanceof Paged paged) {
             body.put("data", paged.data());
@@ -475,7 +508,7 @@ final class RequestPipeline {
     }
 
     private static TlsHttpServer.Response error(ApiException e) {
-        if (e.status() == 401 || e.status() == 595) {
+        if (e.bare()) {
             return new TlsHttpServer.Response(e.status(), e.getMessage(), null).header("Connection", "close");
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -494,7 +527,11 @@ final class RequestPipeline {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode an answer: " + e.getMessage(), e);
         }
-        return new TlsHttpServer.Response(status, reason, bytes)
+        return headers(new TlsHttpServer.Response(status, reason, bytes));
+    }
+
+    private static TlsHttpServer.Response headers(TlsHttpServer.Response response) {
+        return response
                 .header("Content-Type", "application/json;charset=UTF-8")
                 .header("Cache-Control", "max-age=0")
                 .header("Pragma", "no-cache")
