@@ -13,6 +13,7 @@ import io.pveq.core.PveqException;
 import io.pveq.core.Secret;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -110,7 +111,7 @@ public final class ApiHttp {
             Request request = request(call, url, authenticate);
             try (Response response = client.newCall(request).execute()) {
                 ResponseBody body = response.body();
-                String text = body == null ? "" : body.string();
+                byte[] bytes = body == null ? new byte[0] : body.bytes();
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("{} {} {} -> {} in {} ms", call.method(), call.path(), call.params().forLog(),
                             response.code(), (System.nanoTime() - started) / 1_000_000);
@@ -119,7 +120,7 @@ public final class ApiHttp {
                     cache.clear();
                 }
                 if (response.isSuccessful()) {
-                    JsonNode data = parseAnswer(call, response.code(), text).path("data");
+                    JsonNode data = parseAnswer(call, response.code(), bytes).path("data");
                     if (call.read() && cache.caches(call.cacheKind())) {
                         cache.put(call.cacheKind().get(), key, data);
                     }
@@ -130,7 +131,7 @@ public final class ApiHttp {
                     attempt--;
                     continue;
                 }
-                PveqException failure = failure(call, response, text);
+                PveqException failure = failure(call, response, new String(bytes, StandardCharsets.UTF_8));
                 if (failure instanceof LockTimeoutException && ++lockAttempts < retry.lockTimeoutAttempts()) {
                     pause(lockAttempts, call);
                     continue;
@@ -226,14 +227,15 @@ public final class ApiHttp {
         }
     }
 
-    private static JsonNode parseAnswer(ApiCall call, int status, String text) {
+    private static JsonNode parseAnswer(ApiCall call, int status, byte[] bytes) {
         try {
-            JsonNode json = MAPPER.readTree(text);
+            JsonNode json = MAPPER.readTree(bytes);
             if (json == null || !json.isObject()) {
                 throw new IOException("not a JSON object");
             }
             return json;
         } catch (IOException e) {
+            String text = new String(bytes, StandardCharsets.UTF_8);
             throw new ProxmoxApiException(call.method(), call.path(), status, "the answer is not Proxmox's JSON ("
                     + e.getMessage() + "): " + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
         }

@@ -43,6 +43,8 @@ final class Readers {
 
     private static final Pattern DISK_SLOT = Pattern.compile("(ide|sata|scsi|virtio)\\d+|efidisk0|tpmstate0|unused\\d+");
     private static final Pattern NIC_SLOT = Pattern.compile("net\\d+");
+    private static final Pattern TAG_SEPARATORS = Pattern.compile("[;, ]+");
+    private static final Pattern COMMA = Pattern.compile("\\s*,\\s*");
     private static final Set<String> NIC_MODELS = Set.of("virtio", "e1000", "e1000e", "rtl8139", "vmxnet3",
             "e1000-82540em", "e1000-82544gc", "e1000-82545em", "i82551", "i82557b", "i82559er", "ne2k_isa", "ne2k_pci",
             "pcnet");
@@ -74,17 +76,18 @@ final class Readers {
     }
 
     static List<ClusterResource> resources(JsonNode data) {
-        List<ClusterResource> out = new ArrayList<>();
+        List<ClusterResource> out = new ArrayList<>(data.size());
+        Map<String, Optional<NodeName>> nodes = new HashMap<>(); // a few nodes, named thousands of times
         for (JsonNode entry : data) {
-            resource(entry).ifPresent(out::add);
+            resource(entry, nodes).ifPresent(out::add);
         }
         return List.copyOf(out);
     }
 
-    private static Optional<ClusterResource> resource(JsonNode e) {
+    private static Optional<ClusterResource> resource(JsonNode e, Map<String, Optional<NodeName>> nodes) {
         String id = Json.text(e, "id", "");
         String type = Json.text(e, "type", "");
-        Optional<NodeName> node = nodeName(Json.text(e, "node", ""));
+        Optional<NodeName> node = nodes.computeIfAbsent(Json.text(e, "node", ""), Readers::nodeName);
         switch (type) {
             case "qemu", "lxc" -> {
                 Optional<VmId> vmId = vmId(Json.integer(e, "vmid", -1));
@@ -284,13 +287,16 @@ final class Readers {
     }
 
     private static Set<String> tags(String text) {
-        Set<String> out = new LinkedHashSet<>(Arrays.asList(text.split("[;, ]+")));
+        if (text.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> out = new LinkedHashSet<>(Arrays.asList(TAG_SEPARATORS.split(text)));
         out.remove("");
         return out;
     }
 
     private static Set<String> csv(String text) {
-        Set<String> out = new LinkedHashSet<>(Arrays.asList(text.split("\\s*,\\s*")));
+        Set<String> out = new LinkedHashSet<>(Arrays.asList(COMMA.split(text)));
         out.remove("");
         return out;
     }
