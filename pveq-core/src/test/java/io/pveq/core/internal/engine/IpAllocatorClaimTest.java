@@ -1,9 +1,18 @@
-package io.pveq.core;
+package io.pveq.core.internal.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pveq.core.AddressingMode;
+import io.pveq.core.CommandFailedException;
+import io.pveq.core.InvalidSpecException;
+import io.pveq.core.IpPoolExhaustedException;
+import io.pveq.core.Ipv4Address;
+import io.pveq.core.Ipv4Cidr;
+import io.pveq.core.NetworkSettings;
+import io.pveq.core.VmExistsException;
+import io.pveq.core.VmId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.pveq.core.internal.engine;
+package io.pveq.core.internal.cluster;
 
 import io.pveq.core.NodeName;
 import io.pveq.core.NodeUnavailableException;
@@ -31,14 +31,14 @@ final class KeysFile implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeysFile.class);
 
-    private final EngineNodeRouter router;
+    private final ListeningTransport transport;
     private final NodeName node;
     private final String path;
     private final Optional<Path> localFile;
     private boolean removed;
 
-    private KeysFile(EngineNodeRouter router, NodeName node, String path, Optional<Path> localFile) {
-        this.router = router;
+    private KeysFile(ListeningTransport transport, NodeName node, String path, Optional<Path> localFile) {
+        this.transport = transport;
         this.node = node;
         this.path = path;
         this.localFile = localFile;
@@ -50,18 +50,19 @@ final class KeysFile implements AutoCloseable {
      * @param keys one OpenSSH public key per line
      * @throws NodeUnavailableException when the node is remote and its transport cannot copy files
      */
-    static KeysFile write(EngineNodeRouter router, NodeName node, String keys) {
+    static KeysFile write(NodeName node, CliOps.Reach target, String keys) {
         Path temp = createPrivateTemp(keys);
-        if (router.isLocal(node)) {
-            return new KeysFile(router, node, temp.toAbsolutePath().toString(), Optional.of(temp));
+        if (target.local()) {
+            return new KeysFile(target.transport(), node, temp.toAbsolutePath().toString(), Optional.of(temp));
         }
         try {
-            FileTransfer files = router.files(node).orElseThrow(() -> new NodeUnavailableException(node.value(),
-                    "node " + node + " is reached through a transport that cannot copy files; the SSH keys file for"
-                            + " cloud-init cannot be placed there"));
+            if (!target.canUpload()) {
+                throw new NodeUnavailableException(node.value(), "node " + node + " is reached through a transport"
+                        + " that cannot copy files; the SSH keys file for cloud-init cannot be placed there");
+            }
             String remote = "/tmp/pveq-keys-" + UUID.randomUUID() + ".pub";
-            files.upload(temp, remote, sha256(keys), FileTransfer.TransferProgress.NONE);
-            return new KeysFile(router, node, remote, Optional.empty());
+            target.transport().upload(temp, remote, sha256(keys), FileTransfer.TransferProgress.NONE);
+            return new KeysFile(target.transport(), node, remote, Optional.empty());
         } finally {
             deleteQuietly(temp);
         }
@@ -109,7 +110,7 @@ final class KeysFile implements AutoCloseable {
             return;
         }
         try {
-            CommandResult r = router.transport(node).run(CommandRequest.builder(List.of("rm", "-f", "--", path))
+            CommandResult r = transport.run(CommandRequest.builder(List.of("rm", "-f", "--", path))
                     .timeout(Duration.ofSeconds(30)).build());
             if (!r.succeeded()) {
                 LOG.debug("removing {} on {} exited with {}: {}", path, node, r.exitCode(), r.stderrTail(200));

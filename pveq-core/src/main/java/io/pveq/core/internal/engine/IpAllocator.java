@@ -1,4 +1,13 @@
-package io.pveq.core;
+package io.pveq.core.internal.engine;
+
+import io.pveq.core.InvalidSpecException;
+import io.pveq.core.IpPoolExhaustedException;
+import io.pveq.core.Ipv4Address;
+import io.pveq.core.Ipv4Cidr;
+import io.pveq.core.NetworkSettings;
+import io.pveq.core.VmExistsException;
+import io.pveq.core.VmId;
+import io.pveq.core.ClusterUnavailableException;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -19,7 +28,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe. {@link #reserve} blocks for one cluster-state read and the probes.
  */
-public interface IpAllocator {
+interface IpAllocator {
 
     /** Longest run of "already exists" answers {@link #claim} sits through before giving up. */
     int MAX_CLAIM_ATTEMPTS = 64;

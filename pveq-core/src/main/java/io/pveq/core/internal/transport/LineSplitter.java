@@ -1,5 +1,6 @@
-package io.pveq.core.transport;
+package io.pveq.core.internal.transport;
 
+import io.pveq.core.transport.OutputListener;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 

@@ -1,7 +1,8 @@
-package io.pveq.core.transport;
+package io.pveq.core.internal.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pveq.core.transport.OutputListener;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,10 @@
-package io.pveq.core;
+package io.pveq.core.internal.engine;
+
+import io.pveq.core.ClusterUnavailableException;
+import io.pveq.core.CpuLevel;
+import io.pveq.core.NodeName;
+import io.pveq.core.NodeUnavailableException;
+import io.pveq.core.ProvisionerSettings;
 
 import java.util.Optional;
 
@@ -10,7 +16,7 @@ import java.util.Optional;
  * nodes changes. A configured override ({@code CPU_TYPE}) replaces detection. Thread-safe; the
  * methods block only when the cache must be refreshed.
  */
-public interface CpuArchDetector {
+interface CpuArchDetector {
 
     /**
      * @return the level of one node (cached)

@@ -1,4 +1,8 @@
-package io.pveq.core;
+package io.pveq.core.internal.engine;
+
+import io.pveq.core.InvalidSpecException;
+import io.pveq.core.Ipv4Address;
+import io.pveq.core.OsRelease;
 
 import java.util.Collection;
 import java.util.Optional;
@@ -9,7 +13,7 @@ import java.util.Optional;
  * its address) without reading every VM's config. Tag text follows Proxmox's rule
  * {@code [a-z0-9_][a-z0-9_\-+.]*}.
  */
-public final class VmTags {
+final class VmTags {
 
     /** Marks a VM pveq installed. */
     public static final String MANAGED = "pveq";

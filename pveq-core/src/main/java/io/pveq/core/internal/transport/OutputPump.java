@@ -1,5 +1,7 @@
-package io.pveq.core.transport;
+package io.pveq.core.internal.transport;
 
+import io.pveq.core.transport.CommandResult;
+import io.pveq.core.transport.OutputListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
