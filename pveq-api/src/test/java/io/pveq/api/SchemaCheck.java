@@ -55,6 +55,20 @@ public final class SchemaCheck implements Interceptor {
         return new SchemaCheck(schemas);
     }
 
+    /**
+     * @return a check against both releases pveq supports, or, in a clone without the reference data, one that
+     *         checks nothing (the engine suites run anyway; only the schema check is left out)
+     */
+    public static SchemaCheck bothIfAvailable() {
+        List<PveSchema> schemas = new ArrayList<>();
+        for (String version : List.of("pve8", "pve9")) {
+            if (PveSchema.available(version)) {
+                schemas.add(PveSchema.load(version));
+            }
+        }
+        return new SchemaCheck(schemas);
+    }
+
     /** @return a check against both releases pveq supports */
     public static SchemaCheck both() {
         return of("pve8", "pve9");

@@ -52,6 +52,7 @@ public final class ApiClients implements AutoCloseable {
     private final VmCalls vms;
     private final StorageCalls storage;
     private final AgentCalls agent;
+    private final AccessCalls access;
 
     /** @param s the settings */
     public ApiClients(Settings s) {
@@ -90,6 +91,7 @@ public final class ApiClients implements AutoCloseable {
         this.vms = new VmCalls(http, tasks, auth::who);
         this.storage = new StorageCalls(http);
         this.agent = new AgentCalls(http);
+        this.access = new AccessCalls(http);
     }
 
     /** @return the answering node's version */
@@ -120,6 +122,11 @@ public final class ApiClients implements AutoCloseable {
     /** @return the guest agent role */
     public io.pveq.api.GuestAgentApi agent() {
         return agent;
+    }
+
+    /** @return the access role */
+    public io.pveq.api.AccessApi access() {
+        return access;
     }
 
     /** @return the task role */

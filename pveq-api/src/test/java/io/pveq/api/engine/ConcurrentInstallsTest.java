@@ -1,12 +1,12 @@
-package io.pveq.sim.provisioning;
+package io.pveq.api.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pveq.core.InstallResult;
+import io.pveq.core.NodeName;
 import io.pveq.core.Operation;
 import io.pveq.core.VmProvisioner;
-import io.pveq.core.event.ProgressListener;
 import io.pveq.core.testing.ChildJvm;
 import io.pveq.sim.SimulatedCluster;
 import java.nio.file.Path;
@@ -17,18 +17,20 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Many installs at once, from one provisioner and from two sharing a cluster. */
-class SimConcurrencyTest {
+/** Many installs at once, from one provisioner and from two sharing a cluster, in both dialects. */
+class ConcurrentInstallsTest {
 
     @TempDir
     Path temp;
 
-    private static List<Operation<InstallResult>> submit(VmProvisioner provisioner, int count) {
+    static List<Operation<InstallResult>> submit(VmProvisioner provisioner, int count) {
         List<Operation<InstallResult>> ops = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ops.add(provisioner.submitInstall(SimInstallTest.spec().node("pve" + (1 + i % 3)).build(),
-                    ProgressListener.NONE));
+            ops.add(provisioner.submitInstall(InstallAndLifecycleTest.spec().node(NodeName.of("pve" + (1 + i % 3)))
+                    .build(), e -> { }));
         }
         return ops;
     }
@@ -45,21 +47,28 @@ class SimConcurrencyTest {
         assertEquals(expected, cluster.vmIds().size(), "leftover or missing VMs");
     }
 
-    @Test
-    void fortyConcurrentInstallsOnThreeNodesGetDistinctVmidsAndAddresses() {
-        try (SimulatedCluster cluster = SimSetup.cluster().build();
-             VmProvisioner provisioner = SimSetup.provisioner(cluster, temp)) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void fortyConcurrentInstallsOnThreeNodesGetDistinctVmidsAndAddresses(Dialect dialect) {
+        try (SimulatedCluster cluster = dialect.cluster().build(); SimImages images = new SimImages(temp);
+             VmProvisioner provisioner = dialect.provisioner(cluster).images(images.cache()).build()) {
             List<InstallResult> results = submit(provisioner, 40).stream().map(Operation::await).toList();
             assertDistinct(results, 40, cluster);
+            if (dialect == Dialect.API) {
+                assertEquals(3, ImportImages.on(cluster).size(), "one image per node, shared by its installs: "
+                        + ImportImages.on(cluster));
+            }
         }
     }
 
-    @Test
-    void twoProvisionersSharingOneClusterNeverCollide() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void twoProvisionersSharingOneClusterNeverCollide(Dialect dialect, @TempDir Path otherCache) {
         // two provisioners with their own allocators and caches: only the cluster's atomic create keeps them apart
-        try (SimulatedCluster a = SimSetup.cluster().build();
-             VmProvisioner first = SimSetup.provisioner(a, temp);
-             VmProvisioner second = SimSetup.provisioner(a, temp)) {
+        try (SimulatedCluster a = dialect.cluster().build(); SimImages images = new SimImages(temp);
+             SimImages others = new SimImages(otherCache);
+             VmProvisioner first = dialect.provisioner(a).images(images.cache()).build();
+             VmProvisioner second = dialect.provisioner(a).images(others.cache()).build()) {
             List<Operation<InstallResult>> ops = new ArrayList<>(submit(first, 15));
             ops.addAll(submit(second, 15));
             List<InstallResult> results = ops.stream().map(Operation::await).toList();
@@ -72,12 +81,13 @@ class SimConcurrencyTest {
             throws Exception {
         // another JVM with its own provisioner, allocator and caches: only the cluster's atomic create,
         // persisted under a file lock, keeps the two apart
-        try (SimulatedCluster init = SimSetup.cluster().stateFolder(folder).build()) {
+        try (SimulatedCluster init = Dialect.CLI.cluster().stateFolder(folder).build()) {
             assertEquals(3, init.nodes().size());
         }
         try (ChildJvm other = ChildJvm.start(ContendingProvisioner.class, folder.toString(), "8", otherTemp.toString());
-             SimulatedCluster mine = SimSetup.cluster().stateFolder(folder).build();
-             VmProvisioner provisioner = SimSetup.provisioner(mine, temp)) {
+             SimulatedCluster mine = Dialect.CLI.cluster().stateFolder(folder).build();
+             SimImages images = new SimImages(temp);
+             VmProvisioner provisioner = Dialect.CLI.provisioner(mine).images(images.cache()).build()) {
             assertEquals("READY", other.receive());
             other.send("go"); // both submit their installs now
             List<Operation<InstallResult>> ops = submit(provisioner, 8);

@@ -1,18 +1,15 @@
-package io.pveq.sim.provisioning;
+package io.pveq.api.engine;
 
 import io.pveq.core.InstallResult;
 import io.pveq.core.Operation;
 import io.pveq.core.VmProvisioner;
-import io.pveq.core.event.ProgressListener;
 import io.pveq.core.testing.ParentChannel;
 import io.pveq.sim.SimulatedCluster;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Run in a separate JVM by {@link SimConcurrencyTest}: a provisioner of its own on a simulated cluster
+ * Run in a separate JVM by {@link ConcurrentInstallsTest}: a provisioner of its own on a simulated cluster
  * persisted in a folder that another process installs on at the same time. Over its
  * {@link ParentChannel}: says {@code READY}, waits for {@code go} (so that both start together), submits
  * {@code count} installs at once and sends {@code vmid<TAB>ip} per finished install, or
@@ -28,16 +25,12 @@ public final class ContendingProvisioner {
         int count = Integer.parseInt(args[1]);
         Path temp = Path.of(args[2]);
         try (ParentChannel parent = ParentChannel.open();
-             SimulatedCluster cluster = SimSetup.cluster().stateFolder(folder).build();
-             VmProvisioner provisioner = SimSetup.provisioner(cluster, temp)) {
+             SimulatedCluster cluster = Dialect.CLI.cluster().stateFolder(folder).build();
+             SimImages images = new SimImages(temp);
+             VmProvisioner provisioner = Dialect.CLI.provisioner(cluster).images(images.cache()).build()) {
             parent.send("READY");
             parent.receive();
-            List<Operation<InstallResult>> ops = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ops.add(provisioner.submitInstall(SimInstallTest.spec().node("pve" + (1 + i % 3)).build(),
-                        ProgressListener.NONE));
-            }
-            for (Operation<InstallResult> op : ops) {
+            for (Operation<InstallResult> op : ConcurrentInstallsTest.submit(provisioner, count)) {
                 try {
                     InstallResult result = op.await();
                     parent.send(result.vmId().value() + "\t" + result.ip().address());
