@@ -1,18 +1,27 @@
 package io.pveq.server;
 
+import io.pveq.core.AddressingMode;
+import io.pveq.core.CpuLevel;
 import io.pveq.core.InvalidSpecException;
+import io.pveq.core.Ipv4Address;
+import io.pveq.core.NodeName;
 import io.pveq.core.ProvisionerSettings;
+import io.pveq.core.Secret;
+import io.pveq.core.VmLimits;
 import io.pveq.server.internal.DotEnv;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -53,15 +62,20 @@ public final class EnvConfig {
 
     private final ServerConfig server;
     private final ProvisionerSettings settings;
+    private final NodeName mainNode;
+    private final Map<NodeName, String> nodeAddresses;
     private final BackendConfig backend;
     private final StateConfig state;
     private final boolean simulated;
     private final List<String> unknown;
 
-    private EnvConfig(ServerConfig server, ProvisionerSettings settings, BackendConfig backend, StateConfig state,
+    private EnvConfig(ServerConfig server, ProvisionerSettings settings, NodeName mainNode,
+                      Map<NodeName, String> nodeAddresses, BackendConfig backend, StateConfig state,
                       boolean simulated, List<String> unknown) {
         this.server = server;
         this.settings = settings;
+        this.mainNode = mainNode;
+        this.nodeAddresses = Collections.unmodifiableMap(new TreeMap<>(nodeAddresses));
         this.backend = backend;
         this.state = state;
         this.simulated = simulated;
@@ -81,8 +95,8 @@ public final class EnvConfig {
         all.putAll(System.getenv());
         EnvConfig config = load(all);
         List<String> unknownInFile = fromFile.keySet().stream().filter(k -> !known(k)).sorted().toList();
-        return new EnvConfig(config.server, config.settings, config.backend, config.state, config.simulated,
-                unknownInFile);
+        return new EnvConfig(config.server, config.settings, config.mainNode, config.nodeAddresses, config.backend,
+                config.state, config.simulated, unknownInFile);
     }
 
     /**
@@ -100,39 +114,60 @@ public final class EnvConfig {
         });
         boolean simulated = nodes.isEmpty() && CLUSTER_VARIABLES.stream().noneMatch(v::isSet);
         ProvisionerSettings.Builder b = ProvisionerSettings.builder();
+        NodeName mainNode;
+        Map<NodeName, String> addresses = new TreeMap<>();
         if (simulated) {
-            b.mainNode("pve1").storage(SIM_STORAGE).gateway(SIM_GATEWAY);
-            SIM_NODES.forEach(b::node);
+            mainNode = NodeName.of("pve1");
+            b.storage(SIM_STORAGE).gateway(Ipv4Address.of(SIM_GATEWAY));
+            SIM_NODES.forEach((name, address) -> addresses.put(NodeName.of(name), address));
         } else {
             for (String name : CLUSTER_VARIABLES) {
                 v.required(name);
             }
-            b.mainNode(v.text("MAIN_NODE", null)).storage(v.text("ASSIGN_STORAGE", null))
-                    .gateway(v.text("GATEWAY", null));
-            nodes.forEach(b::node);
+            mainNode = named("MAIN_NODE", () -> NodeName.of(v.text("MAIN_NODE", null)));
+            b.storage(v.text("ASSIGN_STORAGE", null))
+                    .gateway(Ipv4Address.parse("GATEWAY", v.text("GATEWAY", null)));
+            nodes.forEach((name, address) -> {
+                NodeName node = named("NODE_" + name, () -> NodeName.of(name));
+                if (!HOST.matcher(address).matches()) {
+                    throw new InvalidSpecException("NODE_" + name, "must be an IPv4 address or host name, got '"
+                            + InvalidSpecException.shorten(address) + "'");
+                }
+                addresses.put(node, address);
+            });
         }
+        b.mainNode(mainNode);
         if (v.isSet("IP_POOL")) {
             if (v.isSet("ASSIGN_IP_START") || v.isSet("ASSIGN_IP_END")) {
                 throw new InvalidSpecException("IP_POOL", "cannot be combined with ASSIGN_IP_START/ASSIGN_IP_END");
             }
-            b.ipPool(v.text("IP_POOL", null));
+            b.addressing(named("IP_POOL", () -> AddressingMode.Pool.parse(v.text("IP_POOL", null))));
         } else {
-            b.ipRange(v.integer("ASSIGN_IP_START", 100), v.integer("ASSIGN_IP_END", 254));
+            int start = v.integer("ASSIGN_IP_START", 100);
+            int end = v.integer("ASSIGN_IP_END", 254);
+            b.addressing(named(null, () -> new AddressingMode.VmidOctet(start, end)));
         }
         b.prefixLength(v.integer("PREFIX_LENGTH", 24));
         b.bridge(v.text("BRIDGE", "vmbr0"));
-        b.nameservers(v.text("NAMESERVERS", ""));
-        b.searchDomain(v.text("SEARCH_DOMAIN", ""));
-        b.cpuType(v.text("CPU_TYPE", ""));
+        List<Ipv4Address> nameservers = new ArrayList<>();
+        for (String part : v.list("NAMESERVERS")) {
+            nameservers.add(Ipv4Address.parse("NAMESERVERS", part));
+        }
+        b.nameservers(nameservers);
+        String domain = v.text("SEARCH_DOMAIN", "");
+        b.searchDomain(domain.isEmpty() ? null : domain);
+        String cpuType = v.text("CPU_TYPE", "");
+        b.cpuType(cpuType.isEmpty() ? null : CpuLevel.fromModel("CPU_TYPE", cpuType));
         b.heavyTasksPerNode(v.integer("NODE_HEAVY_TASKS", 2));
-        b.limits(v.optionalInt("VM_MAX_CPU"), v.optionalInt("VM_MAX_RAM"), v.optionalInt("VM_MAX_DISK"),
-                v.optionalInt("VM_BALLOON_MIN"));
-        b.rootPassword(env.getOrDefault("VM_ROOT_PASSWORD", ""));
+        b.limits(named(null, () -> new VmLimits(v.optionalInt("VM_MAX_CPU"), v.optionalInt("VM_MAX_RAM"),
+                v.optionalInt("VM_MAX_DISK"), v.optionalInt("VM_BALLOON_MIN"))));
+        String rootPassword = env.getOrDefault("VM_ROOT_PASSWORD", "");
+        b.rootPassword(rootPassword.isEmpty() ? null : Secret.of(rootPassword));
         Duration retention = Duration.ofHours(v.integer("JOB_RETENTION", 24));
         ProvisionerSettings.Timeouts t = ProvisionerSettings.Timeouts.DEFAULTS;
         b.timeouts(new ProvisionerSettings.Timeouts(t.command(), t.longCommand(), t.sshReady(), t.initScript(),
                 t.shutdown(), t.addressProbe(), t.cpuLevelCache(), retention));
-        ProvisionerSettings settings = b.build();
+        ProvisionerSettings settings = named(null, b::build);
 
         ServerConfig server = ServerConfig.builder()
                 .bindAddress(v.text("BIND_ADDRESS", "0.0.0.0"))
@@ -180,9 +215,8 @@ public final class EnvConfig {
                 v.path("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519", home),
                 v.isSet("IMAGE_CACHE_DIR") ? Optional.of(v.path("IMAGE_CACHE_DIR", null, home)) : Optional.empty(), mirrors,
                 v.decimal("SIM_SPEED", 10), v.integer("SIM_API_PORT", 8006));
-        if (!simulated && backend.transport() == BackendConfig.Transport.SSH
-                && !settings.nodeAddresses().containsKey(settings.mainNode())) {
-            throw new InvalidSpecException("NODE_" + settings.mainNode(), "is required with TRANSPORT=ssh"
+        if (!simulated && backend.transport() == BackendConfig.Transport.SSH && !addresses.containsKey(mainNode)) {
+            throw new InvalidSpecException("NODE_" + mainNode, "is required with TRANSPORT=ssh"
                     + " (the address of the main node)");
         }
         StateConfig state = new StateConfig(v.path("DATA_DIR", "data", home),
@@ -195,7 +229,7 @@ public final class EnvConfig {
         if (!simulated && state.simState().isPresent()) {
             throw new InvalidSpecException("SIM_STATE_DIR", "is for the simulated cluster only; a real cluster is configured");
         }
-        return new EnvConfig(server, settings, backend, state, simulated, List.of());
+        return new EnvConfig(server, settings, mainNode, addresses, backend, state, simulated, List.of());
     }
 
     private static boolean known(String name) {
@@ -222,6 +256,23 @@ public final class EnvConfig {
         return settings;
     }
 
+    /** @return {@code MAIN_NODE} (the simulated cluster's {@code pve1}) */
+    public NodeName mainNode() {
+        return mainNode;
+    }
+
+    /** @return {@code NODE_<name>} addresses by node, sorted (the simulated nodes' when {@link #simulated()}) */
+    public Map<NodeName, String> nodeAddresses() {
+        return nodeAddresses;
+    }
+
+    /** @return the main node and every node with an address, sorted */
+    public List<NodeName> configuredNodes() {
+        TreeSet<NodeName> all = new TreeSet<>(nodeAddresses.keySet());
+        all.add(mainNode);
+        return List.copyOf(all);
+    }
+
     /** @return transports and images */
     public BackendConfig backend() {
         return backend;
@@ -240,6 +291,32 @@ public final class EnvConfig {
     /** @return names in {@code .env} that are no pveq variable (probably typos), sorted */
     public List<String> unknownDotEnvNames() {
         return unknown;
+    }
+
+    /** Core's name of a setting, as {@link InvalidSpecException#field()} gives it, to the variable that sets it. */
+    private static final Map<String, String> VARIABLE_OF = Map.ofEntries(
+            Map.entry("mainNode", "MAIN_NODE"), Map.entry("storage", "ASSIGN_STORAGE"), Map.entry("gateway", "GATEWAY"),
+            Map.entry("prefixLength", "PREFIX_LENGTH"), Map.entry("ipRangeStart", "ASSIGN_IP_START"),
+            Map.entry("ipRangeEnd", "ASSIGN_IP_END"), Map.entry("ipPool", "IP_POOL"), Map.entry("bridge", "BRIDGE"),
+            Map.entry("nameservers", "NAMESERVERS"), Map.entry("searchDomain", "SEARCH_DOMAIN"),
+            Map.entry("maxCpu", "VM_MAX_CPU"), Map.entry("maxRamMb", "VM_MAX_RAM"), Map.entry("maxDiskGb", "VM_MAX_DISK"),
+            Map.entry("balloonMinMb", "VM_BALLOON_MIN"), Map.entry("rootPassword", "VM_ROOT_PASSWORD"),
+            Map.entry("cpuType", "CPU_TYPE"), Map.entry("heavyTasksPerNode", "NODE_HEAVY_TASKS"));
+
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+    /**
+     * Runs a step of core's that validates, and names the environment variable in its error: {@code variable},
+     * or (null) the variable of the setting core names.
+     */
+    private static <T> T named(String variable, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (InvalidSpecException e) {
+            String name = variable != null ? variable : VARIABLE_OF.getOrDefault(e.field(), e.field());
+            throw e.field().equals(name) ? e : new InvalidSpecException(name, e.rule());
+        }
     }
 
     /** Typed access naming the variable in every error. */
@@ -270,8 +347,8 @@ public final class EnvConfig {
             return isSet(name) ? parseInt(name, env.get(name).strip()) : fallback;
         }
 
-        Integer optionalInt(String name) {
-            return isSet(name) ? parseInt(name, env.get(name).strip()) : null;
+        OptionalInt optionalInt(String name) {
+            return isSet(name) ? OptionalInt.of(parseInt(name, env.get(name).strip())) : OptionalInt.empty();
         }
 
         List<String> list(String name) {
@@ -326,8 +403,8 @@ public final class EnvConfig {
 
     /** @return one line for the start-up log: the mode and the nodes */
     public String describe() {
-        return (simulated ? "SIMULATED cluster" : "cluster") + " main node " + settings.mainNode() + ", nodes "
-                + settings.configuredNodes() + ", storage " + settings.storage() + ", gateway "
+        return (simulated ? "SIMULATED cluster" : "cluster") + " main node " + mainNode + ", nodes "
+                + configuredNodes() + ", storage " + settings.storage() + ", gateway "
                 + settings.network().gateway() + ", " + settings.network().addressing().describe();
     }
 }

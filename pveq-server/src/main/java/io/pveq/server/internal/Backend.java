@@ -2,15 +2,13 @@ package io.pveq.server.internal;
 
 import io.pveq.core.NodeName;
 import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
-import io.pveq.core.ProvisionerSetup.NodeConnection;
+import io.pveq.core.CommandLineCluster;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.transport.LocalCommandTransport;
 import io.pveq.images.ImageCache;
 import io.pveq.server.BackendConfig;
 import io.pveq.server.EnvConfig;
 import io.pveq.sim.SimApi;
-import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimImageMirror;
 import io.pveq.sim.SimulatedCluster;
 import io.pveq.ssh.HostKeyPolicy;
@@ -37,8 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * downloading from the simulator's {@link SimImageMirror}. Cluster mode: the main node through a
  * {@link LocalCommandTransport} ({@code TRANSPORT=local}) or SSH, the other nodes through
  * {@link SshCommandTransport}, guests through {@link SshGuestAccess}, images through
- * {@link ImageCache} with the configured mirrors. Every node transport is wrapped in a
- * {@link MeteredTransport}. Jobs run on a bounded pool: {@code JOB_WORKERS} threads and a queue of
+ * {@link ImageCache} with the configured mirrors. Every call to Proxmox is counted by a
+ * {@link MetricsListener}. Jobs run on a bounded pool: {@code JOB_WORKERS} threads and a queue of
  * {@code JOB_QUEUE}.
  */
 public final class Backend {
@@ -130,14 +128,11 @@ public final class Backend {
             Path cacheDir = temporary ? Files.createTempDirectory("pveq-sim-images") : config.backend().imageCacheDir().get();
             ImageCache images = ImageCache.builder(cacheDir).mirror("debian", mirror.debianBase())
                     .mirror("ubuntu", mirror.ubuntuBase()).mirror("rockylinux", mirror.rockyBase()).build();
-            ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(config.settings()).images(images)
-                    .guests(cluster.guestAccess()).probe(cluster.addressProbe()).executor(jobs);
+            VmProvisioner.Builder setup = VmProvisioner.builder().settings(config.settings())
+                    .connect(cluster.commandLine()).images(images).guests(cluster.guestAccess())
+                    .addressProbe(cluster.addressProbe()).executor(jobs).listener(new MetricsListener(metrics));
             store.durable().ifPresent(setup::durable);
-            for (NodeName node : cluster.nodes()) {
-                SimCommandTransport t = cluster.transport(node);
-                setup.node(node, new NodeConnection(new MeteredTransport(node.value(), t, metrics), false, Optional.of(t)));
-            }
-            VmProvisioner provisioner = VmProvisioner.create(setup.build());
+            VmProvisioner provisioner = setup.build();
             extra.add(jobs::shutdownNow);
             extra.add(mirror);
             extra.add(cluster);
@@ -178,17 +173,16 @@ public final class Backend {
         ExecutorService jobs = jobPool(config);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(settings).executor(jobs);
-            for (NodeName node : settings.configuredNodes()) {
-                if (node.equals(settings.mainNode()) && b.transport() == BackendConfig.Transport.LOCAL) {
+            CommandLineCluster.Builder nodes = CommandLineCluster.builder();
+            for (NodeName node : config.configuredNodes()) {
+                if (node.equals(config.mainNode()) && b.transport() == BackendConfig.Transport.LOCAL) {
                     LocalCommandTransport local = LocalCommandTransport.create();
                     opened.add(local);
-                    setup.node(node, new NodeConnection(new MeteredTransport(node.value(), local, metrics), true,
-                            Optional.empty()));
+                    nodes.local(node, local);
                     continue;
                 }
                 checkSshFiles(b);
-                String address = settings.nodeAddresses().get(node);
+                String address = config.nodeAddresses().get(node);
                 if (address == null) {
                     throw new io.pveq.core.InvalidSpecException("NODE_" + node, "is required: the address of node " + node);
                 }
@@ -198,8 +192,11 @@ public final class Backend {
                                 : HostKeyPolicy.knownHosts(b.knownHosts()))
                         .build();
                 opened.add(ssh);
-                setup.node(node, new NodeConnection(new MeteredTransport(node.value(), ssh, metrics), false, Optional.of(ssh)));
+                nodes.node(node, ssh);
             }
+            CommandLineCluster connection = nodes.mainNode(config.mainNode()).build();
+            VmProvisioner.Builder setup = VmProvisioner.builder().settings(settings).executor(jobs).connect(connection)
+                    .listener(new MetricsListener(metrics));
             ImageCache.Builder images = ImageCache.builder(b.imageCacheDir().orElse(Path.of("cache", "images")));
             b.mirrors().forEach(images::mirror);
             ImageCache cache = images.build();
@@ -210,8 +207,8 @@ public final class Backend {
             JobStore store = JobStore.open(config);
             opened.add(store);
             store.durable().ifPresent(setup::durable);
-            VmProvisioner provisioner = VmProvisioner.create(setup.images(cache).guests(guests)
-                    .probe(io.pveq.core.AddressProbe.network()).build());
+            VmProvisioner provisioner = setup.images(cache).guests(guests)
+                    .addressProbe(io.pveq.core.AddressProbe.network()).build();
             Map<String, Object> facts = facts(config, "cluster");
             store.facts(facts);
             return new Built(provisioner, List.of(jobs::shutdownNow, store), facts);
@@ -247,8 +244,8 @@ public final class Backend {
         facts.put("mode", mode);
         facts.put("simulated", config.simulated());
         facts.put("version", Optional.ofNullable(Backend.class.getPackage().getImplementationVersion()).orElse("dev"));
-        facts.put("main_node", config.settings().mainNode().value());
-        facts.put("nodes", config.settings().configuredNodes().stream().map(NodeName::value).toList());
+        facts.put("main_node", config.mainNode().value());
+        facts.put("nodes", config.configuredNodes().stream().map(NodeName::value).toList());
         facts.put("storage", config.settings().storage());
         facts.put("addressing", config.settings().network().addressing().describe());
         return facts;

@@ -150,6 +150,18 @@ public final class EngineProvisioner implements VmProvisioner {
         return ctx.allocator();
     }
 
+    /**
+     * Reserves the next free VMID/IP pair and releases it at once, as the first step of an install does (for
+     * the allocation benchmark). Blocking: one cluster-state read and the address probes.
+     *
+     * @return the VMID that was reserved
+     */
+    public VmId reserveAndRelease() {
+        IpAllocator.Lease lease = open(() -> ctx.allocator().reserve(Optional.empty()));
+        lease.close();
+        return lease.vmId();
+    }
+
     /** @return the CPU level detector (for tests) */
     EngineCpuDetector cpuDetector() {
         return ctx.cpu();
