@@ -133,7 +133,9 @@ public final class SchemaCheck implements Interceptor {
         if (segments.size() < 2 || !segments.get(0).equals("api2") || !segments.get(1).equals("json")) {
             return List.of("not an /api2/json path: " + request.url().encodedPath());
         }
-        String path = "/" + String.join("/", segments.subList(2, segments.size()));
+        // a segment's own slashes (a UPID naming a volume, local\x3aimport/x.qcow2) stay inside that segment
+        String path = "/" + String.join("/", segments.subList(2, segments.size()).stream()
+                .map(segment -> segment.replace("/", "%2F")).toList());
         Map<String, String> params = parameters(request);
         List<String> out = new ArrayList<>();
         for (PveSchema schema : schemas) {

@@ -119,7 +119,9 @@ class FailurePointsTest {
                 assertTrue(last.toJson().contains(cause), last.toJson());
                 assertEquals(List.of(), cluster.vmIds(), "no VM left behind");
                 if (dialect == Dialect.API) {
-                    assertEquals(List.of(), ImportImages.on(cluster), "no image left behind");
+                    assertEquals(List.of(), ImportImages.on(cluster), () -> "no image left behind; rollback said: "
+                            + op.events().stream().map(ev -> ev.toJson()).filter(j -> j.contains("image"))
+                                    .toList());
                 }
             }
         }
