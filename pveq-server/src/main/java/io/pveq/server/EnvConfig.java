@@ -2,6 +2,8 @@ package io.pveq.server;
 
 import io.pveq.core.AddressingMode;
 import io.pveq.core.CpuLevel;
+import io.pveq.core.GuestAccessMode;
+import io.pveq.core.ImagePlacement;
 import io.pveq.core.InvalidSpecException;
 import io.pveq.core.Ipv4Address;
 import io.pveq.core.NodeName;
@@ -47,7 +49,8 @@ public final class EnvConfig {
             "GUEST_SSH_KEY", "IMAGE_CACHE_DIR", "IMAGE_MIRROR_DEBIAN", "IMAGE_MIRROR_UBUNTU",
             "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "SIM_API_PORT", "LIST_CACHE_MS",
             "DATA_DIR", "JOB_STORE_URL", "JOB_STORE_USER", "JOB_STORE_PASSWORD", "INSTANCE_ID", "JOB_LEASE",
-            "JOB_RETENTION", "JOB_HISTORY", "SIM_STATE_DIR")));
+            "JOB_RETENTION", "JOB_HISTORY", "SIM_STATE_DIR", "PVE_API_URL", "PVE_API_TOKEN", "PVE_API_TOKEN_FILE",
+            "PVE_API_FINGERPRINT", "PVE_API_CA", "GUEST_ACCESS", "IMAGE_PLACEMENT", "ADDRESS_PROBE")));
 
     /** The variables whose presence means "a real cluster is configured". */
     public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
@@ -112,7 +115,8 @@ public final class EnvConfig {
                 nodes.put(k.substring("NODE_".length()), val == null ? "" : val.strip());
             }
         });
-        boolean simulated = nodes.isEmpty() && CLUSTER_VARIABLES.stream().noneMatch(v::isSet);
+        boolean api = v.text("TRANSPORT", "local").equals("api");
+        boolean simulated = nodes.isEmpty() && CLUSTER_VARIABLES.stream().noneMatch(v::isSet) && !v.isSet("PVE_API_URL");
         ProvisionerSettings.Builder b = ProvisionerSettings.builder();
         NodeName mainNode;
         Map<NodeName, String> addresses = new TreeMap<>();
@@ -122,9 +126,11 @@ public final class EnvConfig {
             SIM_NODES.forEach((name, address) -> addresses.put(NodeName.of(name), address));
         } else {
             for (String name : CLUSTER_VARIABLES) {
-                v.required(name);
+                if (!(api && name.equals("MAIN_NODE"))) { // over the API the nodes are discovered
+                    v.required(name);
+                }
             }
-            mainNode = named("MAIN_NODE", () -> NodeName.of(v.text("MAIN_NODE", null)));
+            mainNode = v.isSet("MAIN_NODE") ? named("MAIN_NODE", () -> NodeName.of(v.text("MAIN_NODE", null))) : null;
             b.storage(v.text("ASSIGN_STORAGE", null))
                     .gateway(Ipv4Address.parse("GATEWAY", v.text("GATEWAY", null)));
             nodes.forEach((name, address) -> {
@@ -136,7 +142,15 @@ public final class EnvConfig {
                 addresses.put(node, address);
             });
         }
-        b.mainNode(mainNode);
+        if (mainNode != null) {
+            b.mainNode(mainNode);
+        }
+        if (v.isSet("GUEST_ACCESS")) {
+            b.guestAccess(GuestAccessMode.parse("GUEST_ACCESS", v.text("GUEST_ACCESS", null)));
+        }
+        if (v.isSet("IMAGE_PLACEMENT")) {
+            b.imagePlacement(ImagePlacement.parse("IMAGE_PLACEMENT", v.text("IMAGE_PLACEMENT", null)));
+        }
         if (v.isSet("IP_POOL")) {
             if (v.isSet("ASSIGN_IP_START") || v.isSet("ASSIGN_IP_END")) {
                 throw new InvalidSpecException("IP_POOL", "cannot be combined with ASSIGN_IP_START/ASSIGN_IP_END");
@@ -214,7 +228,11 @@ public final class EnvConfig {
                 v.path("SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts", home), policy.equals("accept-any"),
                 v.path("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519", home),
                 v.isSet("IMAGE_CACHE_DIR") ? Optional.of(v.path("IMAGE_CACHE_DIR", null, home)) : Optional.empty(), mirrors,
-                v.decimal("SIM_SPEED", 10), v.integer("SIM_API_PORT", 8006));
+                v.decimal("SIM_SPEED", 10), v.integer("SIM_API_PORT", 8006), api && !simulated ? Optional.of(apiConfig(v, env, home))
+                        : Optional.empty(), probe(v));
+        if (!simulated && backend.transport() != BackendConfig.Transport.API && mainNode == null) {
+            throw new InvalidSpecException("MAIN_NODE", "is required, e.g. pve1 (only TRANSPORT=api discovers the nodes)");
+        }
         if (!simulated && backend.transport() == BackendConfig.Transport.SSH && !addresses.containsKey(mainNode)) {
             throw new InvalidSpecException("NODE_" + mainNode, "is required with TRANSPORT=ssh"
                     + " (the address of the main node)");
@@ -256,9 +274,9 @@ public final class EnvConfig {
         return settings;
     }
 
-    /** @return {@code MAIN_NODE} (the simulated cluster's {@code pve1}) */
-    public NodeName mainNode() {
-        return mainNode;
+    /** @return {@code MAIN_NODE} (the simulated cluster's {@code pve1}); empty over the API when not set */
+    public Optional<NodeName> mainNode() {
+        return Optional.ofNullable(mainNode);
     }
 
     /** @return {@code NODE_<name>} addresses by node, sorted (the simulated nodes' when {@link #simulated()}) */
@@ -269,7 +287,9 @@ public final class EnvConfig {
     /** @return the main node and every node with an address, sorted */
     public List<NodeName> configuredNodes() {
         TreeSet<NodeName> all = new TreeSet<>(nodeAddresses.keySet());
-        all.add(mainNode);
+        if (mainNode != null) {
+            all.add(mainNode);
+        }
         return List.copyOf(all);
     }
 
@@ -291,6 +311,42 @@ public final class EnvConfig {
     /** @return names in {@code .env} that are no pveq variable (probably typos), sorted */
     public List<String> unknownDotEnvNames() {
         return unknown;
+    }
+
+    private static ApiConfig apiConfig(Vars v, Map<String, String> env, String home) {
+        URI url = v.url("PVE_API_URL");
+        String token;
+        if (v.isSet("PVE_API_TOKEN") == v.isSet("PVE_API_TOKEN_FILE")) {
+            throw new InvalidSpecException("PVE_API_TOKEN", (v.isSet("PVE_API_TOKEN") ? "cannot be combined with"
+                    + " PVE_API_TOKEN_FILE" : "or PVE_API_TOKEN_FILE is required with TRANSPORT=api")
+                    + ": USER@REALM!TOKENID=SECRET, e.g. pveq@pve!prov=aaaaaaaa-...");
+        } else if (v.isSet("PVE_API_TOKEN")) {
+            token = env.get("PVE_API_TOKEN").strip();
+        } else {
+            Path file = v.path("PVE_API_TOKEN_FILE", null, home);
+            try {
+                token = java.nio.file.Files.readString(file).strip();
+            } catch (java.io.IOException e) {
+                throw new InvalidSpecException("PVE_API_TOKEN_FILE", "cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        if (!token.matches("[^@\\s!=]+@[^@\\s!=]+![A-Za-z][A-Za-z0-9._-]*=\\S+")) {
+            throw new InvalidSpecException(v.isSet("PVE_API_TOKEN") ? "PVE_API_TOKEN" : "PVE_API_TOKEN_FILE",
+                    "must be USER@REALM!TOKENID=SECRET");
+        }
+        return new ApiConfig(url, Secret.of(token),
+                v.isSet("PVE_API_FINGERPRINT") ? Optional.of(v.text("PVE_API_FINGERPRINT", null)) : Optional.empty(),
+                v.isSet("PVE_API_CA") ? Optional.of(v.path("PVE_API_CA", null, home)) : Optional.empty());
+    }
+
+    private static boolean probe(Vars v) {
+        String text = v.text("ADDRESS_PROBE", "network");
+        return switch (text) {
+            case "network" -> true;
+            case "off" -> false;
+            default -> throw new InvalidSpecException("ADDRESS_PROBE", "must be network or off, got '"
+                    + InvalidSpecException.shorten(text) + "'");
+        };
     }
 
     /** Core's name of a setting, as {@link InvalidSpecException#field()} gives it, to the variable that sets it. */
@@ -403,8 +459,9 @@ public final class EnvConfig {
 
     /** @return one line for the start-up log: the mode and the nodes */
     public String describe() {
-        return (simulated ? "SIMULATED cluster" : "cluster") + " main node " + mainNode + ", nodes "
-                + configuredNodes() + ", storage " + settings.storage() + ", gateway "
+        return (simulated ? "SIMULATED cluster" : "cluster") + (backend.api().isPresent()
+                ? " over the API at " + backend.api().get().url() : "") + " main node "
+                + (mainNode == null ? "(the API's)" : mainNode) + ", nodes " + configuredNodes() + ", storage " + settings.storage() + ", gateway "
                 + settings.network().gateway() + ", " + settings.network().addressing().describe();
     }
 }

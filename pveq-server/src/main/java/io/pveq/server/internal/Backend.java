@@ -2,10 +2,13 @@ package io.pveq.server.internal;
 
 import io.pveq.core.NodeName;
 import io.pveq.core.ProvisionerSettings;
+import io.pveq.api.ProxmoxApi;
+import io.pveq.api.TlsTrust;
 import io.pveq.core.CommandLineCluster;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.transport.LocalCommandTransport;
 import io.pveq.images.ImageCache;
+import io.pveq.server.ApiConfig;
 import io.pveq.server.BackendConfig;
 import io.pveq.server.EnvConfig;
 import io.pveq.sim.SimApi;
@@ -173,43 +176,26 @@ public final class Backend {
         ExecutorService jobs = jobPool(config);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            CommandLineCluster.Builder nodes = CommandLineCluster.builder();
-            for (NodeName node : config.configuredNodes()) {
-                if (node.equals(config.mainNode()) && b.transport() == BackendConfig.Transport.LOCAL) {
-                    LocalCommandTransport local = LocalCommandTransport.create();
-                    opened.add(local);
-                    nodes.local(node, local);
-                    continue;
-                }
-                checkSshFiles(b);
-                String address = config.nodeAddresses().get(node);
-                if (address == null) {
-                    throw new io.pveq.core.InvalidSpecException("NODE_" + node, "is required: the address of node " + node);
-                }
-                SshCommandTransport ssh = SshCommandTransport.builder(address).port(b.sshPort()).user(b.sshUser())
-                        .privateKey(b.sshKey())
-                        .hostKeyPolicy(b.acceptAnyHostKey() ? HostKeyPolicy.acceptAnyHostKey()
-                                : HostKeyPolicy.knownHosts(b.knownHosts()))
-                        .build();
-                opened.add(ssh);
-                nodes.node(node, ssh);
-            }
-            CommandLineCluster connection = nodes.mainNode(config.mainNode()).build();
+            io.pveq.core.ClusterConnection connection = b.transport() == BackendConfig.Transport.API
+                    ? api(b.api().orElseThrow(), opened) : commandLine(config, b, opened);
             VmProvisioner.Builder setup = VmProvisioner.builder().settings(settings).executor(jobs).connect(connection)
                     .listener(new MetricsListener(metrics));
             ImageCache.Builder images = ImageCache.builder(b.imageCacheDir().orElse(Path.of("cache", "images")));
             b.mirrors().forEach(images::mirror);
             ImageCache cache = images.build();
             opened.add(cache);
-            SshGuestAccess guests = SshGuestAccess.builder(b.guestKey()).build();
-            opened.add(guests);
+            if (settings.guestAccess() != io.pveq.core.GuestAccessMode.AGENT) {
+                SshGuestAccess guests = SshGuestAccess.builder(b.guestKey()).build();
+                opened.add(guests);
+                setup.guests(guests);
+            }
             // opened last: a configuration error above leaves no store (nor DATA_DIR) behind
             JobStore store = JobStore.open(config);
             opened.add(store);
             store.durable().ifPresent(setup::durable);
-            VmProvisioner provisioner = setup.images(cache).guests(guests)
-                    .addressProbe(io.pveq.core.AddressProbe.network()).build();
-            Map<String, Object> facts = facts(config, "cluster");
+            VmProvisioner provisioner = setup.images(cache).addressProbe(b.probeAddresses()
+                    ? io.pveq.core.AddressProbe.network() : io.pveq.core.AddressProbe.NEVER_IN_USE).build();
+            Map<String, Object> facts = facts(config, b.transport() == BackendConfig.Transport.API ? "api" : "cluster");
             store.facts(facts);
             return new Built(provisioner, List.of(jobs::shutdownNow, store), facts);
         } catch (RuntimeException e) {
@@ -217,6 +203,42 @@ public final class Backend {
             jobs.shutdownNow();
             throw e;
         }
+    }
+
+    /** @return the REST API client for {@code TRANSPORT=api}: the token, the pinned certificate or the CA */
+    private static ProxmoxApi api(ApiConfig api, List<AutoCloseable> opened) {
+        ProxmoxApi client = ProxmoxApi.builder().url(api.url()).token(api.token().reveal())
+                .trust(api.fingerprint().map(TlsTrust::pinned).orElseGet(() -> TlsTrust.caFile(api.caFile().orElseThrow())))
+                .build();
+        opened.add(client);
+        return client;
+    }
+
+    /** @return the nodes through {@code qm}/{@code pvesh}: the main node locally or over SSH, the others over SSH */
+    private static CommandLineCluster commandLine(EnvConfig config, BackendConfig b, List<AutoCloseable> opened) {
+        NodeName main = config.mainNode().orElseThrow();
+        CommandLineCluster.Builder nodes = CommandLineCluster.builder();
+        for (NodeName node : config.configuredNodes()) {
+            if (node.equals(main) && b.transport() == BackendConfig.Transport.LOCAL) {
+                LocalCommandTransport local = LocalCommandTransport.create();
+                opened.add(local);
+                nodes.local(node, local);
+                continue;
+            }
+            checkSshFiles(b);
+            String address = config.nodeAddresses().get(node);
+            if (address == null) {
+                throw new io.pveq.core.InvalidSpecException("NODE_" + node, "is required: the address of node " + node);
+            }
+            SshCommandTransport ssh = SshCommandTransport.builder(address).port(b.sshPort()).user(b.sshUser())
+                    .privateKey(b.sshKey())
+                    .hostKeyPolicy(b.acceptAnyHostKey() ? HostKeyPolicy.acceptAnyHostKey()
+                            : HostKeyPolicy.knownHosts(b.knownHosts()))
+                    .build();
+            opened.add(ssh);
+            nodes.node(node, ssh);
+        }
+        return nodes.mainNode(main).build();
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -244,7 +266,7 @@ public final class Backend {
         facts.put("mode", mode);
         facts.put("simulated", config.simulated());
         facts.put("version", Optional.ofNullable(Backend.class.getPackage().getImplementationVersion()).orElse("dev"));
-        facts.put("main_node", config.mainNode().value());
+        facts.put("main_node", config.mainNode().map(NodeName::value).orElse(""));
         facts.put("nodes", config.configuredNodes().stream().map(NodeName::value).toList());
         facts.put("storage", config.settings().storage());
         facts.put("addressing", config.settings().network().addressing().describe());
