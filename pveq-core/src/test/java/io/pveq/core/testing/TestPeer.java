@@ -52,6 +52,14 @@ public final class TestPeer {
     public static final TestPeer CHROMIUM = program("chromium", "chromium");
     /** Drives {@link #CHROMIUM} over WebDriver. */
     public static final TestPeer CHROMEDRIVER = program("chromedriver", "chromium-driver");
+    /** Drives the simulated Proxmox VE API with only a token and the certificate's fingerprint. */
+    public static final TestPeer CURL = program("curl", "curl");
+    /** Reads the simulated API's JSON answers in the curl scenario. */
+    public static final TestPeer JQ = program("jq", "jq");
+    /** A Proxmox VE API client no one here wrote, against the simulated API. */
+    public static final TestPeer PROXMOXER = pythonModule("proxmoxer", "python3-proxmoxer");
+    /** The HTTP library {@link #PROXMOXER}'s https backend uses. */
+    public static final TestPeer PYTHON_REQUESTS = pythonModule("requests", "python3-requests");
 
     private final String name;
     private final String program;
@@ -98,6 +106,11 @@ public final class TestPeer {
     /** @return the executable's file name ({@code python3} for a Python module) */
     public String program() {
         return program;
+    }
+
+    /** @return the Python module that must import, for a peer made by {@link #pythonModule} */
+    public Optional<String> pythonModule() {
+        return pythonModule;
     }
 
     /** @return the Debian package that provides the peer */

@@ -69,8 +69,9 @@ class TestPeerTest {
         for (Field field : TestPeer.class.getFields()) {
             if (Modifier.isStatic(field.getModifiers()) && field.getType() == TestPeer.class) {
                 TestPeer peer = (TestPeer) field.get(null);
-                if (!peer.debianPackage().equals(table.get(peer.program()))) {
-                    missing.add(peer.program() + "=" + peer.debianPackage());
+                String key = peer.pythonModule().orElse(peer.program()); // modules have a table of their own
+                if (!peer.debianPackage().equals(table.get(key))) {
+                    missing.add(key + "=" + peer.debianPackage());
                 }
             }
         }

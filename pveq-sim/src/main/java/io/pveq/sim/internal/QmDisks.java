@@ -112,6 +112,11 @@ final class QmDisks {
         } catch (Failure failure) {
             engine.store().write(state -> state.vms.remove(vmid));
             throw new Failure("unable to create VM " + vmid + " - " + failure.getMessage());
+        } catch (RuntimeException interrupted) {
+            // a qm create killed midway cleans up too (qemu-server's eval around the worker): no VM is
+            // left locked 'create' with its lock file held by a command that is gone
+            engine.store().write(state -> state.vms.remove(vmid));
+            throw interrupted;
         }
         if (plan.start()) {
             if (exec.isTask()) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pveq.core.NodeName;
 import io.pveq.core.VmId;
+import io.pveq.core.testing.TestPeer;
 import io.pveq.core.transport.CommandResult;
 import io.pveq.sim.SimulatedCluster;
 import java.io.IOException;
@@ -31,15 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ThirdPartyClientsTest {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-
     @TempDir
     Path dir;
 
     @Test
     void proxmoxerWithATokenAndWithATicket() throws Exception {
-        requireModule("proxmoxer", "python3-proxmoxer");
-        requireModule("requests", "python3-requests");
+        TestPeer.PYTHON_REQUESTS.require();
+        Path python = TestPeer.PROXMOXER.require();
         try (SimulatedCluster cluster = SimulatedCluster.builder().speedFactor(40).rootPassword("proxmoxer-pw")
                 .user("alice@pve", "alice-pw").acl("/", "alice@pve", "PVEAdmin", true).api().build()) {
             Path script = resource("proxmoxer_scenario.py");
@@ -50,7 +49,7 @@ class ThirdPartyClientsTest {
             env.put("PVE_VMID", "150");
             env.put("PVE_IP", "127.0.10.150");
             env.put("PVE_IMAGE", image("pveq-150.qcow2").toString());
-            List<JsonNode> token = steps(run(List.of(PYTHON.toString(), script.toString()), env));
+            List<JsonNode> token = steps(run(List.of(python.toString(), script.toString()), env));
             check(token, "150", "127.0.10.150", "pveq-150.qcow2");
             env.remove("PVE_TOKEN");
             env.put("PVE_USER", "alice@pve");
@@ -58,7 +57,7 @@ class ThirdPartyClientsTest {
             env.put("PVE_VMID", "151");
             env.put("PVE_IP", "127.0.10.151");
             env.put("PVE_IMAGE", image("pveq-151.qcow2").toString());
-            check(steps(run(List.of(PYTHON.toString(), script.toString()), env)), "151", "127.0.10.151",
+            check(steps(run(List.of(python.toString(), script.toString()), env)), "151", "127.0.10.151",
                     "pveq-151.qcow2");
             assertEquals(List.of(), cluster.vmIds(), "both VMs destroyed");
             String tasks = cluster.transport(NodeName.of("pve1")).run(List.of("pvesh", "get", "/nodes/pve1/tasks",
@@ -70,10 +69,8 @@ class ThirdPartyClientsTest {
 
     @Test
     void curlWithOnlyTheTokenAndTheFingerprintAndTheCliAgree() throws Exception {
-        for (String program : List.of("/usr/bin/curl", "/usr/bin/openssl", "/usr/bin/jq")) {
-            if (!Files.isExecutable(Path.of(program))) {
-                fail(program + " is missing: apt-get install -y curl openssl jq (.ci/run does)");
-            }
+        for (TestPeer peer : List.of(TestPeer.CURL, TestPeer.OPENSSL, TestPeer.JQ)) {
+            peer.require();
         }
         try (SimulatedCluster cluster = SimulatedCluster.builder().speedFactor(40).api().build()) {
             Map<String, String> env = new LinkedHashMap<>(Map.of("PVE_URL", cluster.api().url().toString(),
@@ -131,14 +128,6 @@ class ThirdPartyClientsTest {
             Path target = dir.resolve(name);
             Files.write(target, in.readAllBytes());
             return target;
-        }
-    }
-
-    private static void requireModule(String module, String debianPackage) throws Exception {
-        Process check = new ProcessBuilder(PYTHON.toString(), "-c", "import " + module).redirectErrorStream(true).start();
-        if (!check.waitFor(30, TimeUnit.SECONDS) || check.exitValue() != 0) {
-            fail("the real peer " + debianPackage + " is missing: apt-get install -y " + debianPackage
-                    + " (.ci/run installs it)");
         }
     }
 
