@@ -63,6 +63,7 @@ class ApiTransportTest {
             ServerMetrics metrics = new ServerMetrics();
             Backend.Built built = Backend.create(config, metrics);
             assertEquals("api", built.facts().get("mode"));
+            assertEquals(List.of(), built.facts().get("access_check"), "root's token lacks nothing");
             try (ServerFixture http = new ServerFixture(built.provisioner(), metrics, b -> { })) {
                 List<InstallStreamTest.Frame> frames;
                 try (RawHttp r = RawHttp.send(null, http.server.port(), "POST", "/api/vm/install",

@@ -197,11 +197,26 @@ public final class Backend {
                     ? io.pveq.core.AddressProbe.network() : io.pveq.core.AddressProbe.NEVER_IN_USE).build();
             Map<String, Object> facts = facts(config, b.transport() == BackendConfig.Transport.API ? "api" : "cluster");
             store.facts(facts);
+            facts.put("access_check", startUpCheck(provisioner));
             return new Built(provisioner, List.of(jobs::shutdownNow, store), facts);
         } catch (RuntimeException e) {
             opened.forEach(Backend::close);
             jobs.shutdownNow();
             throw e;
+        }
+    }
+
+    /**
+     * The start-up check: what the connection may not do and what the storages lack, each logged as a
+     * warning (by core) and shown in {@code /api/info}; a cluster that cannot be read yet does not stop the
+     * server (the first call that needs it says why).
+     */
+    private static List<String> startUpCheck(VmProvisioner provisioner) {
+        try {
+            return provisioner.checkAccess();
+        } catch (io.pveq.core.PveqException e) {
+            LOG.warn("start-up check: cannot read the cluster yet: {}", e.getMessage());
+            return List.of("cannot read the cluster yet: " + e.getMessage());
         }
     }
 
