@@ -143,7 +143,7 @@ public final class JdbcOperationStore implements OperationStore {
         pool.setJdbcUrl(jdbcUrl);
         pool.setUsername(user);
         password.ifPresent(p -> pool.setPassword(p.reveal()));
-        pool.setMaximumPoolSize(8);
+        pool.setMaximumPoolSize(9); // 8 for the work, 1 held by reserveInstance
         pool.setConnectionTimeout(10_000);
         return pooled(pool, redacted(jdbcUrl));
     }
