@@ -295,6 +295,48 @@ class DurableOperationsTest {
     }
 
     @Test
+    void shortOperationsAreKeptAsJobsWithTheirEventsAndOutcome() {
+        InMemoryOperationStore store = new InMemoryOperationStore();
+        FakePve pve = new FakePve("pve1");
+        try (Harness h = new Harness(pve, durable(store, "a"), "pve1")) {
+            VmId vm = h.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE).await().vmId();
+            h.provisioner.setCpu(vm, 4);
+            h.provisioner.setMemory(vm, 4096);
+            h.provisioner.growDisk(vm, io.pveq.core.DiskSize.ofGiB(2));
+            h.provisioner.stop(vm);
+            pve.fail(List.of("qm", "destroy"), 2, "storage is gone\n", -1);
+            org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> h.provisioner.destroy(vm),
+                    "the caller still gets the failure");
+            List<StoredOperation> kept = store.list(10);
+            assertEquals(List.of(io.pveq.core.event.OperationKind.DESTROY, io.pveq.core.event.OperationKind.STOP,
+                    io.pveq.core.event.OperationKind.GROW_DISK, io.pveq.core.event.OperationKind.SET_MEMORY,
+                    io.pveq.core.event.OperationKind.SET_CPU, io.pveq.core.event.OperationKind.INSTALL),
+                    kept.stream().map(StoredOperation::kind).toList(), "newest first");
+            for (StoredOperation op : kept.subList(1, 5)) {
+                assertEquals(OperationState.SUCCEEDED, op.state(), op.toString());
+                assertEquals(vm, op.vmId().orElseThrow());
+                List<ProgressEvent> events = store.events(op.id(), 0).stream().map(e -> OperationCodec.event(e.json()))
+                        .toList();
+                assertEquals(3, events.size(), "started, succeeded, the end: " + events);
+                assertTrue(events.get(2).isTerminal());
+            }
+            assertTrue(OperationCodec.event(kept.get(1).terminalEvent().orElseThrow()).message()
+                    .startsWith("[+] VM 100 stopped in "), kept.get(1).terminalEvent().toString());
+            assertTrue(kept.get(4).spec().contains("\"cpu\":4") && kept.get(4).spec().contains("\"force\":false"),
+                    kept.get(4).spec());
+            StoredOperation destroy = kept.get(0);
+            assertEquals(OperationState.FAILED, destroy.state());
+            assertTrue(OperationCodec.event(destroy.terminalEvent().orElseThrow()).message().contains("storage is gone"),
+                    destroy.terminalEvent().toString());
+            assertEquals(kept.stream().map(StoredOperation::id).toList(), h.provisioner.operations().list().stream()
+                    .map(Operation::id).toList(), "the jobs list shows them too");
+            int before = store.list(10).size();
+            org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> h.provisioner.setCpu(vm, 0));
+            assertEquals(before, store.list(10).size(), "a call refused up front leaves no job");
+        }
+    }
+
+    @Test
     void aBrokenStoreRefusesNewWorkBeforeAnythingRuns() {
         FakePve pve = new FakePve("pve1");
         AtomicBoolean dead = new AtomicBoolean(true);
