@@ -233,6 +233,19 @@ class DurableOperationsTest {
                 .map(e -> OperationCodec.event(e.json()).toJson()).toList(), "the same log, event for event");
     }
 
+    /** An install on {@code first}, held in its wait for SSH, and the events {@code second} follows of it. */
+    private record Followed(Operation<InstallResult> op, List<ProgressEvent> events) {
+    }
+
+    private static Followed installFollowedFromTheOther(Harness first, Harness second) throws InterruptedException {
+        first.guests.gate = new CountDownLatch(1);
+        Operation<InstallResult> op = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
+        assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS));
+        List<ProgressEvent> followed = new CopyOnWriteArrayList<>();
+        second.provisioner.operations().find(op.id()).orElseThrow().subscribe(0, followed::add);
+        return new Followed(op, followed);
+    }
+
     @Test
     void aCancelInterruptingTheJobLeavesNoGapAndTheFollowerOnTheOtherInstanceSeesTheEnd() throws Exception {
         InMemoryOperationStore store = new InMemoryOperationStore();
@@ -241,11 +254,9 @@ class DurableOperationsTest {
         try (Harness first = new Harness(pve, durable(refusingInterrupted(store, new AtomicBoolean(), refused), "pveq-1"),
                 "pve1");
              Harness second = new Harness(pve, durable(store, "pveq-2"), "pve1")) {
-            first.guests.gate = new CountDownLatch(1);
-            Operation<InstallResult> op = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
-            assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS));
-            List<ProgressEvent> followed = new CopyOnWriteArrayList<>();
-            second.provisioner.operations().find(op.id()).orElseThrow().subscribe(0, followed::add);
+            Followed f = installFollowedFromTheOther(first, second);
+            Operation<InstallResult> op = f.op();
+            List<ProgressEvent> followed = f.events();
             // the cancel interrupts the job in its wait; the stage then reports its failure with the flag still set
             assertTrue(op.cancel());
             await(() -> op.state().isFinished(), Duration.ofSeconds(10), "the cancel");
@@ -269,11 +280,9 @@ class DurableOperationsTest {
         List<String> refused = new CopyOnWriteArrayList<>();
         try (Harness first = new Harness(pve, durable(refusingInterrupted(store, down, refused), "pveq-1"), "pve1");
              Harness second = new Harness(pve, durable(store, "pveq-2"), "pve1")) {
-            first.guests.gate = new CountDownLatch(1);
-            Operation<InstallResult> op = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
-            assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS));
-            List<ProgressEvent> followed = new CopyOnWriteArrayList<>();
-            second.provisioner.operations().find(op.id()).orElseThrow().subscribe(0, followed::add);
+            Followed f = installFollowedFromTheOther(first, second);
+            Operation<InstallResult> op = f.op();
+            List<ProgressEvent> followed = f.events();
             down.set(true);
             assertTrue(op.cancel());
             await(() -> op.state().isFinished(), Duration.ofSeconds(10), "the cancel");
