@@ -65,16 +65,20 @@ final class PowerOps {
     void stop(VmId vmId, LockPolicy locks) {
         NodeName node = ctx.router().locate(vmId);
         LockGuard.check(ctx, node, vmId, locks, "stop", true);
-        if (!currentStatus(node, vmId).isRunning()) {
-            return;
-        }
-        try {
-            ctx.retry().run("stop VM " + vmId, () -> ctx.ops().stop(node, vmId, override(locks)));
-        } catch (VmStateException e) {
-            if (!String.valueOf(e.getMessage()).contains("not running")) {
-                throw e;
-            }
-        }
+        registry.runShort(OperationKind.STOP, vmId, OperationCodec.spec(java.util.Map.of("vm_id", vmId.value(),
+                "force", locks.skipsLock())), "stopping VM " + vmId + " on " + node, () -> {
+                    if (!currentStatus(node, vmId).isRunning()) {
+                        return "VM " + vmId + " was not running";
+                    }
+                    try {
+                        ctx.retry().run("stop VM " + vmId, () -> ctx.ops().stop(node, vmId, override(locks)));
+                    } catch (VmStateException e) {
+                        if (!String.valueOf(e.getMessage()).contains("not running")) {
+                            throw e;
+                        }
+                    }
+                    return "VM " + vmId + " stopped";
+                }, s -> s);
     }
 
     static LockOverride override(LockPolicy locks) {

@@ -49,7 +49,15 @@ final class ResourceOps {
         if (locks.skipsLock()) {
             update.skipLock();
         }
-        ctx.retry().run("set the cpus of VM " + vmId, () -> ctx.ops().update(node, vmId, update.build()));
+        registry.runShort(OperationKind.SET_CPU, vmId, spec(vmId, "cpu", cpu, locks), "setting VM " + vmId + " to "
+                + cpu + " cores", () -> {
+                    ctx.retry().run("set the cpus of VM " + vmId, () -> ctx.ops().update(node, vmId, update.build()));
+                    return "VM " + vmId + " cpu set to " + cpu;
+                }, s -> s);
+    }
+
+    private static String spec(VmId vmId, String field, Object value, LockPolicy locks) {
+        return OperationCodec.spec(java.util.Map.of("vm_id", vmId.value(), field, value, "force", locks.skipsLock()));
     }
 
     void setMemory(VmId vmId, int memoryMb, LockPolicy locks) {
@@ -68,7 +76,11 @@ final class ResourceOps {
         if (locks.skipsLock()) {
             update.skipLock();
         }
-        ctx.retry().run("set the memory of VM " + vmId, () -> ctx.ops().update(node, vmId, update.build()));
+        registry.runShort(OperationKind.SET_MEMORY, vmId, spec(vmId, "memory", memoryMb, locks), "setting VM " + vmId
+                + " to " + memoryMb + " MB", () -> {
+                    ctx.retry().run("set the memory of VM " + vmId, () -> ctx.ops().update(node, vmId, update.build()));
+                    return "VM " + vmId + " memory set to " + memoryMb + " MB";
+                }, s -> s);
     }
 
     DiskSize growDisk(VmId vmId, DiskSize increment, LockPolicy locks) {
@@ -78,6 +90,13 @@ final class ResourceOps {
                 + " has no disk to grow"));
         DiskSize current = config.disk(slot).flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         DiskSize wanted = ctx.settings().limits().checkDiskGrowth("disk", current, increment);
+        return registry.runShort(OperationKind.GROW_DISK, vmId, spec(vmId, "disk", increment.toProxmox(), locks),
+                "growing " + slot + " of VM " + vmId + " by " + increment, () -> grow(node, vmId, config, slot, increment,
+                        wanted, locks), after -> "VM " + vmId + " disk grown by " + increment + " to " + after);
+    }
+
+    private DiskSize grow(NodeName node, VmId vmId, VmConfig config, String slot, DiskSize increment, DiskSize wanted,
+                          LockPolicy locks) {
         Optional<String> said = ctx.retry().call("resize VM " + vmId, () -> ctx.ops().resize(node, vmId, slot, increment,
                 true, PowerOps.override(locks)));
         DiskSize after = ctx.retry().read("config of VM " + vmId, () -> ctx.ops().config(node, vmId)).disk(slot)
@@ -194,7 +213,11 @@ final class ResourceOps {
         }
         NodeName node = ctx.router().locate(vmId);
         LockGuard.check(ctx, node, vmId, locks, "destroy", true);
-        new VmRemoval(ctx).remove(node, vmId, PowerOps.override(locks));
+        registry.runShort(OperationKind.DESTROY, vmId, OperationCodec.spec(java.util.Map.of("vm_id", vmId.value(),
+                "force", locks.skipsLock())), "destroying VM " + vmId + " on " + node, () -> {
+                    new VmRemoval(ctx).remove(node, vmId, PowerOps.override(locks));
+                    return "VM " + vmId + " destroyed";
+                }, s -> s);
         ctx.allocator().forget(vmId);
     }
 }
