@@ -76,6 +76,16 @@ public final class ProxmoxApi implements AutoCloseable {
         return clients.agent();
     }
 
+    /** @return LXC containers: list, state, power, config, destroy, addresses */
+    public ContainerApi containers() {
+        return clients.containers();
+    }
+
+    /** @return snapshots of VMs and containers: tree, take, roll back, delete (each awaited) */
+    public SnapshotApi snapshots() {
+        return clients.snapshots();
+    }
+
     /** @return tasks: status, log, await, stop */
     public TaskApi tasks() {
         return clients.tasks();

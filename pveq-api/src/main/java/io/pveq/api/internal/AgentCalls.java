@@ -38,21 +38,7 @@ final class AgentCalls implements GuestAgentApi {
 
     @Override
     public List<GuestInterface> networkInterfaces(NodeName node, VmId vmId) {
-        JsonNode data = http.call(ApiCall.get(FormParams.empty(), path(node, vmId, "network-get-interfaces")));
-        List<GuestInterface> out = new ArrayList<>();
-        for (JsonNode nic : data.path("result")) {
-            List<GuestInterface.Address> addresses = new ArrayList<>();
-            for (JsonNode a : nic.path("ip-addresses")) {
-                String address = Json.text(a, "ip-address", "");
-                if (!address.isEmpty()) {
-                    addresses.add(new GuestInterface.Address(address, (int) Json.integer(a, "prefix", 0),
-                            Json.text(a, "ip-address-type", "").equals("ipv6")));
-                }
-            }
-            out.add(new GuestInterface(Json.text(nic, "name", ""), Json.optionalText(nic, "hardware-address")
-                    .map(m -> m.toLowerCase(Locale.ROOT)), addresses));
-        }
-        return List.copyOf(out);
+        return GuestReaders.interfaces(http.call(ApiCall.get(FormParams.empty(), path(node, vmId, "network-get-interfaces"))));
     }
 
     @Override

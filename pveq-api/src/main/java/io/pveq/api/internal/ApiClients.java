@@ -52,6 +52,8 @@ public final class ApiClients implements AutoCloseable {
     private final VmCalls vms;
     private final StorageCalls storage;
     private final AgentCalls agent;
+    private final ContainerCalls containers;
+    private final SnapshotCalls snapshots;
 
     /** @param s the settings */
     public ApiClients(Settings s) {
@@ -90,6 +92,18 @@ public final class ApiClients implements AutoCloseable {
         this.vms = new VmCalls(http, tasks, auth::who);
         this.storage = new StorageCalls(http);
         this.agent = new AgentCalls(http);
+        this.containers = new ContainerCalls(http);
+        this.snapshots = new SnapshotCalls(http, tasks);
+    }
+
+    /** @return the container role */
+    public io.pveq.api.ContainerApi containers() {
+        return containers;
+    }
+
+    /** @return the snapshot role */
+    public io.pveq.api.SnapshotApi snapshots() {
+        return snapshots;
     }
 
     /** @return the answering node's version */
