@@ -62,6 +62,11 @@ final class ErrorMapper {
         }
         if (status == 403) {
             Matcher m = PERMISSION.matcher(reason);
+            if (path.contains("/agent/")) {
+                boolean named = m.find();
+                return new io.pveq.api.GuestAgentPermissionException(method, path, reason,
+                        named ? m.group(1).strip() : null, named ? m.group(2).strip() : null);
+            }
             return m.find() ? new PermissionDeniedException(method, path, reason, m.group(1).strip(), m.group(2).strip())
                     : new PermissionDeniedException(method, path, reason, null, null);
         }

@@ -28,13 +28,15 @@ final class GuestRoutes {
     private static final Duration EXEC_TIME = Duration.ofMillis(500);
 
     /** A command started through {@code agent/exec}: its outcome and when it is done. */
-    record Execution(long doneAtMillis, int exitCode, String out) {
+    record Execution(long doneAtMillis, int exitCode, String out, String err) {
     }
 
-    /** The guest agents' memory of started commands, per API server. */
+    /** The guest agents' memory of started commands and of files written through them, per API server. */
     static final class Agents {
         private final Map<String, Execution> executions = new ConcurrentHashMap<>();
         private final AtomicInteger pids = new AtomicInteger(1000);
+        /** Files in the guests, by "vmid:path" ({@link AgentFileRoutes}). */
+        final Map<String, String> files = new ConcurrentHashMap<>();
     }
 
     private GuestRoutes() {
@@ -87,6 +89,7 @@ final class GuestRoutes {
         routes.get(VM + "/agent/exec-status")
                 .rule("pid", Rule.integer(null, null))
                 .handle(GuestRoutes::execStatus);
+        AgentFileRoutes.register(routes);
         routes.get(VM + "/rrddata")
                 .rule("timeframe", Rule.oneOf("hour", "day", "week", "month", "year", "decade"))
                 .rule("cf", Rule.oneOf("AVERAGE", "MAX"))
@@ -107,7 +110,7 @@ final class GuestRoutes {
     }
 
     /** agent_available plus a guest that has booted far enough for its agent to answer. */
-    private static VmState agent(ApiCall call) {
+    static VmState agent(ApiCall call) {
         int vmid = call.vmid();
         if (call.engine().faults().guestUnreachable(vmid)) {
             throw new Failure("VM " + vmid + " qmp command 'guest-ping' failed - got timeout");
@@ -131,7 +134,7 @@ final class GuestRoutes {
         });
     }
 
-    private static String hostname(VmState vm) {
+    static String hostname(VmState vm) {
         String name = vm.config.getOrDefault("name", "VM" + vm.vmid);
         return name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
     }
@@ -208,22 +211,42 @@ final class GuestRoutes {
         int exit = call.engine().faults().takeScriptFailure(vm.vmid).orElse(0);
         String input = call.optional("input-data").orElse("");
         String program = command.get(0).substring(command.get(0).lastIndexOf('/') + 1);
+        List<String> args = command.subList(1, command.size());
+        Agents agents = call.context().agents();
+        String err = "";
+        Duration runs = EXEC_TIME;
         String out = switch (program) {
             case "hostname" -> hostname(vm) + "\n";
-            case "echo" -> String.join(" ", command.subList(1, command.size())) + "\n";
-            case "cat" -> command.size() == 1 ? input
-                    : command.get(1).equals("/etc/hostname") ? hostname(vm) + "\n" : "";
+            case "echo" -> String.join(" ", args) + "\n";
             case "uname" -> "Linux\n";
-            case "false" -> "";
+            case "cat" -> {
+                if (args.isEmpty()) {
+                    yield input;
+                }
+                StringBuilder text = new StringBuilder();
+                for (String file : args) {
+                    Optional<String> content = AgentFileRoutes.read(agents, vm, file);
+                    if (content.isPresent()) {
+                        text.append(content.get());
+                    } else {
+                        err += "cat: " + file + ": No such file or directory\n";
+                        exit = exit == 0 ? 1 : exit;
+                    }
+                }
+                yield text.toString();
+            }
+            case "sleep" -> {
+                runs = Duration.ofSeconds(!args.isEmpty() && args.get(0).matches("\\d{1,6}") ? Long.parseLong(args.get(0)) : 0);
+                yield "";
+            }
             default -> "";
         };
         if (program.equals("false") && exit == 0) {
             exit = 1;
         }
-        Agents agents = call.context().agents();
         int pid = agents.pids.incrementAndGet();
-        long done = call.engine().time().nowMillis() + call.engine().time().scaled(EXEC_TIME).toMillis();
-        agents.executions.put(vm.vmid + ":" + pid, new Execution(done, exit, out));
+        long done = call.engine().time().nowMillis() + call.engine().time().scaled(runs).toMillis();
+        agents.executions.put(vm.vmid + ":" + pid, new Execution(done, exit, out, err));
         VmState.ScriptRecord record = new VmState.ScriptRecord();
         record.name = command.get(0);
         record.content = "";
@@ -254,6 +277,9 @@ final class GuestRoutes {
         out.put("exitcode", execution.exitCode());
         if (!execution.out().isEmpty()) {
             out.put("out-data", execution.out());
+        }
+        if (!execution.err().isEmpty()) {
+            out.put("err-data", execution.err());
         }
         return out;
     }
