@@ -86,6 +86,11 @@ public final class ProxmoxApi implements AutoCloseable {
         return clients.snapshots();
     }
 
+    /** @return VM backups: vzdump, list, restore, delete (each awaited) */
+    public BackupApi backups() {
+        return clients.backups();
+    }
+
     /** @return tasks: status, log, await, stop */
     public TaskApi tasks() {
         return clients.tasks();

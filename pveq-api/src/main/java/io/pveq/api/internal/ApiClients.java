@@ -54,6 +54,7 @@ public final class ApiClients implements AutoCloseable {
     private final AgentCalls agent;
     private final ContainerCalls containers;
     private final SnapshotCalls snapshots;
+    private final BackupCalls backups;
 
     /** @param s the settings */
     public ApiClients(Settings s) {
@@ -94,11 +95,17 @@ public final class ApiClients implements AutoCloseable {
         this.agent = new AgentCalls(http);
         this.containers = new ContainerCalls(http);
         this.snapshots = new SnapshotCalls(http, tasks);
+        this.backups = new BackupCalls(http, tasks);
     }
 
     /** @return the container role */
     public io.pveq.api.ContainerApi containers() {
         return containers;
+    }
+
+    /** @return the backup role */
+    public io.pveq.api.BackupApi backups() {
+        return backups;
     }
 
     /** @return the snapshot role */

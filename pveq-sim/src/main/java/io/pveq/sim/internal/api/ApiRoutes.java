@@ -44,6 +44,7 @@ final class ApiRoutes {
         GuestRoutes.register(routes);
         LxcRoutes.register(routes);
         LxcLifecycleRoutes.register(routes);
+        BackupRoutes.register(routes);
         return List.copyOf(routes.endpoints);
     }
 
