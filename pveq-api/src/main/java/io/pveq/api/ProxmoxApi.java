@@ -86,6 +86,11 @@ public final class ProxmoxApi implements AutoCloseable {
         return clients.snapshots();
     }
 
+    /** @return live and historical resource use of guests and nodes, watched with one poll per target */
+    public StatsApi stats() {
+        return clients.stats();
+    }
+
     /** @return VM backups: vzdump, list, restore, delete (each awaited) */
     public BackupApi backups() {
         return clients.backups();

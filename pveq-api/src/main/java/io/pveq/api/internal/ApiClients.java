@@ -55,6 +55,7 @@ public final class ApiClients implements AutoCloseable {
     private final ContainerCalls containers;
     private final SnapshotCalls snapshots;
     private final BackupCalls backups;
+    private final StatsCalls stats;
 
     /** @param s the settings */
     public ApiClients(Settings s) {
@@ -96,11 +97,17 @@ public final class ApiClients implements AutoCloseable {
         this.containers = new ContainerCalls(http);
         this.snapshots = new SnapshotCalls(http, tasks);
         this.backups = new BackupCalls(http, tasks);
+        this.stats = new StatsCalls(http);
     }
 
     /** @return the container role */
     public io.pveq.api.ContainerApi containers() {
         return containers;
+    }
+
+    /** @return the statistics role */
+    public io.pveq.api.StatsApi stats() {
+        return stats;
     }
 
     /** @return the backup role */
