@@ -86,6 +86,11 @@ public final class ProxmoxApi implements AutoCloseable {
         return clients.snapshots();
     }
 
+    /** @return guests by IP address, host name or name/alias; nodes by host name or IP */
+    public LookupApi lookup() {
+        return clients.lookup();
+    }
+
     /** @return live and historical resource use of guests and nodes, watched with one poll per target */
     public StatsApi stats() {
         return clients.stats();

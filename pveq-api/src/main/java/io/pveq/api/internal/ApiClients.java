@@ -56,6 +56,7 @@ public final class ApiClients implements AutoCloseable {
     private final SnapshotCalls snapshots;
     private final BackupCalls backups;
     private final StatsCalls stats;
+    private final LookupCalls lookup;
 
     /** @param s the settings */
     public ApiClients(Settings s) {
@@ -98,11 +99,17 @@ public final class ApiClients implements AutoCloseable {
         this.snapshots = new SnapshotCalls(http, tasks);
         this.backups = new BackupCalls(http, tasks);
         this.stats = new StatsCalls(http);
+        this.lookup = new LookupCalls(cluster, agent, containers);
     }
 
     /** @return the container role */
     public io.pveq.api.ContainerApi containers() {
         return containers;
+    }
+
+    /** @return the lookup role */
+    public io.pveq.api.LookupApi lookup() {
+        return lookup;
     }
 
     /** @return the statistics role */
