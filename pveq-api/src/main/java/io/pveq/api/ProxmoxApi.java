@@ -86,6 +86,11 @@ public final class ProxmoxApi implements AutoCloseable {
         return clients.snapshots();
     }
 
+    /** @return VNC and terminal proxy tickets of guests and nodes, their websocket and browser URLs */
+    public ConsoleApi consoles() {
+        return clients.consoles();
+    }
+
     /** @return guests by IP address, host name or name/alias; nodes by host name or IP */
     public LookupApi lookup() {
         return clients.lookup();

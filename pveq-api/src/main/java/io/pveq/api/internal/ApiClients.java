@@ -57,6 +57,7 @@ public final class ApiClients implements AutoCloseable {
     private final BackupCalls backups;
     private final StatsCalls stats;
     private final LookupCalls lookup;
+    private final ConsoleCalls consoles;
 
     /** @param s the settings */
     public ApiClients(Settings s) {
@@ -100,11 +101,17 @@ public final class ApiClients implements AutoCloseable {
         this.backups = new BackupCalls(http, tasks);
         this.stats = new StatsCalls(http);
         this.lookup = new LookupCalls(cluster, agent, containers);
+        this.consoles = new ConsoleCalls(http);
     }
 
     /** @return the container role */
     public io.pveq.api.ContainerApi containers() {
         return containers;
+    }
+
+    /** @return the console role */
+    public io.pveq.api.ConsoleApi consoles() {
+        return consoles;
     }
 
     /** @return the lookup role */

@@ -45,6 +45,7 @@ final class ApiRoutes {
         LxcRoutes.register(routes);
         LxcLifecycleRoutes.register(routes);
         BackupRoutes.register(routes);
+        ConsoleRoutes.register(routes);
         return List.copyOf(routes.endpoints);
     }
 

@@ -4,11 +4,8 @@ import io.pveq.sim.internal.Engine;
 import io.pveq.sim.internal.Failure;
 import io.pveq.sim.internal.params.Rule;
 import io.pveq.sim.internal.state.VmState;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -329,30 +326,11 @@ final class GuestRoutes {
                 throw new Failure("serial interface '" + serial + "' is not configured");
             }
         }
-        int port = 5900 + call.context().agents().pids.incrementAndGet() % 100;
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        String ticket = "PVEVNC:" + String.format(Locale.ROOT, "%08X", call.engine().time().nowMillis() / 1000) + "::"
-                + Base64.getEncoder().encodeToString(random);
-        String upid = call.task("vncproxy", Integer.toString(vm.vmid), exec -> {
-            exec.out("listening on port " + port);
-            exec.pause(Duration.ofSeconds(10));
-            exec.out("connection timed out");
-        });
-        Map<String, Object> out = new TreeMap<>();
-        out.put("port", port);
-        out.put("ticket", ticket);
-        out.put("upid", upid);
-        out.put("user", call.authid());
-        if (vnc) {
-            String cert = call.read(state -> Optional.ofNullable(state.access.pki.nodes.get(call.node()))
-                    .map(c -> c.certificate).orElse(""));
-            out.put("cert", cert);
-            if (call.flag("generate-password")) {
-                out.put("password", HexFormat.of().formatHex(random, 0, 4).toUpperCase(Locale.ROOT)
-                        .replace('0', 'A').substring(0, 8));
-            }
-        }
-        return out;
+        return ConsoleRoutes.ticket(call, "vncproxy", Integer.toString(vm.vmid), vnc, vnc && call.flag("generate-password"));
+    }
+
+    /** @return the next console port of this API server (5900 to 5999, as Proxmox hands them out) */
+    static int nextConsolePort(ApiCall call) {
+        return 5900 + call.context().agents().pids.incrementAndGet() % 100;
     }
 }
