@@ -7,48 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pveq.core.DiskSize;
 import io.pveq.core.InvalidSpecException;
-import io.pveq.core.NodeName;
 import io.pveq.core.PveqException;
 import io.pveq.core.VmExistsException;
 import io.pveq.core.VmId;
 import io.pveq.core.VmStatus;
-import io.pveq.sim.PveRelease;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * VM backups (seed 003's backup calls): vzdump to a storage with its progress heard, the storage's list,
  * a restore as a new VM and over the original with Proxmox's unique-id rules and failure texts; over real
  * HTTPS against the simulator's API face of one release, every exchange checked against apidata.js.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class BackupsContract {
-
-    static final NodeName PVE1 = NodeName.of("pve1");
-    static final Duration WAIT = Duration.ofMinutes(30);
-
-    SimPeer peer;
-    ProxmoxApi api;
-
-    abstract PveRelease release();
-
-    @BeforeAll
-    void start() {
-        peer = new SimPeer(release());
-        api = peer.root(new RequestLog());
-    }
-
-    @AfterAll
-    void stop() {
-        api.close();
-        peer.close();
-    }
+abstract class BackupsContract extends GuestFeaturesFixture {
 
     VmId vm(String name) {
         VmId id = api.cluster().nextId();

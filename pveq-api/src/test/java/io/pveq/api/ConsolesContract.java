@@ -4,46 +4,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pveq.core.NodeName;
 import io.pveq.core.VmId;
-import io.pveq.sim.PveRelease;
+import io.pveq.sim.SimulatedCluster;
 import java.net.URI;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Console tickets and URLs as seed 003 makes them (GetVNCProxyWithWebSocket, GenerateVNCURL,
  * GenerateNodeVNCURL), over real HTTPS against the simulator's API face of one release, every exchange
  * checked against apidata.js. The websocket itself is not simulated.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ConsolesContract {
+abstract class ConsolesContract extends GuestFeaturesFixture {
 
-    static final NodeName PVE1 = NodeName.of("pve1");
     static final VmId CT = VmId.of(400);
 
-    SimPeer peer;
-    ProxmoxApi api;
     VmId vm;
 
-    abstract PveRelease release();
+    @Override
+    UnaryOperator<SimulatedCluster.Builder> cluster() {
+        return b -> b.container(CT, PVE1, "ct-shell");
+    }
 
     @BeforeAll
     void start() {
-        peer = new SimPeer(release(), b -> b.container(CT, PVE1, "ct-shell"));
-        api = peer.root(new RequestLog());
         vm = api.cluster().nextId();
         api.tasks().await(api.vms().create(PVE1, VmCreateSpec.builder(vm).name("console-" + vm).memoryMiB(512)
                 .start(true).build()), Duration.ofMinutes(30), TaskListener.NONE);
-    }
-
-    @AfterAll
-    void stop() {
-        api.close();
-        peer.close();
     }
 
     @Test

@@ -9,53 +9,31 @@ import io.pveq.core.DiskSize;
 import io.pveq.core.InvalidSpecException;
 import io.pveq.core.Ipv4Address;
 import io.pveq.core.Ipv4Cidr;
-import io.pveq.core.NodeName;
 import io.pveq.core.VmId;
 import io.pveq.core.VmNotFoundException;
 import io.pveq.core.VmStateException;
 import io.pveq.core.VmStatus;
-import io.pveq.sim.PveRelease;
+import io.pveq.sim.SimulatedCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Containers (seed 004's LXC operations and seed 003's container calls) and snapshots of VMs and
  * containers, over real HTTPS against the simulator's API face of one release; every request checked
  * against that release's apidata.js on the way out, every answer by the simulator's conformance check.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ContainersAndSnapshotsContract {
+abstract class ContainersAndSnapshotsContract extends GuestFeaturesFixture {
 
-    static final NodeName PVE1 = NodeName.of("pve1");
-    static final Duration WAIT = Duration.ofMinutes(30);
     static final VmId CT = VmId.of(200);
     static final VmId CT_SNAP = VmId.of(201);
 
-    SimPeer peer;
-    ProxmoxApi api;
-
-    abstract PveRelease release();
-
-    @BeforeAll
-    void start() {
-        peer = new SimPeer(release(), b -> b.container(CT, PVE1, "ct-web").container(CT_SNAP, PVE1, "ct-snap"));
-        api = peer.root(new RequestLog());
-    }
-
-    @AfterAll
-    void stop() {
-        api.close();
-        peer.close();
-    }
-
-    void await(Upid upid) {
-        api.tasks().await(upid, WAIT, TaskListener.NONE);
+    @Override
+    UnaryOperator<SimulatedCluster.Builder> cluster() {
+        return b -> b.container(CT, PVE1, "ct-web").container(CT_SNAP, PVE1, "ct-snap");
     }
 
     @Test

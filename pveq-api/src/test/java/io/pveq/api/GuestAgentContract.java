@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pveq.core.InvalidSpecException;
 import io.pveq.core.Ipv4Address;
 import io.pveq.core.Ipv4Cidr;
-import io.pveq.core.NodeName;
 import io.pveq.core.Secret;
 import io.pveq.core.VmId;
-import io.pveq.sim.PveRelease;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The guest agent as seed 003 uses it (OS info, file systems, exec with exit code/stdout/stderr and a
@@ -30,22 +26,12 @@ import org.junit.jupiter.api.TestInstance;
  * face of one release, every exchange checked against its apidata.js; and the privilege each release
  * checks, reported for what it is.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class GuestAgentContract {
+abstract class GuestAgentContract extends GuestFeaturesFixture {
 
-    static final NodeName PVE1 = NodeName.of("pve1");
-    static final Duration WAIT = Duration.ofMinutes(30);
-
-    SimPeer peer;
-    ProxmoxApi api;
     VmId vm;
-
-    abstract PveRelease release();
 
     @BeforeAll
     void start() {
-        peer = new SimPeer(release());
-        api = peer.root(new RequestLog());
         vm = agentVm();
     }
 
@@ -58,12 +44,6 @@ abstract class GuestAgentContract {
                         Ipv4Address.parse("gw", "127.0.10.1")))
                 .agent(true).build()), WAIT, TaskListener.NONE);
         return id;
-    }
-
-    @AfterAll
-    void stop() {
-        api.close();
-        peer.close();
     }
 
     /** Runs {@code work} while the virtual clock moves on by itself (1 s of guest time every 2 ms). */

@@ -2,45 +2,38 @@ package io.pveq.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pveq.core.InvalidSpecException;
 import io.pveq.core.Ipv4Address;
 import io.pveq.core.Ipv4Cidr;
-import io.pveq.core.NodeName;
 import io.pveq.core.VmId;
-import io.pveq.sim.PveRelease;
+import io.pveq.sim.SimulatedCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Reverse lookup as seed 004 does it: a guest by IP address (agent when running, config when stopped),
  * by host name and by name or alias (tag), a node by name or address; over real HTTPS against the
  * simulator's API face of one release, every exchange checked against apidata.js.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class LookupContract {
+abstract class LookupContract extends GuestFeaturesFixture {
 
-    static final NodeName PVE1 = NodeName.of("pve1");
-    static final Duration WAIT = Duration.ofMinutes(30);
     static final VmId CT = VmId.of(300);
 
-    SimPeer peer;
-    ProxmoxApi api;
     VmId stopped;
     VmId running;
 
-    abstract PveRelease release();
+    @Override
+    UnaryOperator<SimulatedCluster.Builder> cluster() {
+        return b -> b.container(CT, PVE1, "ct-cache");
+    }
 
     @BeforeAll
     void start() {
-        peer = new SimPeer(release(), b -> b.container(CT, PVE1, "ct-cache"));
-        api = peer.root(new RequestLog());
         stopped = vm("db", "127.0.30.11", false);
         running = vm("web", "127.0.30.12", true);
         peer.clock.advance(Duration.ofMinutes(10)); // the running VM's agent answers
@@ -55,12 +48,6 @@ abstract class LookupContract {
                 .ipConfig(IpConfigSpec.staticIpv4(0, Ipv4Cidr.parse("ip", ip + "/24"), Ipv4Address.parse("gw", "127.0.30.1")))
                 .agent(true).start(start).build()), WAIT, TaskListener.NONE);
         return id;
-    }
-
-    @AfterAll
-    void stop() {
-        api.close();
-        peer.close();
     }
 
     @Test

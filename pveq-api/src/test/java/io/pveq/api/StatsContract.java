@@ -6,54 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pveq.core.InvalidSpecException;
-import io.pveq.core.NodeName;
 import io.pveq.core.PveqException;
 import io.pveq.core.VmId;
 import io.pveq.core.VmStatus;
-import io.pveq.sim.PveRelease;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Live statistics as seed 004 streams container stats: a guest's and a node's use now, its RRD history,
  * and watching with fan-out (100 watchers of one VM cost one poll per interval), over real HTTPS against
  * the simulator's API face of one release, every exchange checked against apidata.js.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class StatsContract {
+abstract class StatsContract extends GuestFeaturesFixture {
 
-    static final NodeName PVE1 = NodeName.of("pve1");
-    static final Duration WAIT = Duration.ofMinutes(30);
-
-    SimPeer peer;
-    RequestLog log;
-    ProxmoxApi api;
     VmId vm;
-
-    abstract PveRelease release();
 
     @BeforeAll
     void start() {
-        peer = new SimPeer(release());
-        log = new RequestLog();
-        api = peer.root(log);
         vm = api.cluster().nextId();
         api.tasks().await(api.vms().create(PVE1, VmCreateSpec.builder(vm).name("stats-" + vm).memoryMiB(1024).cores(2)
                 .start(true).build()), WAIT, TaskListener.NONE);
-    }
-
-    @AfterAll
-    void stop() {
-        api.close();
-        peer.close();
     }
 
     @Test
