@@ -25,6 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 abstract class StatsContract extends GuestFeaturesFixture {
 
+    static final VmId CT = VmId.of(500);
+
+    @Override
+    java.util.function.UnaryOperator<io.pveq.sim.SimulatedCluster.Builder> cluster() {
+        return b -> b.container(CT, PVE1, "ct-stats");
+    }
+
     VmId vm;
 
     @BeforeAll
@@ -35,7 +42,7 @@ abstract class StatsContract extends GuestFeaturesFixture {
     }
 
     @Test
-    void aGuestAndANodeReportTheirUseNowAndAGuestItsHistory() {
+    void guestsAndANodeReportTheirUseNowAndGuestsTheirHistory() {
         peer.clock.advance(Duration.ofMinutes(5));
         GuestUsage usage = api.stats().current(GuestRef.vm(PVE1, vm));
         assertEquals(VmStatus.RUNNING, usage.status());
@@ -50,6 +57,16 @@ abstract class StatsContract extends GuestFeaturesFixture {
         assertTrue(hour.get(hour.size() - 1).cpu().isPresent(), "running now: " + hour.get(hour.size() - 1));
         assertTrue(hour.get(0).cpu().isEmpty(), "not running an hour ago: " + hour.get(0));
         assertTrue(hour.get(0).time().isBefore(hour.get(1).time()));
+
+        GuestRef ct = GuestRef.container(PVE1, CT);
+        await(api.containers().start(PVE1, CT));
+        peer.clock.advance(Duration.ofMinutes(5));
+        GuestUsage container = api.stats().current(ct);
+        assertEquals(VmStatus.RUNNING, container.status());
+        assertEquals(512L << 20, container.maxMem());
+        List<UsagePoint> day = api.stats().history(ct, UsagePoint.Timeframe.DAY, true);
+        assertEquals(70, day.size());
+        assertEquals(java.util.OptionalDouble.of(512L << 20), day.get(day.size() - 1).maxMem());
     }
 
     @Test

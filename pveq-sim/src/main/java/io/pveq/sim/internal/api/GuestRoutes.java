@@ -87,10 +87,7 @@ final class GuestRoutes {
                 .rule("pid", Rule.integer(null, null))
                 .handle(GuestRoutes::execStatus);
         AgentFileRoutes.register(routes);
-        routes.get(VM + "/rrddata")
-                .rule("timeframe", Rule.oneOf("hour", "day", "week", "month", "year", "decade"))
-                .rule("cf", Rule.oneOf("AVERAGE", "MAX"))
-                .handle(GuestRoutes::rrd);
+        rrdRules(routes.get(VM + "/rrddata")).handle(GuestRoutes::rrd);
         routes.post(VM + "/vncproxy")
                 .rule("websocket", Rule.bool())
                 .rule("generate-password", Rule.bool())
@@ -282,6 +279,21 @@ final class GuestRoutes {
     }
 
     private static Object rrd(ApiCall call) {
+        return call.read(state -> {
+            VmState vm = Engine.localVm(state, call.node(), call.vmid());
+            return rrdPoints(call, vm, io.pveq.sim.internal.QmQuery.cpuCount(vm),
+                    io.pveq.sim.internal.QmQuery.memoryBytes(vm), diskBytes(vm));
+        });
+    }
+
+    /** The {@code rrddata} rules: time frame and consolidation function. */
+    static ApiRoutes.Route rrdRules(ApiRoutes.Route route) {
+        return route.rule("timeframe", Rule.oneOf("hour", "day", "week", "month", "year", "decade"))
+                .rule("cf", Rule.oneOf("AVERAGE", "MAX"));
+    }
+
+    /** 70 points of the call's time frame, with values where {@code guest} was running. */
+    static List<Map<String, Object>> rrdPoints(ApiCall call, VmState guest, double maxCpu, long maxMem, long maxDisk) {
         long step = switch (call.param("timeframe")) {
             case "hour" -> 60;
             case "day" -> 1800;
@@ -290,32 +302,28 @@ final class GuestRoutes {
             case "year" -> 604800;
             default -> 6048000;
         };
-        return call.read(state -> {
-            VmState vm = Engine.localVm(state, call.node(), call.vmid());
-            long now = call.engine().time().nowMillis() / 1000 / step * step;
-            List<Map<String, Object>> points = new ArrayList<>();
-            long maxmem = io.pveq.sim.internal.QmQuery.memoryBytes(vm);
-            for (int i = 69; i >= 0; i--) {
-                long time = now - i * step;
-                Map<String, Object> point = new TreeMap<>();
-                point.put("time", time);
-                boolean up = vm.running() && time * 1000 >= vm.startedAtMillis;
-                point.put("maxcpu", io.pveq.sim.internal.QmQuery.cpuCount(vm));
-                point.put("maxmem", maxmem);
-                point.put("maxdisk", diskBytes(vm));
-                point.put("disk", 0);
-                if (up) {
-                    point.put("cpu", 0.02);
-                    point.put("mem", maxmem / 4);
-                    point.put("netin", 1024.0);
-                    point.put("netout", 512.0);
-                    point.put("diskread", 0.0);
-                    point.put("diskwrite", 2048.0);
-                }
-                points.add(point);
+        long now = call.engine().time().nowMillis() / 1000 / step * step;
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (int i = 69; i >= 0; i--) {
+            long time = now - i * step;
+            Map<String, Object> point = new TreeMap<>();
+            point.put("time", time);
+            boolean up = guest.running() && time * 1000 >= guest.startedAtMillis;
+            point.put("maxcpu", maxCpu);
+            point.put("maxmem", maxMem);
+            point.put("maxdisk", maxDisk);
+            point.put("disk", 0);
+            if (up) {
+                point.put("cpu", 0.02);
+                point.put("mem", maxMem / 4);
+                point.put("netin", 1024.0);
+                point.put("netout", 512.0);
+                point.put("diskread", 0.0);
+                point.put("diskwrite", 2048.0);
             }
-            return points;
-        });
+            points.add(point);
+        }
+        return points;
     }
 
     private static Object console(ApiCall call, boolean vnc) {

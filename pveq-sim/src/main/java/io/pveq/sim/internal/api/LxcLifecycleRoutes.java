@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * The rest of a container's life beside {@link LxcRoutes}: reboot, suspend and resume, config changes
- * ({@code PUT .../config}: host name, CPU, memory, NICs, ...; with {@code digest}), destroy and the
- * snapshot endpoints. Texts and checks are pve-container's: {@code CT 101 not running},
+ * ({@code PUT .../config}: host name, CPU, memory, NICs, ...; with {@code digest}), destroy, its RRD
+ * history ({@code rrddata}) and the snapshot endpoints. Texts and checks are pve-container's: {@code CT 101 not running},
  * {@code unable to destroy CT 101 - container is running}, the lock check, the per-option privileges.
  */
 final class LxcLifecycleRoutes {
@@ -66,6 +66,12 @@ final class LxcLifecycleRoutes {
                 .rule("destroy-unreferenced-disks", Rule.bool())
                 .task()
                 .handle(LxcLifecycleRoutes::destroy);
+        GuestRoutes.rrdRules(routes.get(CT + "/rrddata")).handle(call -> call.read(state -> {
+            VmState ct = LxcRoutes.container(state, call);
+            Map<String, String> config = LxcRoutes.config(ct);
+            return GuestRoutes.rrdPoints(call, ct, Double.parseDouble(config.get("cores")),
+                    Long.parseLong(config.get("memory")) << 20, 8L << 30);
+        }));
         SnapshotRoutes.registerContainers(routes);
     }
 
