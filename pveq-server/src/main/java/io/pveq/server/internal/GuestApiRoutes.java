@@ -314,11 +314,6 @@ public final class GuestApiRoutes {
             }
             stream.event(payload(step, "error", "[-] failed: " + e.getMessage(), vm));
             return;
-        } finally {
-            stream.close();
-        }
-        if (!stream.started()) {
-            stream.start();
         }
         stream.event(payload(step, "success", done, vm));
     }
@@ -369,11 +364,10 @@ public final class GuestApiRoutes {
             Thread.currentThread().interrupt();
         } finally {
             metrics.streamClosed();
-            stream.close();
         }
     }
 
-    /** An SSE response whose headers go out with its first event. */
+    /** An SSE response whose headers go out with its first event; the container ends it when the handler returns. */
     private final class LazyStream {
         private final Context ctx;
         private OutputStream out;
@@ -431,10 +425,6 @@ public final class GuestApiRoutes {
                 broken = true;
                 return false;
             }
-        }
-
-        void close() {
-            // the servlet container ends the response when the handler returns
         }
     }
 
