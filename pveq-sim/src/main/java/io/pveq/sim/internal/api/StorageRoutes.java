@@ -228,6 +228,7 @@ final class StorageRoutes {
                     }
                 }
             }
+            BackupRoutes.content(call, state, storage, onlyContent, onlyVm, out);
             return out;
         });
     }
