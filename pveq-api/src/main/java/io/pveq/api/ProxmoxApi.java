@@ -89,6 +89,36 @@ public final class ProxmoxApi implements ClusterConnection {
         return clients.access();
     }
 
+    /** @return LXC containers: list, state, power, config, destroy, addresses */
+    public ContainerApi containers() {
+        return clients.containers();
+    }
+
+    /** @return snapshots of VMs and containers: tree, take, roll back, delete (each awaited) */
+    public SnapshotApi snapshots() {
+        return clients.snapshots();
+    }
+
+    /** @return VNC and terminal proxy tickets of guests and nodes, their websocket and browser URLs */
+    public ConsoleApi consoles() {
+        return clients.consoles();
+    }
+
+    /** @return guests by IP address, host name or name/alias; nodes by host name or IP */
+    public LookupApi lookup() {
+        return clients.lookup();
+    }
+
+    /** @return live and historical resource use of guests and nodes, watched with one poll per target */
+    public StatsApi stats() {
+        return clients.stats();
+    }
+
+    /** @return VM backups: vzdump, list, restore, delete (each awaited) */
+    public BackupApi backups() {
+        return clients.backups();
+    }
+
     /** @return tasks: status, log, await, stop */
     public TaskApi tasks() {
         return clients.tasks();

@@ -53,6 +53,12 @@ public final class ApiClients implements AutoCloseable {
     private final StorageCalls storage;
     private final AgentCalls agent;
     private final AccessCalls access;
+    private final ContainerCalls containers;
+    private final SnapshotCalls snapshots;
+    private final BackupCalls backups;
+    private final StatsCalls stats;
+    private final LookupCalls lookup;
+    private final ConsoleCalls consoles;
 
     /** @param s the settings */
     public ApiClients(Settings s) {
@@ -92,6 +98,42 @@ public final class ApiClients implements AutoCloseable {
         this.storage = new StorageCalls(http);
         this.agent = new AgentCalls(http);
         this.access = new AccessCalls(http);
+        this.containers = new ContainerCalls(http);
+        this.snapshots = new SnapshotCalls(http, tasks);
+        this.backups = new BackupCalls(http, tasks);
+        this.stats = new StatsCalls(http);
+        this.lookup = new LookupCalls(cluster, agent, containers);
+        this.consoles = new ConsoleCalls(http);
+    }
+
+    /** @return the container role */
+    public io.pveq.api.ContainerApi containers() {
+        return containers;
+    }
+
+    /** @return the console role */
+    public io.pveq.api.ConsoleApi consoles() {
+        return consoles;
+    }
+
+    /** @return the lookup role */
+    public io.pveq.api.LookupApi lookup() {
+        return lookup;
+    }
+
+    /** @return the statistics role */
+    public io.pveq.api.StatsApi stats() {
+        return stats;
+    }
+
+    /** @return the backup role */
+    public io.pveq.api.BackupApi backups() {
+        return backups;
+    }
+
+    /** @return the snapshot role */
+    public io.pveq.api.SnapshotApi snapshots() {
+        return snapshots;
     }
 
     /** @return the answering node's version */

@@ -1,5 +1,7 @@
 package io.pveq.server.internal;
 
+import io.pveq.api.ProxmoxApi;
+import io.pveq.api.TlsTrust;
 import io.pveq.core.NodeName;
 import io.pveq.core.ProvisionerSettings;
 import io.pveq.api.ProxmoxApi;
@@ -55,8 +57,15 @@ public final class Backend {
      * @param provisioner the provisioner
      * @param extra       closed after the provisioner, in order
      * @param facts       for {@code GET /api/info}
+     * @param api         the Proxmox REST API of the cluster, when there is one (the simulated cluster's API face)
      */
-    public record Built(VmProvisioner provisioner, List<AutoCloseable> extra, Map<String, Object> facts) {
+    public record Built(VmProvisioner provisioner, List<AutoCloseable> extra, Map<String, Object> facts,
+                        Optional<ProxmoxApi> api) {
+
+        /** A backend without the Proxmox REST API. */
+        public Built(VmProvisioner provisioner, List<AutoCloseable> extra, Map<String, Object> facts) {
+            this(provisioner, extra, facts, Optional.empty());
+        }
     }
 
     /**
@@ -160,7 +169,14 @@ public final class Backend {
                         api.rootToken().substring(0, api.rootToken().indexOf('=') + 1) + "...", api.fingerprint());
             }
             facts.put("image_cache", cacheDir.toString());
-            return new Built(provisioner, extra, facts);
+            Optional<ProxmoxApi> rest = Optional.empty();
+            if (cluster.servesApi()) {
+                ProxmoxApi client = ProxmoxApi.builder().url(cluster.api().url())
+                        .trust(TlsTrust.pinned(cluster.api().fingerprint())).token(cluster.api().rootToken()).build();
+                extra.add(0, client); // closed before the cluster it talks to
+                rest = Optional.of(client);
+            }
+            return new Built(provisioner, extra, facts, rest);
         } catch (IOException e) {
             close(jobs, mirror, cluster, store);
             throw new UncheckedIOException("cannot create the simulated image cache", e);

@@ -137,6 +137,50 @@ public final class RequestBodies {
         return NodeName.of(requiredText(body, "node"));
     }
 
+    /**
+     * A body of named optional and required fields, each checked for its type when read.
+     *
+     * @param body        the raw body; empty counts as {@code {}} when {@code emptyIsNone}
+     * @param allowed     the fields it may have
+     * @param emptyIsNone whether no body at all is fine
+     * @return its fields
+     * @throws HttpError 400 naming an unknown field or a malformed body
+     */
+    public Fields fields(byte[] body, Set<String> allowed, boolean emptyIsNone) {
+        return new Fields(emptyIsNone && body.length == 0 ? mapper.createObjectNode() : object(body, allowed));
+    }
+
+    /** The fields of a body read by {@link #fields}. */
+    public static final class Fields {
+        private final ObjectNode o;
+
+        private Fields(ObjectNode o) {
+            this.o = o;
+        }
+
+        /** @return the text of {@code field}; 400 when absent or not a string */
+        public String requiredText(String field) {
+            return requiredString(o, field);
+        }
+
+        /** @return the text of {@code field}, empty when absent, null or {@code ""}; 400 when not a string */
+        public Optional<String> optionalText(String field) {
+            return string(o, field);
+        }
+
+        /** @return the boolean {@code field}, empty when absent or null; 400 when not a boolean */
+        public Optional<Boolean> optionalBoolean(String field) {
+            JsonNode n = o.get(field);
+            if (n == null || n.isNull()) {
+                return Optional.empty();
+            }
+            if (!n.isBoolean()) {
+                throw HttpError.badField(field, "must be true or false");
+            }
+            return Optional.of(n.booleanValue());
+        }
+    }
+
     private ObjectNode object(byte[] body, Set<String> allowed) {
         JsonNode root;
         try {

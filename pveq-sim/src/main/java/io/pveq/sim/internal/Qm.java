@@ -88,7 +88,7 @@ public final class Qm {
         add("resume", List.of("vmid"), Map.of("vmid", vmid, "skiplock", bool()));
         Rule snapname = configId();
         add("snapshot", List.of("vmid", "snapname"), Map.of("vmid", vmid, "snapname", snapname,
-                "description", string(0)));
+                "description", string(0), "vmstate", bool()));
         add("rollback", List.of("vmid", "snapname"), Map.of("vmid", vmid, "snapname", snapname, "start", bool()));
         add("delsnapshot", List.of("vmid", "snapname"), Map.of("vmid", vmid, "snapname", snapname, "force", bool()));
         add("listsnapshot", List.of("vmid"), Map.of("vmid", vmid));

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Every endpoint the API face serves, registered by topic ({@link AccessRoutes}, {@link ClusterRoutes},
- * {@link StorageRoutes}, {@link QemuRoutes}, {@link GuestRoutes}, {@link LxcRoutes}). Path variables
+ * {@link StorageRoutes}, {@link QemuRoutes}, {@link GuestRoutes}, {@link LxcRoutes}, {@link LxcLifecycleRoutes}).
+ * Path variables
  * get their rules from their names ({@code node}, {@code vmid}, {@code storage}, ...).
  */
 final class ApiRoutes {
@@ -43,6 +44,9 @@ final class ApiRoutes {
         QemuRoutes.register(routes);
         GuestRoutes.register(routes);
         LxcRoutes.register(routes);
+        LxcLifecycleRoutes.register(routes);
+        BackupRoutes.register(routes);
+        ConsoleRoutes.register(routes);
         return List.copyOf(routes.endpoints);
     }
 

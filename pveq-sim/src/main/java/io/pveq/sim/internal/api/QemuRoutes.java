@@ -43,9 +43,10 @@ final class QemuRoutes {
         }));
         routes.post("/nodes/{node}/qemu")
                 .rules(apiRules(qm.spec("create").rules()))
+                .rules(BackupRoutes.RESTORE_RULES)
                 .task()
                 .cli(call -> ApiRules.qm(call, "create", "vmid"))
-                .handle(call -> create(call, qm));
+                .handle(call -> call.optional("archive").isPresent() ? BackupRoutes.restore(call) : create(call, qm));
         routes.get(VM + "/config")
                 .rule("current", Rule.bool())
                 .rule("snapshot", ApiRules.CONFIG_ID)

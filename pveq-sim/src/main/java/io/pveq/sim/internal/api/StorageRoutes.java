@@ -231,6 +231,7 @@ final class StorageRoutes {
                     }
                 }
             }
+            BackupRoutes.content(call, state, storage, onlyContent, onlyVm, out);
             return out;
         });
     }
