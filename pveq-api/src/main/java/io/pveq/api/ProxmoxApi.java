@@ -1,7 +1,11 @@
 package io.pveq.api;
 
 import io.pveq.api.internal.ApiClients;
+import io.pveq.api.internal.ApiOps;
+import io.pveq.core.ClusterConnection;
 import io.pveq.core.Secret;
+import io.pveq.core.internal.cluster.OpsContext;
+import io.pveq.core.internal.cluster.ProxmoxOps;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +39,12 @@ import okhttp3.OkHttpClient;
  * read cache follows {@link CachePolicy}. Every call blocks; {@link TaskApi#awaitAsync} runs on the
  * client's executor. {@link #close()} releases the connection pool and threads the client created
  * (not those of an injected {@link OkHttpClient}).
+ *
+ * <p>A client is also a {@link ClusterConnection}: {@code VmProvisioner.builder().connect(api)} has the
+ * provisioner drive the cluster through it (REST API only, no shell on any node); the provisioner then owns
+ * the client and closes it.
  */
-public final class ProxmoxApi implements AutoCloseable {
+public final class ProxmoxApi implements ClusterConnection {
 
     private final URI url;
     private final ApiClients clients;
@@ -74,6 +82,11 @@ public final class ProxmoxApi implements AutoCloseable {
     /** @return the QEMU guest agent inside VMs: ping, addresses, exec */
     public GuestAgentApi agent() {
         return clients.agent();
+    }
+
+    /** @return what the client's user or token may do ({@code /access/permissions}) */
+    public AccessApi access() {
+        return clients.access();
     }
 
     /** @return LXC containers: list, state, power, config, destroy, addresses */
@@ -129,6 +142,12 @@ public final class ProxmoxApi implements AutoCloseable {
     /** Empties the read cache (a no-op when caching is off). */
     public void invalidateCache() {
         clients.http().invalidateCache();
+    }
+
+    /** For {@code VmProvisioner.Builder}: the engine's operations over this client (internal). */
+    @Override
+    public ProxmoxOps open(OpsContext context) {
+        return new ApiOps(this, clients, context);
     }
 
     /** Releases the connection pool and threads this client created. Idempotent. */

@@ -52,6 +52,7 @@ public final class ApiClients implements AutoCloseable {
     private final VmCalls vms;
     private final StorageCalls storage;
     private final AgentCalls agent;
+    private final AccessCalls access;
     private final ContainerCalls containers;
     private final SnapshotCalls snapshots;
     private final BackupCalls backups;
@@ -96,6 +97,7 @@ public final class ApiClients implements AutoCloseable {
         this.vms = new VmCalls(http, tasks, auth::who);
         this.storage = new StorageCalls(http);
         this.agent = new AgentCalls(http);
+        this.access = new AccessCalls(http);
         this.containers = new ContainerCalls(http);
         this.snapshots = new SnapshotCalls(http, tasks);
         this.backups = new BackupCalls(http, tasks);
@@ -162,6 +164,11 @@ public final class ApiClients implements AutoCloseable {
     /** @return the guest agent role */
     public io.pveq.api.GuestAgentApi agent() {
         return agent;
+    }
+
+    /** @return the access role */
+    public io.pveq.api.AccessApi access() {
+        return access;
     }
 
     /** @return the task role */

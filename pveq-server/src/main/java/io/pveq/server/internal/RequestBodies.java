@@ -6,8 +6,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pveq.core.DiskSize;
 import io.pveq.core.InstallSpec;
 import io.pveq.core.NodeName;
+import io.pveq.core.OsRelease;
+import io.pveq.core.Secret;
+import io.pveq.core.SshPublicKey;
+import io.pveq.core.VmId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
@@ -75,19 +80,32 @@ public final class RequestBodies {
      */
     public InstallSpec install(byte[] body) {
         ObjectNode o = object(body, INSTALL_FIELDS);
-        return InstallSpec.builder()
-                .os(requiredString(o, "os"))
-                .version(requiredString(o, "version"))
-                .name(string(o, "name").orElse(null))
-                .id(boxed(integer(o, "id", true)))
-                .node(string(o, "node").orElse(null))
-                .cpu(boxed(integer(o, "cpu", true)))
-                .ram(boxed(integer(o, "ram", true)))
-                .disk(string(o, "disk").orElse(null))
-                .user(string(o, "user").orElse(null))
-                .passwd(string(o, "passwd").orElse(null))
-                .pubkey(string(o, "pubkey").orElse(null))
-                .build();
+        String os = string(o, "os").orElseThrow(() -> HttpError.badField("os", "is required (debian, ubuntu or rockylinux)"));
+        String version = string(o, "version").orElseThrow(() -> HttpError.badField("version", "is required, e.g. 12 or 24.04"));
+        try {
+            InstallSpec.Builder b = InstallSpec.builder(OsRelease.of(os, version)).name(string(o, "name").orElse(null));
+            OptionalInt id = integer(o, "id", true);
+            if (id.isPresent()) {
+                b.id(VmId.of(id.getAsInt()));
+            }
+            string(o, "node").ifPresent(n -> b.node(NodeName.of(n)));
+            integer(o, "cpu", true).ifPresent(b::cpu);
+            integer(o, "ram", true).ifPresent(b::ramMb);
+            string(o, "disk").ifPresent(d -> b.disk(DiskSize.parse("disk", d)));
+            b.user(string(o, "user").orElse(null));
+            b.password(string(o, "passwd").map(Secret::of).orElse(null));
+            b.publicKey(string(o, "pubkey").map(k -> SshPublicKey.parse("pubkey", k)).orElse(null));
+            return b.build();
+        } catch (io.pveq.core.InvalidSpecException e) {
+            // core names its own fields; the request's are those of SPEC.md
+            String field = switch (e.field()) {
+                case "password" -> "passwd";
+                case "publicKey" -> "pubkey";
+                case "ramMb" -> "ram";
+                default -> e.field();
+            };
+            throw field.equals(e.field()) ? e : new io.pveq.core.InvalidSpecException(field, e.rule());
+        }
     }
 
     /**
@@ -219,10 +237,6 @@ public final class RequestBodies {
         }
         int value = n.intValue();
         return zeroIsAbsent && value == 0 ? OptionalInt.empty() : OptionalInt.of(value);
-    }
-
-    private static Integer boxed(OptionalInt v) {
-        return v.isPresent() ? v.getAsInt() : null;
     }
 
     /** Keeps caller-supplied text in messages short and printable. */

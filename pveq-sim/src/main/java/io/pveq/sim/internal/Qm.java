@@ -134,6 +134,15 @@ public final class Qm {
         disks.finishCreate(exec, (QmDisks.CreatePlan) plan);
     }
 
+    /**
+     * Undoes {@link #prepareAndClaim} when the create's task fails before {@link #finishCreate} could clean up
+     * (an injected fault replaces the task's work): qemu-server removes the half-made VM whatever failed in
+     * the worker, so no VM stays locked {@code create}.
+     */
+    public void abandonCreate(Object plan) {
+        disks.abandonCreate((QmDisks.CreatePlan) plan);
+    }
+
     /** @return the parameter rules of a sub-command ({@code create}, {@code set}, {@code start}, ...) */
     public CommandSpec spec(String command) {
         CommandSpec spec = specs.get(command);

@@ -25,7 +25,8 @@ final class ApiRoutes {
             "vmid", ApiRules.VMID,
             "storage", ApiRules.STORAGE,
             "upid", Rule.string(0),
-            "snapname", ApiRules.CONFIG_ID);
+            "snapname", ApiRules.CONFIG_ID,
+            "volume", Rule.string(0));
 
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final ApiContext context;

@@ -205,7 +205,7 @@ final class QemuRoutes {
         ConfigChecks.optionPrivileges(call, keys);
         Tasks.Task task = call.prepareTask("qmcreate", Integer.toString(vmid));
         Object plan = qm.prepareAndClaim(task.exec, operationParams(call));
-        return call.start(task, exec -> qm.finishCreate(exec, plan));
+        return call.start(task, exec -> qm.finishCreate(exec, plan), () -> qm.abandonCreate(plan));
     }
 
     private static Object update(ApiCall call, Qm qm, boolean async) {
