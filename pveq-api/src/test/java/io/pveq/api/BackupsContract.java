@@ -11,10 +11,13 @@ import io.pveq.core.PveqException;
 import io.pveq.core.VmExistsException;
 import io.pveq.core.VmId;
 import io.pveq.core.VmStatus;
+import io.pveq.sim.SimulatedCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +26,18 @@ import org.junit.jupiter.api.Test;
  * HTTPS against the simulator's API face of one release, every exchange checked against apidata.js.
  */
 abstract class BackupsContract extends GuestFeaturesFixture {
+
+    /** A backup operator: may back up and free backup space, may not allocate on the storage. */
+    static final String OPERATOR_TOKEN = "bob@pve!ops=0c6d3a52-9a0e-4b55-8f1d-2f6a7e3b9c10";
+
+    @Override
+    UnaryOperator<SimulatedCluster.Builder> cluster() {
+        return b -> b.user("bob@pve", "bob-password-1")
+                .token("bob@pve", "ops", "0c6d3a52-9a0e-4b55-8f1d-2f6a7e3b9c10", false)
+                .role("BackupOperator", Set.of("VM.Audit", "VM.Backup", "Datastore.AllocateSpace", "Datastore.Audit"))
+                .acl("/vms", "bob@pve", "BackupOperator", true)
+                .acl("/storage/local", "bob@pve", "BackupOperator", true);
+    }
 
     VmId vm(String name) {
         VmId id = api.cluster().nextId();
@@ -97,6 +112,37 @@ abstract class BackupsContract extends GuestFeaturesFixture {
         PveqException lvm = assertThrows(PveqException.class,
                 () -> api.backups().create(PVE1, BackupSpec.of(id, "local-lvm"), WAIT, TaskListener.NONE));
         assertTrue(lvm.getMessage().contains("storage 'local-lvm' does not support backups"), lvm.getMessage());
+    }
+
+    @Test
+    void aBackupIsDeletedByWhoMayBackUpTheVmAndFreeTheSpaceAndByNoOneElse() {
+        VmId id = vm("gone");
+        Backup first = api.backups().create(PVE1, BackupSpec.of(id, "local"), WAIT, TaskListener.NONE);
+        peer.clock.advance(Duration.ofSeconds(5));
+        Backup second = api.backups().create(PVE1, BackupSpec.of(id, "local"), WAIT, TaskListener.NONE);
+        List<TaskEvent> events = new CopyOnWriteArrayList<>();
+
+        api.backups().delete(PVE1, first.volid(), WAIT, events::add);
+
+        assertEquals(List.of(second), api.backups().list(PVE1, "local", Optional.of(id)));
+        assertTrue(events.stream().anyMatch(e -> e instanceof TaskEvent.LogLine l
+                && l.text().equals("Removed volume '" + first.volid() + "'")), events.toString());
+        PveqException missing = assertThrows(PveqException.class,
+                () -> api.backups().delete(PVE1, first.volid(), WAIT, TaskListener.NONE));
+        assertTrue(missing.getMessage().contains("volume '" + first.volid() + "' does not exist"), missing.getMessage());
+
+        PermissionDeniedException auditor;
+        try (ProxmoxApi alice = peer.alice(log)) {
+            auditor = assertThrows(PermissionDeniedException.class,
+                    () -> alice.backups().delete(PVE1, second.volid(), WAIT, TaskListener.NONE));
+        }
+        assertEquals(Optional.of("Datastore.AllocateSpace"), auditor.privilege(), auditor.getMessage());
+        assertEquals(Optional.of("/storage/local"), auditor.aclPath(), auditor.getMessage());
+        try (ProxmoxApi operator = peer.builder(log).token(OPERATOR_TOKEN).build()) {
+            operator.backups().delete(PVE1, second.volid(), WAIT, TaskListener.NONE);
+        }
+        assertEquals(List.of(), api.backups().list(PVE1, "local", Optional.of(id)),
+                "Datastore.AllocateSpace with VM.Backup on the VM is enough for a backup (the schema's rule)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.pveq.sim.internal.api;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class Router {
     }
 
     Optional<Match> match(String method, String path) {
-        String[] parts = path.split("/", -1);
+        String[] parts = joinUpid(path.split("/", -1));
         Optional<Match> volume = volume(method, parts);
         if (volume.isPresent()) {
             return volume;
@@ -69,6 +70,26 @@ final class Router {
             }
         }
         return Optional.of(new Match(best.endpoint, variables));
+    }
+
+    /**
+     * A task's UPID ends in {@code :} and may hold a slash in its id ({@code imgdel:local\\x3abackup/vzdump-...}):
+     * below {@code /nodes/{node}/tasks/} the segments up to the one that ends the UPID are one UPID, whether
+     * the client encoded the slash or not.
+     */
+    private static String[] joinUpid(String[] parts) {
+        if (parts.length < 6 || !parts[3].equals("tasks") || !parts[4].startsWith("UPID:") || parts[4].endsWith(":")) {
+            return parts;
+        }
+        for (int end = 5; end < parts.length; end++) {
+            if (parts[end].endsWith(":")) {
+                List<String> joined = new ArrayList<>(Arrays.asList(parts).subList(0, 4));
+                joined.add(String.join("/", Arrays.asList(parts).subList(4, end + 1)));
+                joined.addAll(Arrays.asList(parts).subList(end + 1, parts.length));
+                return joined.toArray(String[]::new);
+            }
+        }
+        return parts;
     }
 
     /**

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Storages: the cluster's storage list and content types, a node's storages, their status and
@@ -25,6 +27,8 @@ import java.util.TreeSet;
  */
 final class StorageRoutes {
 
+    private static final Pattern BACKUP_VOLUME =
+            Pattern.compile("[^:]+:backup/vzdump-(?:qemu|lxc)-(\\d+)-[^/]+");
     private static final Set<String> CONTENT_TYPES = Set.of("images", "rootdir", "vztmpl", "iso", "backup",
             "snippets", "import");
 
@@ -274,7 +278,7 @@ final class StorageRoutes {
             }
             default -> {
                 String extensions = release == PveRelease.PVE_8_1 ? "ova" : "ova|qcow2|raw|vmdk";
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("[a-zA-Z0-9\\-.+=_]+\\.(" + extensions + ")")
+                Matcher m = Pattern.compile("[a-zA-Z0-9\\-.+=_]+\\.(" + extensions + ")")
                         .matcher(filename);
                 if (!m.matches()) {
                     throw ApiException.parameter("filename", "invalid filename or wrong extension");
@@ -401,7 +405,14 @@ final class StorageRoutes {
         String id = call.param("storage");
         String volume = call.param("volume");
         String volid = volume.contains(":") ? volume : id + ":" + volume;
-        call.check("/storage/" + id, "Datastore.Allocate");
+        Matcher backup = BACKUP_VOLUME.matcher(volid);
+        if (backup.matches() && !call.has("/storage/" + id, "Datastore.Allocate")) {
+            // the schema's rule: Datastore.AllocateSpace is enough for a backup of a VM the caller may back up
+            call.check("/storage/" + id, "Datastore.AllocateSpace");
+            call.check("/vms/" + backup.group(1), "VM.Backup");
+        } else if (!backup.matches()) {
+            call.check("/storage/" + id, "Datastore.Allocate");
+        }
         int colon = volid.indexOf(':');
         if (!volid.substring(0, colon).equals(id)) {
             throw ApiException.parameter("volume", "volume '" + volid + "' is not on storage '" + id + "'");
@@ -409,8 +420,8 @@ final class StorageRoutes {
         String name = volid.substring(colon + 1);
         int slash = name.indexOf('/');
         String type = slash < 0 ? "" : name.substring(0, slash);
-        if (!List.of("iso", "vztmpl", "import").contains(type) || name.indexOf('/', slash + 1) >= 0) {
-            throw ApiException.notImplemented("pveq-sim deletes iso, vztmpl and import volumes only, not '"
+        if (!List.of("iso", "vztmpl", "import", "backup").contains(type) || name.indexOf('/', slash + 1) >= 0) {
+            throw ApiException.notImplemented("pveq-sim deletes iso, vztmpl, import and backup volumes only, not '"
                     + volid + "'");
         }
         StorageState storage = call.read(state -> usable(state, node, id));
