@@ -15,7 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The shell behind a simulated terminal proxy: a logged-in root shell (the simulator skips the login
- * prompt a real node shell or container console may show) with a terminal's line discipline (input
+ * prompt a real node shell or container console may show, and stands in for a VM's serial console too) with a terminal's line discipline (input
  * echoed, lines ending in CR LF, Ctrl-C interrupting the running command) and a deterministic command
  * set over the simulated host. Understood: {@code ;}-separated commands with single quotes, double
  * quotes, backslashes and {@code $?}; {@code echo}, {@code hostname}, {@code true}, {@code false},
