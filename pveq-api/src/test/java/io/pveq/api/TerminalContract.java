@@ -106,6 +106,17 @@ abstract class TerminalContract extends GuestFeaturesFixture {
     }
 
     @Test
+    void aCommandThatDoesNotEndInTimeIsInterrupted() {
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        TerminalTimeoutException late = assertThrows(TerminalTimeoutException.class, () -> api.consoles().commands()
+                .run(container(), List.of("tail", "-n", "1", "-f", "/var/log/syslog"), Duration.ofMillis(800), heard::add));
+        assertEquals(container(), late.target());
+        assertTrue(late.getMessage().contains("command tail on container 410 on pve1 did not end within 800 ms"),
+                late.getMessage());
+        assertTrue(!heard.isEmpty(), "its output was streamed while it ran");
+    }
+
+    @Test
     void aBadTicketIsRefused() {
         ConsoleTicket real = api.consoles().terminal(GuestRef.container(PVE1, CT));
         ConsoleTicket forged = new ConsoleTicket(real.port(), Secret.of("PVEVNC:00000000::Zm9yZ2Vk"), real.user(),
