@@ -43,7 +43,8 @@ public interface TerminalCommands {
 
     /**
      * Runs a command through a terminal proxy already started ({@link ConsoleApi#terminal(GuestRef)} or
-     * {@link ConsoleApi#terminal(NodeName)}); a ticket serves one connection within 40 s of its making.
+     * {@link ConsoleApi#terminal(NodeName)}). A proxy serves one connection and waits about 10 s for it
+     * (its ticket itself expires after 40 s).
      *
      * @param target the container or node the ticket is for
      * @param ticket the proxy's ticket

@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * client messages are {@code 0:LEN:DATA} (input), {@code 1:COLS:ROWS:} (resize) and {@code 2} (ping,
  * ignored), and everything the terminal prints comes back as binary messages. The terminal is
  * {@link SimTerminal}. A ticket is good for one connection, for 40 s after it was issued (PVEVNC tickets'
- * lifetime); the proxy's port must be the ticket's.
+ * lifetime; a real proxy stops listening after 10 s, this one keeps its port until the ticket is used or
+ * its port is handed out again); the proxy's port must be the ticket's.
  */
 final class TermProxy {
 
