@@ -68,4 +68,7 @@ public interface ConsoleApi {
      * @return the URL on the API's host and port
      */
     URI browserUrl(NodeName node);
+
+    /** @return commands run through terminal proxies, their output streamed (seed 004's {@code LXCCommand}) */
+    TerminalCommands commands();
 }

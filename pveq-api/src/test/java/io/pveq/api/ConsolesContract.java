@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Console tickets and URLs as seed 003 makes them (GetVNCProxyWithWebSocket, GenerateVNCURL,
  * GenerateNodeVNCURL), over real HTTPS against the simulator's API face of one release, every exchange
- * checked against apidata.js. The websocket itself is not simulated.
+ * checked against apidata.js. Commands through the terminal websocket: {@link TerminalContract}.
  */
 abstract class ConsolesContract extends GuestFeaturesFixture {
 

@@ -173,6 +173,25 @@ public final class ApiHttp {
         return builder.build();
     }
 
+    /**
+     * Opens a websocket over this client's OkHttp client (its TLS trust, interceptors and connection pool),
+     * the request carrying the same credentials as a read.
+     *
+     * @param url      the {@code https://} (or {@code wss://}) URL
+     * @param listener hears the socket
+     * @return the socket, connecting
+     */
+    okhttp3.WebSocket webSocket(HttpUrl url, okhttp3.WebSocketListener listener) {
+        Request.Builder builder = new Request.Builder().url(url);
+        auth.apply(builder, false);
+        return client.newWebSocket(builder.build(), listener);
+    }
+
+    /** @return the user or token id requests are sent as */
+    String who() {
+        return auth == null ? "?" : auth.who();
+    }
+
     private HttpUrl url(ApiCall call) {
         HttpUrl.Builder url = base.newBuilder().addPathSegment("api2").addPathSegment("json");
         for (String segment : call.segments()) {

@@ -16,9 +16,16 @@ import okhttp3.HttpUrl;
 final class ConsoleCalls implements ConsoleApi {
 
     private final ApiHttp http;
+    private final TerminalCalls commands;
 
     ConsoleCalls(ApiHttp http) {
         this.http = http;
+        this.commands = new TerminalCalls(http, this);
+    }
+
+    @Override
+    public io.pveq.api.TerminalCommands commands() {
+        return commands;
     }
 
     @Override

@@ -32,6 +32,9 @@ final class Answers {
     /** pveproxy gzips a body over 1 KiB for a client that accepts it (python-requests does by default). */
     static TlsHttpServer.Response compressed(TlsHttpServer.Request request, TlsHttpServer.Response response) {
         String accept = request.header("accept-encoding");
+        if (response.upgrade != null) {
+            return response;
+        }
         if (response.body.length <= 1024 || accept == null || !accept.toLowerCase(Locale.ROOT).contains("gzip")) {
             return response;
         }

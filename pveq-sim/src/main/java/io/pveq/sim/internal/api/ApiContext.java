@@ -18,9 +18,11 @@ import java.nio.file.Path;
  * @param tempDir where uploads are staged
  * @param agents  commands started in guests through their agents
  * @param rendered large answers already rendered, by state version, time and caller (bounded)
+ * @param proxies  console proxies started and waiting for their websocket
  */
 record ApiContext(Engine engine, Access access, Tasks tasks, ApiFacts facts, String node, PveRelease release,
-                  Path tempDir, GuestRoutes.Agents agents, Rendered rendered) {
+                  Path tempDir, GuestRoutes.Agents agents, Rendered rendered,
+                  TermProxy.Proxies proxies) {
 
     /** A small cache of rendered answers: cleared whole when it grows past its bound. */
     static final class Rendered {

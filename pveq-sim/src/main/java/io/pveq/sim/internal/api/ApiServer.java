@@ -81,7 +81,8 @@ public final class ApiServer implements AutoCloseable {
         Certificates.Issued issued = new Certificates.Issued(nodeCertificate, Certificates.parseKey(material[2]));
         this.tasks = new Tasks(engine, options.hiddenTaskPolls());
         ApiContext context = new ApiContext(engine, new Access(release.major()), tasks, ApiFacts.of(release), node,
-                release, tempDir, new GuestRoutes.Agents(), new ApiContext.Rendered());
+                release, tempDir, new GuestRoutes.Agents(), new ApiContext.Rendered(),
+                new TermProxy.Proxies());
         RequestPipeline pipeline = new RequestPipeline(context, new Router(ApiRoutes.all(context)), options, observer);
         this.http = new TlsHttpServer(new InetSocketAddress(options.bindAddress(), options.port()),
                 Certificates.serverContext(issued, Certificates.parseCertificate(caPem)), pipeline::handle,

@@ -15,8 +15,11 @@ import java.util.TreeMap;
  * Console tickets beside the VM's ({@link GuestRoutes}): a container's {@code vncproxy} and
  * {@code termproxy}, a node's {@code termproxy} and {@code vncshell} ({@code Sys.Console} on the node).
  * Each answers what Proxmox answers (port, {@code PVEVNC:} ticket, the worker's UPID, user; the node
- * certificate for VNC) and starts the proxy task, which waits 10 s for a websocket that this simulator
- * never serves ({@code vncwebsocket} answers 501).
+ * certificate for VNC) and starts the proxy task, which waits 10 s for its websocket. The terminal
+ * proxies' websockets ({@code GET .../vncwebsocket} of a container, a VM and a node) are served by
+ * {@link TermProxy}; a VNC proxy's websocket is not (no RFB server is simulated: it closes with 1011
+ * after the upgrade). A {@code vncticket} that is not the port's, is another user's or for another path or is older than 40 s is
+ * {@code 401 permission denied - invalid PVEVNC ticket}, as {@code PVE::Ticket} answers.
  */
 final class ConsoleRoutes {
 
@@ -47,6 +50,9 @@ final class ConsoleRoutes {
                     call.read(state -> Engine.node(state, call.node()));
                     return ticket(call, "vncshell", "", false, false);
                 });
+        websocket(routes, CT + "/vncwebsocket");
+        websocket(routes, "/nodes/{node}/qemu/{vmid}/vncwebsocket");
+        websocket(routes, "/nodes/{node}/vncwebsocket");
         routes.post("/nodes/{node}/vncshell")
                 .rule("cmd", Rule.oneOf("ceph_install", "login", "upgrade"))
                 .rule("cmd-opts", Rule.string(0))
@@ -57,6 +63,19 @@ final class ConsoleRoutes {
                 .handle(call -> {
                     call.read(state -> Engine.node(state, call.node()));
                     return ticket(call, "vncshell", "", true, false);
+                });
+    }
+
+    private static void websocket(ApiRoutes routes, String template) {
+        routes.get(template)
+                .rule("port", Rule.integer(5900L, 5999L))
+                .rule("vncticket", Rule.string(0))
+                .handle(call -> {
+                    String path = template.contains("{vmid}") ? "/vms/" + call.param("vmid") : "/nodes/" + call.node();
+                    TermProxy.Proxy proxy = call.context().proxies().claim(Integer.parseInt(call.param("port")),
+                            call.param("vncticket"), call.authid(), path, call.engine().time().nowMillis())
+                            .orElseThrow(() -> ApiException.unauthorized("permission denied - invalid PVEVNC ticket"));
+                    return new TermProxy.WebSocketAnswer(call.context(), proxy);
                 });
     }
 
@@ -72,6 +91,11 @@ final class ConsoleRoutes {
             exec.pause(Duration.ofSeconds(10));
             exec.out("connection timed out");
         });
+        boolean guest = !id.isEmpty();
+        call.context().proxies().started(new TermProxy.Proxy(port, ticket, call.authid(), call.node(),
+                guest ? "/vms/" + id : "/nodes/" + call.node(), guest ? "VM.Console" : "Sys.Console",
+                guest ? Integer.parseInt(id) : 0, !vnc && !call.endpoint().template().endsWith("/vncproxy"),
+                call.engine().time().nowMillis()));
         Map<String, Object> out = new TreeMap<>();
         out.put("port", port);
         out.put("ticket", ticket);

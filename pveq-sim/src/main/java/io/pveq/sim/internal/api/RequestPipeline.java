@@ -222,6 +222,9 @@ final class RequestPipeline {
         } catch (ParamException e) {
             throw ApiException.failure(e.stderr().strip());
         }
+        if (data instanceof TermProxy.WebSocketAnswer websocket) {
+            return new Outcome(websocket.answer(request), upload, dropAfter);
+        }
         return new Outcome(Answers.ok(data), upload, dropAfter);
     }
 

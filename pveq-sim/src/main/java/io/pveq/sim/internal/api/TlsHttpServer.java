@@ -42,6 +42,14 @@ final class TlsHttpServer implements AutoCloseable {
         Response handle(Request request) throws IOException;
     }
 
+    /**
+     * What runs on a connection after a {@code 101 Switching Protocols} answer (a websocket): it owns the
+     * streams until it returns, and the connection is closed then.
+     */
+    interface Upgrade {
+        void run(InputStream in, OutputStream out) throws IOException;
+    }
+
     /** One request: method, decoded path, raw query, headers (lower-case names), body and peer. */
     record Request(String method, String path, String query, Map<String, String> headers, InputStream body,
                    InetAddress peer) {
@@ -60,12 +68,23 @@ final class TlsHttpServer implements AutoCloseable {
         final Map<String, String> headers = new LinkedHashMap<>();
         final byte[] body;
         final boolean drop;
+        final Upgrade upgrade;
 
         Response(int status, String reason, byte[] body) {
+            this(status, reason, body, null);
+        }
+
+        private Response(int status, String reason, byte[] body, Upgrade upgrade) {
             this.status = status;
             this.reason = reason;
             this.body = body == null ? new byte[0] : body;
             this.drop = false;
+            this.upgrade = upgrade;
+        }
+
+        /** A {@code 101 Switching Protocols} answer after which {@code upgrade} owns the connection. */
+        static Response switching(String protocol, Upgrade upgrade) {
+            return new Response(101, "Switching Protocols", null, upgrade).header("Upgrade", protocol);
         }
 
         private Response() {
@@ -73,6 +92,7 @@ final class TlsHttpServer implements AutoCloseable {
             this.reason = "";
             this.body = new byte[0];
             this.drop = true;
+            this.upgrade = null;
         }
 
         static Response drop() {
@@ -157,7 +177,7 @@ final class TlsHttpServer implements AutoCloseable {
                 if (head == null) {
                     return;
                 }
-                if (!exchange(head, in, out, socket.getInetAddress())) {
+                if (!exchange(head, in, out, socket)) {
                     return;
                 }
             }
@@ -169,7 +189,8 @@ final class TlsHttpServer implements AutoCloseable {
     }
 
     /** @return true to keep the connection open */
-    private boolean exchange(String head, InputStream in, OutputStream out, InetAddress peer) throws IOException {
+    private boolean exchange(String head, InputStream in, OutputStream out, Socket socket) throws IOException {
+        InetAddress peer = socket.getInetAddress();
         String[] lines = head.split("\r\n");
         String[] requestLine = lines[0].split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
@@ -218,6 +239,17 @@ final class TlsHttpServer implements AutoCloseable {
             response = new Response(500, "internal error in pveq-sim: " + e, null);
         }
         if (response.drop) {
+            return false;
+        }
+        if (response.upgrade != null && response.status == 101) {
+            StringBuilder switching = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n");
+            response.headers.forEach((name, value) -> switching.append(name).append(": ").append(value).append("\r\n"));
+            switching.append("Connection: Upgrade\r\n\r\n");
+            out.write(switching.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            // a websocket may stay quiet for longer than an idle HTTP connection
+            socket.setSoTimeout(0);
+            response.upgrade.run(in, out);
             return false;
         }
         // the rest of an unread body is skipped so that the next request on this connection parses

@@ -106,7 +106,7 @@ class ApiFactsTest {
 
     private static ApiContext context(Engine engine, PveRelease release) {
         return new ApiContext(engine, new Access(release.major()), null, null, "pve1", release, Path.of("."),
-                new GuestRoutes.Agents(), new ApiContext.Rendered());
+                new GuestRoutes.Agents(), new ApiContext.Rendered(), new TermProxy.Proxies());
     }
 
     /** @return the facts of the served endpoints and every path of the release's schema */

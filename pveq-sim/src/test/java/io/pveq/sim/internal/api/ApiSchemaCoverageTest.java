@@ -212,7 +212,7 @@ class ApiSchemaCoverageTest {
                 Duration.ZERO);
         engine.store().initialise(new io.pveq.sim.internal.state.ClusterState());
         for (Endpoint endpoint : ApiRoutes.all(new ApiContext(engine, new Access(release.major()), null, null, "pve1",
-                release, Path.of("."), new GuestRoutes.Agents(), new ApiContext.Rendered()))) {
+                release, Path.of("."), new GuestRoutes.Agents(), new ApiContext.Rendered(), new TermProxy.Proxies()))) {
             if (served.contains(endpoint.key())) {
                 out.add(endpoint);
             }
