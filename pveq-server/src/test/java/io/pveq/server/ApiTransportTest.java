@@ -64,7 +64,8 @@ class ApiTransportTest {
             Backend.Built built = Backend.create(config, metrics);
             assertEquals("api", built.facts().get("mode"));
             assertEquals(List.of(), built.facts().get("access_check"), "root's token lacks nothing");
-            try (ServerFixture http = new ServerFixture(built.provisioner(), metrics, b -> { })) {
+            assertTrue(built.api().isPresent(), "the guest endpoints of #17 get the same REST client");
+            try (ServerFixture http = new ServerFixture(built.provisioner(), metrics, b -> { }, built.api())) {
                 List<InstallStreamTest.Frame> frames;
                 try (RawHttp r = RawHttp.send(null, http.server.port(), "POST", "/api/vm/install",
                         "{\"os\":\"debian\",\"version\":\"12\",\"name\":\"over-api\"}")) {
@@ -89,6 +90,9 @@ class ApiTransportTest {
 
                 String base = "/api/vm/" + vmid;
                 assertEquals("running", http.get(base + "/status").body());
+                JsonNode found = ServerFixture.json(http.get("/api/lookup?ip=127.0.10." + vmid));
+                assertEquals(vmid, found.get("vm_id").asInt(), "#17's endpoints work over TRANSPORT=api: " + found);
+                assertEquals(0, ServerFixture.json(http.get(base + "/snapshots")).get("snapshots").size());
                 assertEquals("VM " + vmid + " cpu set to 4", http.post(base + "/set/cpu", "{\"cpu\":4}").body());
                 assertEquals("VM " + vmid + " memory set to 4096 MB",
                         http.post(base + "/set/memory", "{\"memory\":4096}").body());

@@ -192,8 +192,9 @@ public final class Backend {
         ExecutorService jobs = jobPool(config);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            io.pveq.core.ClusterConnection connection = b.transport() == BackendConfig.Transport.API
-                    ? api(b.api().orElseThrow(), opened) : commandLine(config, b, opened);
+            Optional<ProxmoxApi> rest = b.transport() == BackendConfig.Transport.API
+                    ? Optional.of(api(b.api().orElseThrow(), opened)) : Optional.empty();
+            io.pveq.core.ClusterConnection connection = rest.isPresent() ? rest.get() : commandLine(config, b, opened);
             VmProvisioner.Builder setup = VmProvisioner.builder().settings(settings).executor(jobs).connect(connection)
                     .listener(new MetricsListener(metrics));
             ImageCache.Builder images = ImageCache.builder(b.imageCacheDir().orElse(Path.of("cache", "images")));
@@ -214,7 +215,8 @@ public final class Backend {
             Map<String, Object> facts = facts(config, b.transport() == BackendConfig.Transport.API ? "api" : "cluster");
             store.facts(facts);
             facts.put("access_check", startUpCheck(provisioner));
-            return new Built(provisioner, List.of(jobs::shutdownNow, store), facts);
+            // over the REST API the guest endpoints of issue #17 share the engine's client
+            return new Built(provisioner, List.of(jobs::shutdownNow, store), facts, rest);
         } catch (RuntimeException e) {
             opened.forEach(Backend::close);
             jobs.shutdownNow();

@@ -40,7 +40,7 @@ import java.util.function.Function;
 /**
  * The endpoints of issue #17 beside the reference's, over the Proxmox REST API ({@link ProxmoxApi}):
  * snapshots of a VM, its addresses, live statistics of a VM or node as SSE, reverse lookup, containers.
- * Without a REST API (cluster mode until the engine speaks it) each answers 503 saying so. Validation
+ * Without a REST API (the command-line transports) each answers 503 saying so. Validation
  * happens before anything is sent to Proxmox; task streams start with the task's first log line, so a
  * refusal is an ordinary error answer. Snapshot streams follow one Proxmox task on the request's
  * thread: they are not jobs of {@code /api/jobs}, and a client that goes away leaves the task running.
@@ -165,8 +165,8 @@ public final class GuestApiRoutes {
 
     private ProxmoxApi api() {
         return api.orElseThrow(() -> new HttpError(503, "unavailable", null, "this endpoint needs the Proxmox REST API,"
-                + " which this server has no connection to (on the simulated cluster set SIM_API_PORT to a free port;"
-                + " a cluster's REST API arrives with the REST engine, issue #14)"));
+                + " which this server has no connection to (set TRANSPORT=api with PVE_API_URL and PVE_API_TOKEN;"
+                + " on the simulated cluster, SIM_API_PORT to a free port)"));
     }
 
     private void await(io.pveq.api.Upid upid) {
