@@ -163,10 +163,16 @@ final class EngineOperation<R> implements Operation<R> {
         deliver(event, index);
     }
 
-    /** Appends the terminal event, stores the end (state, result, event in one go) and delivers the event. */
-    synchronized void terminate(ProgressEvent terminal, OperationState end, Optional<Object> value) {
+    /**
+     * Appends the terminal event, stores the end (state, result, event in one go) and delivers the event.
+     * The operation's state is the end's before anyone hears the event: a client that has seen the end
+     * and then asks for the operation never finds it still running.
+     */
+    synchronized void terminate(ProgressEvent terminal, OperationState end, Optional<Object> value, Instant at) {
         log.add(terminal);
         int index = log.size() - 1;
+        finishedAt = at;
+        state = end;
         sink.finished(this, index, terminal, end, value);
         deliver(terminal, index);
     }
@@ -228,6 +234,11 @@ final class EngineOperation<R> implements Operation<R> {
     synchronized void workEnded() {
         rollingBack = true;
         worker = null;
+    }
+
+    /** @return true once the result is complete (what {@link #succeed} or {@link #fail} did) */
+    boolean resultDone() {
+        return result.isDone();
     }
 
     void succeed(R value, Instant at) {

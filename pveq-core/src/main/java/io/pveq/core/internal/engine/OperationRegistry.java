@@ -222,8 +222,9 @@ public final class OperationRegistry implements Operations {
             fail(op, run, e, PLAIN);
             throw e;
         }
-        op.terminate(new OperationSucceeded(stage, done[0], run.context()), OperationState.SUCCEEDED, Optional.empty());
-        op.succeed(null, clock.instant());
+        Instant at = clock.instant();
+        op.terminate(new OperationSucceeded(stage, done[0], run.context()), OperationState.SUCCEEDED, Optional.empty(), at);
+        op.succeed(null, at);
         return value;
     }
 
@@ -253,12 +254,13 @@ public final class OperationRegistry implements Operations {
             run.flushDetails();
             OperationSucceeded end = new OperationSucceeded(run.stage(), done.summary(), run.context());
             run.journal().commit();
-            op.terminate(end, OperationState.SUCCEEDED, Optional.ofNullable(done.value()));
-            op.succeed(done.value(), clock.instant());
+            Instant at = clock.instant();
+            op.terminate(end, OperationState.SUCCEEDED, Optional.ofNullable(done.value()), at);
+            op.succeed(done.value(), at);
         } catch (Throwable e) {
             if (op.terminalEvent().isEmpty()) {
                 fail(op, run, e, failures);
-            } else if (!op.state().isFinished()) {
+            } else if (!op.resultDone()) {
                 op.fail(new PveqException("ending the operation failed: " + FailureText.of(e), e), false,
                         clock.instant());
             }
@@ -280,9 +282,10 @@ public final class OperationRegistry implements Operations {
             if (op.terminalEvent().isEmpty()) {
                 op.terminate(new OperationFailed(run.stage(), reason, cancelled,
                         List.of("FAILED to end the operation cleanly (" + FailureText.of(broken) + ")"), false,
-                        run.context()), cancelled ? OperationState.CANCELLED : OperationState.FAILED, Optional.empty());
+                        run.context()), cancelled ? OperationState.CANCELLED : OperationState.FAILED, Optional.empty(),
+                        clock.instant());
             }
-            if (!op.state().isFinished()) {
+            if (!op.resultDone()) {
                 op.fail(new PveqException(reason, cause), cancelled, clock.instant());
             }
         }
@@ -322,9 +325,10 @@ public final class OperationRegistry implements Operations {
         } catch (RuntimeException e) {
             error = new PveqException(reason, cause);
         }
+        Instant at = clock.instant();
         op.terminate(new OperationFailed(failed, reason, cancelled, outcome.report(), outcome.complete(), run.context()),
-                cancelled ? OperationState.CANCELLED : OperationState.FAILED, Optional.empty());
-        op.fail(error, cancelled, clock.instant());
+                cancelled ? OperationState.CANCELLED : OperationState.FAILED, Optional.empty(), at);
+        op.fail(error, cancelled, at);
     }
 
     private synchronized void purge() {

@@ -90,6 +90,50 @@ class OperationRegistryTest {
     }
 
     @Test
+    void whoHearsTheEndFindsTheOperationEndedSucceededFailedOrCancelled() throws Exception {
+        for (String outcome : List.of("succeeds", "fails", "is cancelled")) {
+            CountDownLatch release = new CountDownLatch(1);
+            var op = registry.submit(OperationKind.START, Optional.of(VmId.of(104)), Stage.STARTING_VM,
+                    ProgressListener.NONE, run -> {
+                        run.stage(Stage.STARTING_VM, "waiting", () -> {
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                throw new OperationCancelledException("interrupted");
+                            }
+                            if (outcome.equals("fails")) {
+                                throw new PveqException("boom");
+                            }
+                        }, "waited");
+                        return new OperationRegistry.Done<>("ok", "finished");
+                    }, OperationRegistry.PLAIN);
+            List<String> heard = new CopyOnWriteArrayList<>();
+            op.subscribe(0, e -> {
+                if (e.isTerminal()) {
+                    // what a client does on the end event: ask for the operation (GET /api/jobs/ID)
+                    heard.add(op.state() + " " + op.finishedAt().isPresent());
+                }
+            });
+            if (outcome.equals("is cancelled")) {
+                assertTrue(op.cancel());
+            } else {
+                release.countDown();
+            }
+            try {
+                op.await();
+            } catch (PveqException expected) {
+                // the failing and the cancelled one
+            }
+            OperationState end = switch (outcome) {
+                case "succeeds" -> OperationState.SUCCEEDED;
+                case "fails" -> OperationState.FAILED;
+                default -> OperationState.CANCELLED;
+            };
+            assertEquals(List.of(end + " true"), heard, "the operation that " + outcome);
+        }
+    }
+
+    @Test
     void cancelInterruptsTheWorkAndReportsCancellation() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         var op = registry.submit(OperationKind.START, Optional.of(VmId.of(102)), Stage.STARTING_VM, ProgressListener.NONE,
