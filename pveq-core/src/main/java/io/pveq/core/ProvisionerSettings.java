@@ -30,10 +30,12 @@ import java.util.regex.Pattern;
  * @param cpuOverride      CPU model to use instead of detecting the cluster's level ({@code CPU_TYPE})
  * @param timeouts         time limits
  * @param heavyTasksPerNode disk-heavy steps (image placement, import, migration) allowed at once per node, 1-16
+ * @param guestInit        site choices the OS init script applies in every new VM ({@code GUEST_*})
  */
 public record ProvisionerSettings(NodeName mainNode, Map<NodeName, String> nodeAddresses, String storage,
                                   NetworkSettings network, VmLimits limits, Optional<Secret> rootPassword,
-                                  Optional<CpuLevel> cpuOverride, Timeouts timeouts, int heavyTasksPerNode) {
+                                  Optional<CpuLevel> cpuOverride, Timeouts timeouts, int heavyTasksPerNode,
+                                  GuestInitOptions guestInit) {
 
     private static final Pattern STORAGE = Pattern.compile("[a-z][a-z0-9._-]*[a-z0-9]");
     private static final Pattern HOST = Pattern.compile(
@@ -68,6 +70,7 @@ public record ProvisionerSettings(NodeName mainNode, Map<NodeName, String> nodeA
         if (heavyTasksPerNode < 1 || heavyTasksPerNode > 16) {
             throw new InvalidSpecException("NODE_HEAVY_TASKS", "must be between 1 and 16, got " + heavyTasksPerNode);
         }
+        Objects.requireNonNull(guestInit, "guestInit");
     }
 
     /** @return a builder with pveq's defaults; main node, storage and gateway must be set */
@@ -134,6 +137,7 @@ public record ProvisionerSettings(NodeName mainNode, Map<NodeName, String> nodeA
         private CpuLevel cpuOverride;
         private Timeouts timeouts = Timeouts.DEFAULTS;
         private int heavyTasksPerNode = 2;
+        private GuestInitOptions guestInit = GuestInitOptions.NONE;
 
         private Builder() {
         }
@@ -303,6 +307,12 @@ public record ProvisionerSettings(NodeName mainNode, Map<NodeName, String> nodeA
             return this;
         }
 
+        /** @param options what the OS init script applies in new VMs (default {@link GuestInitOptions#NONE}) */
+        public Builder guestInit(GuestInitOptions options) {
+            this.guestInit = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
         /**
          * @return the settings
          * @throws InvalidSpecException naming the first missing or invalid setting
@@ -320,7 +330,7 @@ public record ProvisionerSettings(NodeName mainNode, Map<NodeName, String> nodeA
             NetworkSettings network = new NetworkSettings(gateway, prefixLength, addressing, bridge, nameservers,
                     Optional.ofNullable(searchDomain));
             return new ProvisionerSettings(mainNode, nodes, storage, network, limits, Optional.ofNullable(rootPassword),
-                    Optional.ofNullable(cpuOverride), timeouts, heavyTasksPerNode);
+                    Optional.ofNullable(cpuOverride), timeouts, heavyTasksPerNode, guestInit);
         }
     }
 }

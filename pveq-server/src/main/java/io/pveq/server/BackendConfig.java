@@ -23,10 +23,34 @@ import java.util.TreeMap;
  *                         a temporary folder on the simulated cluster
  * @param simSpeed         {@code SIM_SPEED}: how many times faster than real time the simulated cluster runs (default 10)
  * @param mirrors          {@code IMAGE_MIRROR_DEBIAN}, {@code IMAGE_MIRROR_UBUNTU}, {@code IMAGE_MIRROR_ROCKYLINUX}: base URLs by OS
+ * @param simGuests        {@code SIM_GUESTS}: whether the simulated cluster's Debian VMs boot under QEMU
+ * @param simGuestImages   {@code SIM_GUEST_IMAGES}: the folder ensure-images.sh printed (with {@code SIM_GUESTS=qemu})
  */
 public record BackendConfig(Transport transport, String sshUser, int sshPort, Path sshKey, Path knownHosts,
                             boolean acceptAnyHostKey, Path guestKey, Optional<Path> imageCacheDir, Map<String, URI> mirrors,
-                            double simSpeed) {
+                            double simSpeed, SimGuests simGuests, Optional<Path> simGuestImages) {
+
+    /** What the simulated cluster's VMs are ({@code SIM_GUESTS}). */
+    public enum SimGuests {
+        /** Simulated guests that answer SSH in the simulator (the default). */
+        SIMULATED,
+        /** Real Debian guests under QEMU, built by pveq-sim/guest-images/ensure-images.sh. */
+        QEMU;
+
+        /**
+         * @param text {@code simulated} or {@code qemu}
+         * @return the choice
+         * @throws InvalidSpecException naming {@code SIM_GUESTS} for anything else
+         */
+        public static SimGuests parse(String text) {
+            return switch (text == null ? "" : text.strip()) {
+                case "simulated" -> SIMULATED;
+                case "qemu" -> QEMU;
+                default -> throw new InvalidSpecException("SIM_GUESTS", "must be simulated or qemu, got '"
+                        + InvalidSpecException.shorten(text) + "'");
+            };
+        }
+    }
 
     /** How the main node is reached ({@code TRANSPORT}). */
     public enum Transport {
@@ -67,6 +91,12 @@ public record BackendConfig(Transport transport, String sshUser, int sshPort, Pa
         mirrors = java.util.Collections.unmodifiableMap(new TreeMap<>(mirrors));
         if (!(simSpeed > 0) || simSpeed > 1000) {
             throw new InvalidSpecException("SIM_SPEED", "must be a number above 0 and at most 1000, got " + simSpeed);
+        }
+        Objects.requireNonNull(simGuests, "simGuests");
+        Objects.requireNonNull(simGuestImages, "simGuestImages");
+        if (simGuests == SimGuests.QEMU && simGuestImages.isEmpty()) {
+            throw new InvalidSpecException("SIM_GUEST_IMAGES", "is required with SIM_GUESTS=qemu: the folder"
+                    + " pveq-sim/guest-images/ensure-images.sh printed");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pveq.server;
 
+import io.pveq.core.GuestInitOptions;
 import io.pveq.core.InvalidSpecException;
 import io.pveq.core.ProvisionerSettings;
 import io.pveq.server.internal.DotEnv;
@@ -36,7 +37,9 @@ public final class EnvConfig {
             "JOB_QUEUE", "SHUTDOWN_MODE", "SHUTDOWN_TIMEOUT", "SSE_HEARTBEAT", "HTTP_MAX_THREADS", "SH_DIR",
             "TRANSPORT", "SSH_USER", "SSH_PORT", "SSH_KEY", "SSH_KNOWN_HOSTS", "SSH_HOST_KEY_POLICY",
             "GUEST_SSH_KEY", "IMAGE_CACHE_DIR", "IMAGE_MIRROR_DEBIAN", "IMAGE_MIRROR_UBUNTU",
-            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "LIST_CACHE_MS")));
+            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "LIST_CACHE_MS", "GUEST_TIMEZONE", "GUEST_LOCALE",
+            "GUEST_PACKAGES", "GUEST_MIRROR_DEBIAN", "GUEST_MIRROR_UBUNTU", "GUEST_MIRROR_ROCKYLINUX", "SIM_GUESTS",
+            "SIM_GUEST_IMAGES")));
 
     /** The variables whose presence means "a real cluster is configured". */
     public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
@@ -123,6 +126,22 @@ public final class EnvConfig {
         b.limits(v.optionalInt("VM_MAX_CPU"), v.optionalInt("VM_MAX_RAM"), v.optionalInt("VM_MAX_DISK"),
                 v.optionalInt("VM_BALLOON_MIN"));
         b.rootPassword(env.getOrDefault("VM_ROOT_PASSWORD", ""));
+        Map<String, URI> guestMirrors = new TreeMap<>();
+        for (String os : List.of("debian", "ubuntu", "rockylinux")) {
+            String name = "GUEST_MIRROR_" + os.toUpperCase(java.util.Locale.ROOT);
+            if (v.isSet(name)) {
+                guestMirrors.put(os, v.url(name));
+            }
+        }
+        if (simulated && "qemu".equals(v.text("SIM_GUESTS", "")) && !guestMirrors.containsKey("debian")) {
+            // real guests reach the simulator's package repository at their gateway (127.0.10.1 is
+            // 10.0.10.1 inside a guest: see pveq-sim's GuestLan)
+            guestMirrors.put("debian", URI.create("http://10.0.10.1/debian"));
+        }
+        b.guestInit(new GuestInitOptions(Optional.ofNullable(v.text("GUEST_TIMEZONE", null)),
+                Optional.ofNullable(v.text("GUEST_LOCALE", null)),
+                List.of(v.text("GUEST_PACKAGES", "").split("\\s+")).stream().filter(p -> !p.isEmpty()).toList(),
+                guestMirrors));
         ProvisionerSettings settings = b.build();
 
         ServerConfig server = ServerConfig.builder()
@@ -170,7 +189,8 @@ public final class EnvConfig {
                 v.path("SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts", home), policy.equals("accept-any"),
                 v.path("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519", home),
                 v.isSet("IMAGE_CACHE_DIR") ? Optional.of(v.path("IMAGE_CACHE_DIR", null, home)) : Optional.empty(), mirrors,
-                v.decimal("SIM_SPEED", 10));
+                v.decimal("SIM_SPEED", 10), BackendConfig.SimGuests.parse(v.text("SIM_GUESTS", "simulated")),
+                v.isSet("SIM_GUEST_IMAGES") ? Optional.of(v.path("SIM_GUEST_IMAGES", null, home)) : Optional.empty());
         if (!simulated && backend.transport() == BackendConfig.Transport.SSH
                 && !settings.nodeAddresses().containsKey(settings.mainNode())) {
             throw new InvalidSpecException("NODE_" + settings.mainNode(), "is required with TRANSPORT=ssh"

@@ -10,13 +10,19 @@ import io.pveq.sim.internal.FaultHook;
 import io.pveq.sim.internal.SimGuestAccess;
 import io.pveq.sim.internal.SimTime;
 import io.pveq.sim.internal.Snapshots;
+import io.pveq.sim.internal.qemu.RealGuestAccess;
+import io.pveq.sim.internal.qemu.Reaper;
 import io.pveq.sim.internal.state.ClusterState;
 import io.pveq.sim.internal.state.FolderStateStore;
 import io.pveq.sim.internal.state.MemoryStateStore;
 import io.pveq.sim.internal.state.NodeState;
+import io.pveq.sim.internal.state.RealGuestsState;
 import io.pveq.sim.internal.state.StateStore;
 import io.pveq.sim.internal.state.StorageState;
 import io.pveq.sim.internal.state.VmState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,8 +60,14 @@ public final class SimulatedCluster implements AutoCloseable {
     private final SimFaults faults;
     private final SimTime time;
     private final PveRelease release;
-    private final SimGuestAccess guestAccess;
+    private final GuestAccess guestAccess;
     private final Map<String, SimCommandTransport> transports = new ConcurrentHashMap<>();
+    /** Set when this cluster owns real guests: their owner mark, work folder and crash watcher. */
+    private final RealGuestsOwner realOwner;
+
+    /** What the process that enabled real guests holds to end them. */
+    private record RealGuestsOwner(String owner, Path workFolder, boolean temporary, Process watcher) {
+    }
 
     private SimulatedCluster(Builder builder) {
         this.release = builder.release;
@@ -81,8 +94,37 @@ public final class SimulatedCluster implements AutoCloseable {
             }
         };
         this.engine = new Engine(store, time, release, hook, builder.seed, builder.bootDelay, builder.refresh);
-        this.guestAccess = new SimGuestAccess(engine, builder.seed, builder.requireGuestKey);
+        if (builder.realGuests != null) {
+            this.realOwner = enableRealGuests(builder.realGuests);
+            this.guestAccess = new RealGuestAccess(builder.realGuests.guestAccess(), engine::qemu);
+        } else {
+            this.realOwner = null;
+            this.guestAccess = new SimGuestAccess(engine, builder.seed, builder.requireGuestKey);
+        }
     }
+
+    private RealGuestsOwner enableRealGuests(RealGuests real) {
+        boolean temporary = real.workFolder().isEmpty();
+        Path work;
+        try {
+            work = temporary ? Files.createTempDirectory(Path.of("/tmp"), "pveq-rg-")
+                    : Files.createDirectories(real.workFolder().get());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the real guests' work folder", e);
+        }
+        RealGuestsState config = new RealGuestsState();
+        config.qemu = real.qemu().toString();
+        config.workFolder = work.toString();
+        config.repository = real.repository().map(Path::toString).orElse(null);
+        config.owner = UUID.randomUUID().toString();
+        config.stopTimeoutSeconds = Math.max(1, real.stopTimeout().toSeconds());
+        store.write(state -> {
+            state.realGuests = config;
+            return null;
+        });
+        return new RealGuestsOwner(config.owner, work, temporary, Reaper.watch(config.owner, work));
+    }
+
 
     /** @return a builder with the defaults described above */
     public static Builder builder() {
@@ -113,7 +155,11 @@ public final class SimulatedCluster implements AutoCloseable {
         return transports.computeIfAbsent(node.value(), name -> new SimCommandTransport(engine, node));
     }
 
-    /** @return guest access for simulated guests (see {@link SimGuest}); thread-safe, shared */
+    /**
+     * @return guest access for this cluster's guests: the simulator's for simulated guests (see
+     *         {@link SimGuest}), the one given in {@link RealGuests} for real ones, with the serial console's
+     *         tail added to readiness timeouts; thread-safe, shared
+     */
     public GuestAccess guestAccess() {
         return guestAccess;
     }
@@ -185,12 +231,41 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** @return the simulated guest of a VM, if the VM exists */
     public Optional<SimGuest> guest(VmId vmId) {
-        return store.read(state -> Optional.ofNullable(state.vms.get(vmId.value())).map(Snapshots::guest));
+        return store.read(state -> Optional.ofNullable(state.vms.get(vmId.value())).map(vm -> Snapshots.guest(state, vm)));
     }
 
+    /**
+     * @param vmId  a VM
+     * @param lines how many lines at most
+     * @return the last lines its real guest printed on the serial console (real guests only)
+     */
+    public Optional<String> serialConsoleTail(VmId vmId, int lines) {
+        return engine.qemu().flatMap(q -> q.serialTail(vmId.value(), lines));
+    }
+
+    /**
+     * Closes the transports. When this instance enabled real guests, every QEMU it (or a launcher
+     * sharing its state folder) started is killed and the work folder with volumes and seeds removed.
+     */
     @Override
     public void close() {
         transports.values().forEach(SimCommandTransport::close);
+        if (realOwner != null) {
+            Reaper.reap(realOwner.owner(), realOwner.workFolder());
+            store.write(state -> {
+                state.vms.values().forEach(vm -> {
+                    if (vm.qemu != null) {
+                        vm.qemu = null;
+                        vm.status = "stopped";
+                        vm.pid = 0;
+                    }
+                });
+                return null;
+            });
+            if (realOwner.watcher() != null) {
+                realOwner.watcher().destroy();
+            }
+        }
         store.close();
     }
 
@@ -208,6 +283,7 @@ public final class SimulatedCluster implements AutoCloseable {
         private Duration refresh = Duration.ofSeconds(10);
         private Path folder;
         private boolean requireGuestKey = true;
+        private RealGuests realGuests;
 
         private Builder() {
         }
@@ -295,6 +371,16 @@ public final class SimulatedCluster implements AutoCloseable {
         /** @param required whether guests accept SSH only with the guest access key in {@code sshkeys}; default true */
         public Builder requireGuestKey(boolean required) {
             this.requireGuestKey = required;
+            return this;
+        }
+
+        /**
+         * Boots VMs as real guests under QEMU instead of simulating them (see {@link RealGuests}). The
+         * cluster built owns them: {@link SimulatedCluster#close()} ends every QEMU started for it, in this
+         * process or by a launcher sharing its state folder, and a watcher does the same if this JVM dies.
+         */
+        public Builder realGuests(RealGuests guests) {
+            this.realGuests = Objects.requireNonNull(guests);
             return this;
         }
 

@@ -9,6 +9,8 @@ import io.pveq.core.transport.LocalCommandTransport;
 import io.pveq.images.ImageCache;
 import io.pveq.server.BackendConfig;
 import io.pveq.server.EnvConfig;
+import io.pveq.sim.GuestImages;
+import io.pveq.sim.RealGuests;
 import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimImageMirror;
 import io.pveq.sim.SimulatedCluster;
@@ -62,9 +64,26 @@ public final class Backend {
      * @throws io.pveq.core.InvalidSpecException naming the variable when a setting cannot be used
      */
     public static Built create(EnvConfig config, ServerMetrics metrics) {
-        return config.simulated()
-                ? simulated(config, metrics, SimulatedCluster.builder().speedFactor(config.backend().simSpeed()).build())
-                : cluster(config, metrics);
+        if (!config.simulated()) {
+            return cluster(config, metrics);
+        }
+        SimulatedCluster.Builder sim = SimulatedCluster.builder().speedFactor(config.backend().simSpeed());
+        if (config.backend().simGuests() == BackendConfig.SimGuests.QEMU) {
+            GuestImages images = GuestImages.in(config.backend().simGuestImages().orElseThrow());
+            if (images.images().isEmpty()) {
+                throw new io.pveq.core.InvalidSpecException("SIM_GUEST_IMAGES", "holds no built image: run"
+                        + " pveq-sim/guest-images/ensure-images.sh and give the folder it prints");
+            }
+            SshGuestAccess guests = SshGuestAccess.builder(config.backend().guestKey()).build();
+            RealGuests real = RealGuests.of(guests, images);
+            if (!real.available()) {
+                guests.close();
+                throw new io.pveq.core.InvalidSpecException("SIM_GUESTS", "qemu needs " + real.qemu()
+                        + " (apt-get install qemu-system-x86)");
+            }
+            return simulated(config, metrics, sim.realGuests(real).build(), Optional.of(images));
+        }
+        return simulated(config, metrics, sim.build(), Optional.empty());
     }
 
     /**
@@ -77,8 +96,20 @@ public final class Backend {
      * @return the provisioner, the simulator and the mirror
      */
     public static Built simulated(EnvConfig config, ServerMetrics metrics, SimulatedCluster cluster) {
+        return simulated(config, metrics, cluster, Optional.empty());
+    }
+
+    /**
+     * Simulated mode over a given simulator whose Debian VMs may boot real guests: the mirror then
+     * publishes the built images so that installs download and import them.
+     *
+     * @param images the built guest images, when the cluster boots real guests
+     */
+    public static Built simulated(EnvConfig config, ServerMetrics metrics, SimulatedCluster cluster,
+                                  Optional<GuestImages> guestImages) {
         List<AutoCloseable> extra = new ArrayList<>();
         SimImageMirror mirror = SimImageMirror.start();
+        guestImages.ifPresent(mirror::publish);
         ExecutorService jobs = jobPool(config);
         try {
             boolean temporary = config.backend().imageCacheDir().isEmpty();
@@ -95,6 +126,9 @@ public final class Backend {
             extra.add(jobs::shutdownNow);
             extra.add(mirror);
             extra.add(cluster);
+            if (guestImages.isPresent()) {
+                extra.add(cluster.guestAccess());
+            }
             if (temporary) {
                 extra.add(() -> deleteTree(cacheDir));
             }
@@ -102,6 +136,7 @@ public final class Backend {
             facts.put("warning", "SIMULATED CLUSTER: no cluster is configured; VMs are simulated, nothing real is created");
             facts.put("image_mirror", mirror.baseUri().toString());
             facts.put("image_cache", cacheDir.toString());
+            facts.put("sim_guests", guestImages.isPresent() ? "qemu" : "simulated");
             return new Built(provisioner, extra, facts);
         } catch (IOException e) {
             close(jobs, mirror, cluster);

@@ -6,6 +6,7 @@ import io.pveq.core.transport.TransportException;
 import io.pveq.sim.PveRelease;
 import io.pveq.sim.SimFault;
 import io.pveq.sim.internal.params.ParamException;
+import io.pveq.sim.internal.qemu.QemuGuests;
 import io.pveq.sim.internal.state.ClusterState;
 import io.pveq.sim.internal.state.NodeState;
 import io.pveq.sim.internal.state.StateStore;
@@ -44,6 +45,7 @@ public final class Engine {
     private final Qm qm;
     private final Pvesh pvesh;
     private final Pvesm pvesm;
+    private volatile QemuGuests qemu;
 
     public Engine(StateStore store, SimTime time, PveRelease release, FaultHook faults, long seed,
                   Duration bootDelay, Duration refreshInterval) {
@@ -75,6 +77,47 @@ public final class Engine {
         return faults;
     }
 
+    /**
+     * @return the runtime of real guests when this cluster boots VMs under QEMU (configured in the
+     *         state, so every process sharing it agrees), else empty: guests are simulated
+     */
+    public Optional<QemuGuests> qemu() {
+        io.pveq.sim.internal.state.RealGuestsState config = store.read(state -> state.realGuests);
+        if (config == null) {
+            return Optional.empty();
+        }
+        QemuGuests current = qemu;
+        if (current == null || !current.config().owner.equals(config.owner)) {
+            current = new QemuGuests(config);
+            qemu = current;
+        }
+        return Optional.of(current);
+    }
+
+    /**
+     * Makes the state follow the real processes: a real guest whose QEMU ended (the guest powered
+     * off, or the process was killed) is stopped.
+     */
+    public void followRealGuests() {
+        boolean stale = store.read(state -> state.vms.values().stream()
+                .anyMatch(vm -> vm.qemu != null && !QemuGuests.alive(vm.qemu)));
+        if (!stale) {
+            return;
+        }
+        store.write(state -> {
+            for (VmState vm : state.vms.values()) {
+                if (vm.qemu != null && !QemuGuests.alive(vm.qemu)) {
+                    qemu().ifPresent(q -> q.cleanRun(vm.vmid));
+                    vm.qemu = null;
+                    vm.status = "stopped";
+                    vm.pid = 0;
+                    vm.startedAtMillis = 0;
+                }
+            }
+            return null;
+        });
+    }
+
     /** @return the scaled boot delay: a started guest answers SSH this long after (re)boot */
     public Duration bootDelay() {
         return time.scaled(bootDelay);
@@ -96,6 +139,7 @@ public final class Engine {
         if (!online) {
             throw new TransportException("ssh: connect to host " + node + " port 22: No route to host");
         }
+        followRealGuests();
         Exec exec = new Exec(this, node, request);
         Optional<SimFault> fault = faults.match(node, request.argv());
         int exit;

@@ -219,7 +219,7 @@ final class PveshData {
         Map<String, Object> out = new TreeMap<>();
         vm.config.forEach((k, v) -> out.put(k, k.equals("cipassword") ? VmSettings.HIDDEN
                 : NUMERIC.contains(k) && v.matches("\\d+") ? (Object) Long.parseLong(v) : v));
-        out.put("digest", QmQuery.sha1(vm.config.toString()));
+        out.put("digest", CloudInit.sha1(vm.config.toString()));
         return out;
     }
 
@@ -290,7 +290,7 @@ final class PveshData {
     }
 
     private static String fingerprint(String name) {
-        String hex = QmQuery.sha1("node-" + name).toUpperCase(Locale.ROOT);
+        String hex = CloudInit.sha1("node-" + name).toUpperCase(Locale.ROOT);
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < 32; i++) {
             if (i > 0) {

@@ -23,12 +23,14 @@ final class Qm {
     private final QmDisks disks;
     private final QmPower power;
     private final QmQuery query;
+    private final QmAgent agent;
 
     Qm(Engine engine) {
         this.engine = engine;
         this.disks = new QmDisks(engine);
         this.power = new QmPower(engine);
         this.query = new QmQuery(engine);
+        this.agent = new QmAgent(engine);
         int major = engine.release().major();
         Rule vmid = integer(100L, 999_999_999L);
         Map<String, Rule> create = new HashMap<>(QmRules.vmOptions(major, false));
@@ -66,6 +68,8 @@ final class Qm {
         add("list", List.of(), Map.of("full", bool()));
         add("cloudinit dump", List.of("vmid", "type"), Map.of("vmid", vmid, "type", oneOf("user", "network", "meta")));
         add("cloudinit pending", List.of("vmid"), Map.of("vmid", vmid));
+        add("guest cmd", List.of("vmid", "command"), Map.of("vmid", vmid,
+                "command", oneOf(QmAgent.COMMANDS.toArray(String[]::new))));
         Map<String, Rule> importDisk = Map.of("vmid", vmid, "source", string(0), "storage", string(0),
                 "format", oneOf("raw", "vmdk", "qcow2"));
         add("disk import", List.of("vmid", "source", "storage"), importDisk);
@@ -133,6 +137,7 @@ final class Qm {
             case "list" -> query.list(exec);
             case "cloudinit dump" -> query.cloudinitDump(exec, params);
             case "cloudinit pending" -> query.cloudinitPending(exec, params);
+            case "guest cmd" -> agent.command(exec, params);
             default -> throw new IllegalStateException(command);
         }
     }

@@ -24,6 +24,8 @@ public final class ClusterState {
     public long sequence = 1000;
     /** Epoch millis of the last /cluster/resources refresh tick seen (see ResourceLag). */
     public long resourcesRefreshedAt;
+    /** Set when VMs boot real guests under QEMU; every process sharing the state starts them the same way. */
+    public RealGuestsState realGuests;
 
     /** A finished task as /nodes/{node}/tasks lists it. */
     public static final class TaskRecord {
