@@ -35,8 +35,9 @@ mirror=${PVEQ_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 mirror=${mirror%/}
 name=debian-$release-generic-amd64.qcow2
 disk_mib=2048
-# What the init scripts install when missing (sh/lib/steps.sh): the agent, and locales for --locale.
-repo_packages=(qemu-guest-agent locales)
+# What the init scripts install when missing (sh/lib/steps.sh): the agent, and locales for --locale;
+# tree stands for a site's extra package (GUEST_PACKAGES) in the tests.
+repo_packages=(qemu-guest-agent locales tree)
 packages=(systemd-sysv udev dbus linux-image-amd64 grub-pc-bin cloud-init cloud-guest-utils openssh-server
   sudo python3 tzdata iproute2 ifupdown isc-dhcp-client netbase procps kmod e2fsprogs fdisk less)
 
@@ -70,8 +71,15 @@ printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
 log "installing ${packages[*]}"
 in_root apt-get update -qq >/dev/null
+# the initramfs is made once, at the end, instead of at each kernel and trigger
+in_root dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs
+printf '#!/bin/sh\nexit 0\n' >"$root/usr/sbin/update-initramfs"
+chmod 755 "$root/usr/sbin/update-initramfs"
 in_root apt-get install -y -qq --no-install-recommends "${packages[@]}" >"$work/install.log" 2>&1 ||
   { tail -n 30 "$work/install.log" >&2; exit 1; }
+rm -f "$root/usr/sbin/update-initramfs"
+in_root dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs
+in_root update-initramfs -c -k all >"$work/initramfs.log" 2>&1 || { tail -n 30 "$work/initramfs.log" >&2; exit 1; }
 rm -f "$root/usr/sbin/policy-rc.d"
 
 log "downloading the init script's packages and the indexes that list them"

@@ -21,13 +21,14 @@ import java.util.Optional;
  *
  * @param guestAccess  how pveq reaches guests over SSH (for example pveq-ssh's {@code SshGuestAccess}); the
  *                     cluster's {@link SimulatedCluster#guestAccess()} wraps it, adding the serial console's
- *                     tail to readiness timeouts
+ *                     tail to readiness timeouts; empty when guests are reached by other means only (a
+ *                     server talking to the cluster through its launchers over SSH)
  * @param qemu         the emulator
  * @param workFolder   where volumes, seeds, sockets and console logs go; empty: a temporary folder
  * @param repository   the package repository root given to guests at their gateway's port 80, if any
  * @param stopTimeout  how long a stop waits for QEMU to end before killing it
  */
-public record RealGuests(GuestAccess guestAccess, Path qemu, Optional<Path> workFolder, Optional<Path> repository,
+public record RealGuests(Optional<GuestAccess> guestAccess, Path qemu, Optional<Path> workFolder, Optional<Path> repository,
                          Duration stopTimeout) {
 
     /** The emulator used unless told otherwise. */
@@ -59,7 +60,16 @@ public record RealGuests(GuestAccess guestAccess, Path qemu, Optional<Path> work
      * @return real guests with the default emulator, a temporary work folder and a 60 s stop timeout
      */
     public static RealGuests of(GuestAccess guestAccess, GuestImages images) {
-        return new RealGuests(guestAccess, DEFAULT_QEMU, Optional.empty(), Optional.of(images.repository()),
+        return new RealGuests(Optional.of(guestAccess), DEFAULT_QEMU, Optional.empty(), Optional.of(images.repository()),
+                Duration.ofSeconds(60));
+    }
+
+    /**
+     * @param images the built images, whose package repository the guests get
+     * @return real guests without a guest access of the cluster's own (see {@link #guestAccess()})
+     */
+    public static RealGuests of(GuestImages images) {
+        return new RealGuests(Optional.empty(), DEFAULT_QEMU, Optional.empty(), Optional.of(images.repository()),
                 Duration.ofSeconds(60));
     }
 

@@ -96,7 +96,9 @@ public final class SimulatedCluster implements AutoCloseable {
         this.engine = new Engine(store, time, release, hook, builder.seed, builder.bootDelay, builder.refresh);
         if (builder.realGuests != null) {
             this.realOwner = enableRealGuests(builder.realGuests);
-            this.guestAccess = new RealGuestAccess(builder.realGuests.guestAccess(), engine::qemu);
+            this.guestAccess = builder.realGuests.guestAccess()
+                    .<GuestAccess>map(ssh -> new RealGuestAccess(ssh, engine::qemu))
+                    .orElseGet(() -> new SimGuestAccess(engine, builder.seed, builder.requireGuestKey));
         } else {
             this.realOwner = null;
             this.guestAccess = new SimGuestAccess(engine, builder.seed, builder.requireGuestKey);

@@ -208,7 +208,7 @@ public final class QemuGuests {
     }
 
     /** Writes the NoCloud seed ISO for {@code vm}; returns its path. */
-    private Path seed(VmState vm, List<String> dns) throws IOException {
+    public Path seed(VmState vm, List<String> dns) throws IOException {
         Path folder = work.resolve("cloudinit").resolve(Integer.toString(vm.vmid));
         Path files = folder.resolve("files");
         deleteTree(folder);
