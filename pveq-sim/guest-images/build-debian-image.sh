@@ -89,6 +89,7 @@ in_root apt-get install -qq -y --print-uris "${repo_packages[@]}" | while read -
   uri=${uri//\'/}
   path=${uri#"$mirror"/}
   [[ $path != "$uri" ]] || { echo "$0: $uri is not below $mirror" >&2; exit 1; }
+  path=$(printf '%b' "${path//%/\\x}") # apt prints the URL-encoded pool path (%2b for +)
   mkdir -p "$repo/$(dirname "$path")"
   curl -fsS -o "$repo/$path" "$uri"
   [[ $(stat -c %s "$repo/$path") == "$size" ]] || { echo "$0: $file: wrong size" >&2; exit 1; }
@@ -156,6 +157,8 @@ mkdir -p "$root/etc/network/interfaces.d"
 cat >"$root/etc/cloud/cloud.cfg.d/01_debian_cloud.cfg" <<'CLOUD'
 # the data sources a Proxmox VE node offers: NoCloud (citype nocloud) and ConfigDrive (configdrive2)
 datasource_list: [ NoCloud, ConfigDrive, None ]
+# the locale glibc has built in (no locales package until the init script installs it)
+locale: C.UTF-8
 CLOUD
 # no identity until first boot: cloud-init makes host keys, systemd a machine id
 rm -f "$root"/etc/ssh/ssh_host_*

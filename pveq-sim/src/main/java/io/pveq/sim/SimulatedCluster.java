@@ -236,6 +236,11 @@ public final class SimulatedCluster implements AutoCloseable {
         return store.read(state -> Optional.ofNullable(state.vms.get(vmId.value())).map(vm -> Snapshots.guest(state, vm)));
     }
 
+    /** @return the folder of the real guests' volumes, seeds and sockets, when this cluster boots real guests */
+    public Optional<Path> realGuestsWorkFolder() {
+        return engine.qemu().map(q -> Path.of(q.config().workFolder));
+    }
+
     /**
      * @param vmId  a VM
      * @param lines how many lines at most
