@@ -157,7 +157,7 @@ class RealGuestInstallIT {
     }
 
     private static String ok(CommandResult result) {
-        assertEquals(0, result.exitCode(), result.displayLine() + "\n" + result.stdout() + result.stderr());
+        assertEquals(0, result.exitCode(), String.join(" ", result.displayArgv()) + "\n" + result.stdout() + result.stderr());
         return result.stdout();
     }
 

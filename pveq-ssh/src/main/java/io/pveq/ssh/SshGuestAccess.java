@@ -323,8 +323,9 @@ public final class SshGuestAccess implements GuestAccess {
 
     /**
      * Configures an {@link SshGuestAccess}. Defaults: connect and auth timeout 5 s, TCP probe 1 s, backoff
-     * from 250 ms growing by 1.5x to 5 s, reboot command {@code reboot} with 60 s to drop the connection,
-     * the system clock. Not thread-safe.
+     * from 250 ms growing by 1.5x to 1 s (a guest whose sshd starts answering is noticed within about a
+     * second), reboot command {@code reboot} with 60 s to drop the connection, the system clock. Not
+     * thread-safe.
      */
     public static final class Builder {
         private final Path keyFile;
@@ -334,7 +335,7 @@ public final class SshGuestAccess implements GuestAccess {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration probeTimeout = Duration.ofSeconds(1);
         private Duration initialBackoff = Duration.ofMillis(250);
-        private Duration maxBackoff = Duration.ofSeconds(5);
+        private Duration maxBackoff = Duration.ofSeconds(1);
         private List<String> rebootCommand = List.of("reboot");
         private Duration rebootTimeout = Duration.ofSeconds(60);
 
@@ -374,7 +375,7 @@ public final class SshGuestAccess implements GuestAccess {
 
         /**
          * @param initial pause after the first failed attempt; default 250 ms
-         * @param max     longest pause; default 5 s
+         * @param max     longest pause; default 1 s
          */
         public Builder backoff(Duration initial, Duration max) {
             this.initialBackoff = positive(initial, "initial backoff");

@@ -347,6 +347,11 @@ public final class Engine {
         }
     }
 
+    /** @return the file on this machine holding what {@code path} on {@code node} holds (an upload's copy, else itself) */
+    public String realFile(String node, String path) {
+        return store.read(state -> state.node(node).map(n -> n.files.get(path)).map(f -> f.file)).orElse(path);
+    }
+
     /** @return the virtual size from a qcow2 header, else the file size */
     public static long virtualSize(Path file, long fileSize) {
         try (InputStream in = Files.newInputStream(file)) {

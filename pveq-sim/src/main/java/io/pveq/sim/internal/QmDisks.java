@@ -374,7 +374,8 @@ final class QmDisks {
         if (plan.kind == Kind.IMPORT || plan.kind == Kind.ALLOC) {
             engine.qemu().ifPresent(qemu -> {
                 String file = plan.kind == Kind.IMPORT
-                        ? qemu.importVolume(exec.node(), storage.id, volname, plan.source, plan.sizeBytes)
+                        ? qemu.importVolume(exec.node(), storage.id, volname, engine.realFile(exec.node(), plan.source),
+                                plan.sizeBytes)
                         : qemu.allocateVolume(exec.node(), storage.id, volname, plan.sizeBytes);
                 engine.store().write(state -> {
                     state.vm(vmid).ifPresent(vm -> vm.volumes.stream().filter(v -> v.volid.equals(volid))

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * ({@code qm showcmd} is the model): the same devices for {@code scsihw}, the disks on their buses with
  * {@code bootindex} from {@code boot: order=...}, {@code netN} with its MAC, the cloud-init CD-ROM as
  * {@code ide-cd}, {@code serial0} as a socket, the guest agent's virtio-serial port, {@code -nodefaults}
- * and {@code -boot strict=on}. What differs, because this machine is not a node: software emulation
+ * and {@code -boot strict=on}. What differs, because this machine is not a node: no {@code -id} (an
+ * option of Proxmox's patched QEMU only), software emulation
  * ({@code -accel tcg}), user-mode networking instead of a tap on a bridge ({@link GuestLan}), no VNC
  * (the display is none), and no {@code -no-shutdown} (a guest that powers off ends its QEMU, which is
  * what qmeventd achieves on a node). Pure; thread-safe.
@@ -80,7 +81,6 @@ public final class QemuCommandLine {
         List<String> argv = new ArrayList<>();
         Path run = files.run();
         argv.add(files.qemu().toString());
-        add(argv, "-id", Integer.toString(vmid));
         add(argv, "-name", config.getOrDefault("name", "VM" + vmid) + ",debug-threads=on");
         add(argv, "-chardev", "socket,id=qmp,path=" + qmp(run, vmid) + ",server=on,wait=off");
         add(argv, "-mon", "chardev=qmp,mode=control");
@@ -193,7 +193,12 @@ public final class QemuCommandLine {
                     + (boot.containsKey(key) ? ",bootindex=" + boot.get(key) : "")
                     + (device.equals("virtio-net-pci") ? ",romfile=" : ""));
         }
-        add(argv, "-machine", "type=" + machine(config.getOrDefault("machine", "pc")));
+        String vga = Drives.parse(config.getOrDefault("vga", "std")).getOrDefault("file",
+                Drives.parse(config.getOrDefault("vga", "std")).getOrDefault("type", "std"));
+        // vga: serialN or none: no graphics at all, so the firmware (SeaBIOS) writes to the serial port too
+        boolean serialConsole = vga.startsWith("serial") || vga.equals("none");
+        add(argv, "-machine", "type=" + machine(config.getOrDefault("machine", "pc"))
+                + (serialConsole ? ",graphics=off" : ""));
         add(argv, "-accel", "tcg,thread=multi");
         return argv;
     }

@@ -90,6 +90,30 @@ public final class QemuGuests {
         }
     }
 
+    /**
+     * Keeps the bytes of a file uploaded to a node (by hard link where possible), so that an import
+     * from it boots what was uploaded.
+     *
+     * @return where they are kept
+     */
+    public String keepUpload(String node, String sha256, Path localFile) {
+        Path kept = work.resolve("uploads").resolve(node).resolve(sha256);
+        try {
+            Files.createDirectories(kept.getParent());
+            if (!Files.exists(kept)) {
+                try {
+                    Files.createLink(kept, localFile);
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(localFile, kept);
+                }
+            }
+            return kept.toString();
+        } catch (IOException e) {
+            throw new io.pveq.core.transport.TransportException("cannot keep the upload of " + localFile + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Makes an empty qcow2 volume of {@code sizeBytes}; returns its path. */
     public String allocateVolume(String node, String storage, String volname, long sizeBytes) {
         Path file = volumeFile(node, storage, volname);
