@@ -108,7 +108,8 @@ class RealGuestInstallIT {
         EnvConfig config = EnvConfig.load(env);
         assertFalse(config.simulated());
         ServerMetrics metrics = new ServerMetrics();
-        built = Backend.create(config, metrics);
+        // every 127/8 address answers ICMP: the simulator's probe knows which VM addresses are taken
+        built = Backend.cluster(config, metrics, owner.addressProbe());
         http = new ServerFixture(built.provisioner(), metrics, b -> b.sseHeartbeat(Duration.ofSeconds(2)));
     }
 
@@ -143,9 +144,22 @@ class RealGuestInstallIT {
 
     private static List<InstallStreamTest.Frame> stream(String method, String path, String body) throws Exception {
         try (RawHttp r = RawHttp.send(null, http.port(), method, path, body)) {
-            assertEquals(200, r.status);
+            assertEquals(200, r.status, () -> r.status + " " + String.join("\n", RealGuestInstallIT.rest(r)));
             return InstallStreamTest.readFrames(r, Integer.MAX_VALUE);
         }
+    }
+
+    private static List<String> rest(RawHttp r) {
+        List<String> lines = new ArrayList<>();
+        try {
+            String line;
+            while ((line = r.line()) != null && lines.size() < 20) {
+                lines.add(line);
+            }
+        } catch (java.io.IOException e) {
+            lines.add(e.toString());
+        }
+        return lines;
     }
 
     private static CommandResult guest(SshCommandTransport ssh, String... argv) {
@@ -170,7 +184,7 @@ class RealGuestInstallIT {
     @Test
     void installsDebian12ThroughTheServerAndTheGuestIsWhatWasAskedFor() throws Exception {
         long start = System.nanoTime();
-        String body = "{\"os\":\"debian\",\"version\":\"12\",\"name\":\"rg-web\",\"user\":\"deploy\",\"password\":"
+        String body = "{\"os\":\"debian\",\"version\":\"12\",\"name\":\"rg-web\",\"user\":\"deploy\",\"passwd\":"
                 + ServerFixture.JSON.writeValueAsString(PASSWORD) + ",\"pubkey\":"
                 + ServerFixture.JSON.writeValueAsString(userPublicKey) + "}";
         List<InstallStreamTest.Frame> frames = stream("POST", "/api/vm/install", body);

@@ -148,6 +148,17 @@ public final class Backend {
     }
 
     private static Built cluster(EnvConfig config, ServerMetrics metrics) {
+        return cluster(config, metrics, io.pveq.core.AddressProbe.network());
+    }
+
+    /**
+     * Cluster mode with another address probe: for tests whose VMs live on loopback addresses, where
+     * every address answers ICMP and the network probe would find none free.
+     *
+     * @param probe tells which VM addresses are in use
+     * @return the provisioner and what to close with it
+     */
+    public static Built cluster(EnvConfig config, ServerMetrics metrics, io.pveq.core.AddressProbe probe) {
         ProvisionerSettings settings = config.settings();
         BackendConfig b = config.backend();
         ExecutorService jobs = jobPool(config);
@@ -182,7 +193,7 @@ public final class Backend {
             SshGuestAccess guests = SshGuestAccess.builder(b.guestKey()).build();
             opened.add(guests);
             VmProvisioner provisioner = VmProvisioner.create(setup.images(cache).guests(guests)
-                    .probe(io.pveq.core.AddressProbe.network()).build());
+                    .probe(probe).build());
             return new Built(provisioner, List.of(jobs::shutdownNow), facts(config, "cluster"));
         } catch (RuntimeException e) {
             opened.forEach(Backend::close);

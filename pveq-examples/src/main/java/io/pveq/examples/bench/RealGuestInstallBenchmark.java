@@ -1,0 +1,190 @@
+package io.pveq.examples.bench;
+
+import io.pveq.core.GuestInitOptions;
+import io.pveq.core.InstallResult;
+import io.pveq.core.InstallSpec;
+import io.pveq.core.NodeName;
+import io.pveq.core.ProvisionerSettings;
+import io.pveq.core.ProvisionerSetup;
+import io.pveq.core.VmProvisioner;
+import io.pveq.core.event.Stage;
+import io.pveq.core.event.StageStarted;
+import io.pveq.core.event.StageSucceeded;
+import io.pveq.images.ImageCache;
+import io.pveq.sim.GuestImages;
+import io.pveq.sim.RealGuests;
+import io.pveq.sim.SimCommandTransport;
+import io.pveq.sim.SimImageMirror;
+import io.pveq.sim.SimulatedCluster;
+import io.pveq.ssh.SshGuestAccess;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One real Debian 12 install (real image download, import, QEMU boot, cloud-init, the init script over
+ * SSH, reboot) on the simulated cluster with real guests, stage by stage, with the guest's own share
+ * separated from pveq's. An independent observer reads the guest's SSH banner through its forward every
+ * 50 ms: the moment sshd first answers after a (re)boot is the end of the guest's own boot, and the
+ * time until pveq's readiness wait returns is pveq's share. Needs root, QEMU and the images built by
+ * {@code pveq-sim/guest-images/ensure-images.sh} ({@code $PVEQ_GUEST_IMAGES}, else
+ * {@code ~/.cache/pveq/guest-images}); run from the repository root:
+ * <pre>
+ * pveq-examples/run.sh bench.RealGuestInstallBenchmark
+ * </pre>
+ * Prints a table and writes {@code target/bench/real-guest-install.json}.
+ */
+public final class RealGuestInstallBenchmark {
+
+    private static final String ADDRESS = "127.0.10.160";
+
+    private RealGuestInstallBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String configured = System.getenv("PVEQ_GUEST_IMAGES");
+        Path cache = configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".cache", "pveq", "guest-images");
+        GuestImages images = GuestImages.locate(cache, Path.of("pveq-sim", "guest-images"))
+                .filter(i -> i.debian("12").isPresent())
+                .orElseThrow(() -> new IllegalStateException("no Debian 12 guest image in " + cache
+                        + ": run pveq-sim/guest-images/ensure-images.sh from the repository root"));
+        Path dir = Files.createTempDirectory("pveq-bench-rg");
+        Map<Stage, long[]> stages = new ConcurrentHashMap<>();
+        List<Stage> order = new CopyOnWriteArrayList<>();
+        List<long[]> bannerUps = new CopyOnWriteArrayList<>();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread observer = new Thread(() -> observe(watching, bannerUps), "ssh-banner-observer");
+        observer.setDaemon(true);
+        long t0;
+        InstallResult result;
+        try (SshGuestAccess ssh = SshGuestAccess.builder(dir.resolve("guest_key")).build();
+             SimulatedCluster cluster = SimulatedCluster.builder().node("pve1", "127.0.10.11").instant()
+                     .realGuests(RealGuests.of(ssh, images)).build();
+             SimImageMirror mirror = SimImageMirror.start().publish(images)) {
+            ProvisionerSettings settings = ProvisionerSettings.builder().mainNode("pve1").node("pve1", "127.0.10.11")
+                    .storage("local-lvm").gateway("127.0.10.1").ipRange(160, 160).rootPassword("bench-root-pw")
+                    .guestInit(new GuestInitOptions(Optional.of("Europe/Berlin"), Optional.of("de_DE.UTF-8"),
+                            List.of("tree"), Map.of("debian", URI.create("http://10.0.10.1/debian"))))
+                    .build();
+            SimCommandTransport node = cluster.transport(NodeName.of("pve1"));
+            ImageCache cacheDir = ImageCache.builder(dir.resolve("image-cache")).mirror("debian", mirror.debianBase()).build();
+            ProvisionerSetup setup = ProvisionerSetup.builder().settings(settings).images(cacheDir)
+                    .guests(cluster.guestAccess()).probe(cluster.addressProbe())
+                    .node(NodeName.of("pve1"), ProvisionerSetup.NodeConnection.remote(node)).build();
+            observer.start();
+            try (VmProvisioner provisioner = VmProvisioner.create(setup)) {
+                t0 = System.nanoTime();
+                result = provisioner.install(InstallSpec.builder().os("debian").version("12").name("bench-rg")
+                        .user("deploy").build(), event -> {
+                            long now = System.nanoTime();
+                            if (event instanceof StageStarted s) {
+                                stages.put(s.stage(), new long[] {now, 0});
+                                order.add(s.stage());
+                            } else if (event instanceof StageSucceeded s && stages.containsKey(s.stage())) {
+                                stages.get(s.stage())[1] = now;
+                            }
+                        });
+                long end = System.nanoTime();
+                watching.set(false);
+                report(t0, end, stages, order, bannerUps, result);
+                provisioner.destroy(result.vmId());
+            }
+        } finally {
+            watching.set(false);
+        }
+    }
+
+    /** Records each moment the guest's sshd starts answering (a banner after none). */
+    private static void observe(AtomicBoolean watching, List<long[]> ups) {
+        boolean up = false;
+        while (watching.get()) {
+            boolean now = banner();
+            long at = System.nanoTime();
+            if (now && !up) {
+                ups.add(new long[] {at});
+            }
+            up = now;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static boolean banner() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(ADDRESS, 22), 200);
+            socket.setSoTimeout(300);
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8];
+            int n = in.readNBytes(buffer, 0, 8);
+            return n == 8 && new String(buffer, StandardCharsets.US_ASCII).startsWith("SSH-2.0");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static String s(double seconds) {
+        return String.format(Locale.ROOT, "%.2f", seconds);
+    }
+
+    private static void report(long t0, long end, Map<Stage, long[]> stages, List<Stage> order, List<long[]> ups,
+                               InstallResult result) {
+        List<List<String>> rows = new ArrayList<>();
+        double pveqOwn = 0;
+        double guestOwn = 0;
+        double readinessLag = 0;
+        int upIndex = 0;
+        for (Stage stage : order) {
+            long[] span = stages.get(stage);
+            if (span[1] == 0) {
+                continue;
+            }
+            double took = seconds(span[1] - span[0]);
+            String guest = "-";
+            String pveq = s(took);
+            if (stage == Stage.WAITING_FOR_READY || stage == Stage.FINALIZING_INSTALL) {
+                // the guest boots until its sshd answers; pveq notices it afterwards
+                long answered = upIndex < ups.size() ? ups.get(upIndex++)[0] : span[1];
+                long from = stage == Stage.FINALIZING_INSTALL ? stages.get(Stage.REBOOTING_NEW_VM)[0] : span[0];
+                double own = seconds(Math.max(0, answered - Math.max(from, span[0])));
+                double lag = seconds(Math.max(0, span[1] - answered));
+                guest = s(own);
+                pveq = s(lag);
+                guestOwn += own;
+                readinessLag += lag;
+                pveqOwn += lag;
+            } else if (stage == Stage.SSH_INITIALIZATION || stage == Stage.REBOOTING_NEW_VM) {
+                guest = s(took);
+                pveq = "-";
+                guestOwn += took;
+            } else {
+                pveqOwn += took;
+            }
+            rows.add(List.of(stage.label(), s(took), guest, pveq));
+        }
+        rows.add(List.of("whole install", s(seconds(end - t0)), s(guestOwn), s(pveqOwn)));
+        rows.add(List.of("pveq's readiness lag (both SSH waits together)", s(readinessLag), "-", s(readinessLag)));
+        BenchSupport.report("real-guest-install", List.of("stage (VM " + result.vmId() + ", Debian 12, TCG)", "s",
+                "guest's own s", "pveq's s"), rows);
+    }
+}
