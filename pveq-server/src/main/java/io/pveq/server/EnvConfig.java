@@ -39,7 +39,7 @@ public final class EnvConfig {
             "GUEST_SSH_KEY", "IMAGE_CACHE_DIR", "IMAGE_MIRROR_DEBIAN", "IMAGE_MIRROR_UBUNTU",
             "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "LIST_CACHE_MS", "GUEST_TIMEZONE", "GUEST_LOCALE",
             "GUEST_PACKAGES", "GUEST_MIRROR_DEBIAN", "GUEST_MIRROR_UBUNTU", "GUEST_MIRROR_ROCKYLINUX", "SIM_GUESTS",
-            "SIM_GUEST_IMAGES")));
+            "SIM_GUEST_IMAGES", "SSH_READY_TIMEOUT", "INIT_SCRIPT_TIMEOUT")));
 
     /** The variables whose presence means "a real cluster is configured". */
     public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
@@ -142,6 +142,18 @@ public final class EnvConfig {
                 Optional.ofNullable(v.text("GUEST_LOCALE", null)),
                 List.of(v.text("GUEST_PACKAGES", "").split("\\s+")).stream().filter(p -> !p.isEmpty()).toList(),
                 guestMirrors));
+        ProvisionerSettings.Timeouts defaults = ProvisionerSettings.Timeouts.DEFAULTS;
+        int sshReady = v.integer("SSH_READY_TIMEOUT", (int) defaults.sshReady().toSeconds());
+        int initScript = v.integer("INIT_SCRIPT_TIMEOUT", (int) defaults.initScript().toSeconds());
+        if (sshReady < 10 || sshReady > 86_400) {
+            throw new InvalidSpecException("SSH_READY_TIMEOUT", "must be between 10 and 86400 seconds, got " + sshReady);
+        }
+        if (initScript < 10 || initScript > 86_400) {
+            throw new InvalidSpecException("INIT_SCRIPT_TIMEOUT", "must be between 10 and 86400 seconds, got " + initScript);
+        }
+        b.timeouts(new ProvisionerSettings.Timeouts(defaults.command(), defaults.longCommand(),
+                java.time.Duration.ofSeconds(sshReady), java.time.Duration.ofSeconds(initScript), defaults.shutdown(),
+                defaults.addressProbe(), defaults.cpuLevelCache(), defaults.operationRetention()));
         ProvisionerSettings settings = b.build();
 
         ServerConfig server = ServerConfig.builder()

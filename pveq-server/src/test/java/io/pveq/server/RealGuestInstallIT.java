@@ -105,6 +105,8 @@ class RealGuestInstallIT {
         env.put("GUEST_LOCALE", "de_DE.UTF-8");
         env.put("GUEST_PACKAGES", "tree");
         env.put("GUEST_MIRROR_DEBIAN", "http://10.0.10.1/debian");
+        // software emulation on a shared 2-core machine: a boot takes 70 s idle, several minutes under load
+        env.put("SSH_READY_TIMEOUT", "1200");
         EnvConfig config = EnvConfig.load(env);
         assertFalse(config.simulated());
         ServerMetrics metrics = new ServerMetrics();

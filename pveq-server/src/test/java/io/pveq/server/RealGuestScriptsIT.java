@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The OS init scripts on their real Debian releases, and the failure paths of an install on real
  * guests. Debian 12's script is run (twice) by {@link RealGuestInstallIT}; here Debian 11 and 13, each
- * on one boot: Debian 11 booted as pveq would create it, the script run twice over SSH; Debian 13
+ * on one boot: Debian 11 booted as pveq would create it, the script run twice over SSH (then a
+ * {@code qm reboot}: a new QEMU process, the same cloud-init instance); Debian 13
  * through a whole install by the library whose init script runs the real script twice and then fails
  * on purpose, so the same boot also proves the rollback of a failed init script on a real guest. A
  * guest that never boots (a disk with no boot loader) times out with its serial console in the error
@@ -110,6 +111,21 @@ class RealGuestScriptsIT {
                     assertTrue(text.contains("[pveq] finished: nothing to change"), text);
                 }
             }
+            // qm reboot as on Proxmox: an ACPI shutdown, then a new QEMU process with a fresh seed; the
+            // same instance-id, so cloud-init does not run its per-instance work again
+            String pid = qm(cluster, "status", "151", "--verbose").stdout().lines().filter(l -> l.startsWith("pid: "))
+                    .findFirst().orElseThrow();
+            CommandResult reboot = qm(cluster, "reboot", "151");
+            assertEquals(0, reboot.exitCode(), reboot.stderr());
+            String after = qm(cluster, "status", "151", "--verbose").stdout();
+            assertTrue(after.contains("status: running") && !after.contains(pid + "\n"), pid + " -> " + after);
+            cluster.guestAccess().awaitReady(endpoint, Duration.ofMinutes(10), null);
+            List<String> instances = Collections.synchronizedList(new ArrayList<>());
+            assertEquals(0, cluster.guestAccess().runScript(endpoint, new GuestScript("check.sh",
+                    "ls /var/lib/cloud/instances; grep -c \"running 'init-local'\" /var/log/cloud-init.log\n", List.of(),
+                    Map.of(), Optional.empty()), Duration.ofMinutes(2), (stream, line) -> instances.add(line)));
+            assertEquals(2, instances.size(), instances.toString());
+            assertEquals("2", instances.get(1), "cloud-init started on both boots: " + instances);
             assertEquals(0, qm(cluster, "stop", "151").exitCode());
             assertEquals("status: stopped\n", qm(cluster, "status", "151").stdout());
             assertEquals(0, qm(cluster, "destroy", "151").exitCode());

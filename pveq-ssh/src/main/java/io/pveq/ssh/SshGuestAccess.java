@@ -157,10 +157,24 @@ public final class SshGuestAccess implements GuestAccess {
     /** @return empty when the guest ran {@code true} for us, else what went wrong */
     private String attempt(GuestEndpoint endpoint, PooledRunner runner) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) probeTimeout.toMillis());
+            try {
+                socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) probeTimeout.toMillis());
+            } catch (IOException e) {
+                return "TCP " + (e instanceof java.net.ConnectException ? "connection refused"
+                        : e instanceof java.net.SocketTimeoutException ? "connect timed out" : e.getMessage());
+            }
+            // a forwarded or NAT-ed port (a hypervisor's user-mode network) accepts before the guest's sshd
+            // runs: only a banner says sshd answers. A guest that is up but not yet listening resets at
+            // once, so attempts stay short then; a slow sshd gets the connect timeout for its banner
+            socket.setSoTimeout((int) connectTimeout.toMillis());
+            byte[] banner = socket.getInputStream().readNBytes(4);
+            if (banner.length < 4 || !new String(banner, java.nio.charset.StandardCharsets.US_ASCII).equals("SSH-")) {
+                return "TCP open, no SSH banner (" + (banner.length == 0 ? "connection closed" : "not SSH") + ")";
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return "TCP open, no SSH banner within " + connectTimeout.toMillis() + " ms";
         } catch (IOException e) {
-            return "TCP " + (e instanceof java.net.ConnectException ? "connection refused"
-                    : e instanceof java.net.SocketTimeoutException ? "connect timed out" : e.getMessage());
+            return "TCP open, " + e.getMessage();
         }
         try {
             CommandResult result = runner.run(CommandRequest.builder(List.of("true"))
