@@ -403,7 +403,10 @@ public final class SimulatedCluster implements AutoCloseable {
             List<SimStorage> common = storages.isEmpty() && nodeStorages.isEmpty()
                     ? List.of(SimStorage.dir("local", 100L << 30), SimStorage.lvmThin("local-lvm", 500L << 30))
                     : storages;
-            for (SimNode node : chosen) {
+            for (SimNode given : chosen) {
+                // real guests run on QEMU's emulated CPU: a default node offers what that runs
+                SimNode node = realGuests != null && given.cpuFlags().equals(SimNode.SKYLAKE_FLAGS)
+                        ? given.withCpu(SimNode.TCG_MODEL, SimNode.TCG_FLAGS) : given;
                 NodeState n = new NodeState();
                 n.name = node.name().value();
                 n.address = node.address();
