@@ -95,8 +95,12 @@ class RealGuestScriptsIT {
             assertEquals(0, create.exitCode(), create.stderr());
             CommandResult start = qm(cluster, "start", "151");
             assertEquals(0, start.exitCode(), start.stderr());
+            CommandResult resources = cluster.transport(NodeName.of("pve1")).run(CommandRequest.builder(List.of("pvesh",
+                    "get", "/cluster/resources", "--type", "vm", "--output-format", "json")).timeout(Duration.ofMinutes(1)).build());
+            assertTrue(resources.stdout().contains("\"status\":\"running\"") && resources.stdout().contains("\"vmid\":151"),
+                    resources.stdout());
             GuestEndpoint endpoint = new GuestEndpoint(VmId.of(151), address, 22, "debian");
-            cluster.guestAccess().awaitReady(endpoint, Duration.ofMinutes(10), null);
+            cluster.guestAccess().awaitReady(endpoint, Duration.ofMinutes(20), null);
             String script = bundled("debian_11.sh");
             for (int run = 1; run <= 2; run++) {
                 List<String> out = Collections.synchronizedList(new ArrayList<>());
@@ -119,7 +123,7 @@ class RealGuestScriptsIT {
             assertEquals(0, reboot.exitCode(), reboot.stderr());
             String after = qm(cluster, "status", "151", "--verbose").stdout();
             assertTrue(after.contains("status: running") && !after.contains(pid + "\n"), pid + " -> " + after);
-            cluster.guestAccess().awaitReady(endpoint, Duration.ofMinutes(10), null);
+            cluster.guestAccess().awaitReady(endpoint, Duration.ofMinutes(20), null);
             List<String> instances = Collections.synchronizedList(new ArrayList<>());
             assertEquals(0, cluster.guestAccess().runScript(endpoint, new GuestScript("check.sh",
                     "ls /var/lib/cloud/instances; grep -c \"running 'init-local'\" /var/log/cloud-init.log\n", List.of(),
@@ -128,6 +132,7 @@ class RealGuestScriptsIT {
             assertEquals("2", instances.get(1), "cloud-init started on both boots: " + instances);
             assertEquals(0, qm(cluster, "stop", "151").exitCode());
             assertEquals("status: stopped\n", qm(cluster, "status", "151").stdout());
+            assertEquals(List.of(), RealGuestPeers.qemuProcesses(work.toString()), "qm stop ended QEMU (QMP quit)");
             assertEquals(0, qm(cluster, "destroy", "151").exitCode());
             assertNothingLeft(cluster, work, 151, address);
         }
@@ -171,7 +176,7 @@ class RealGuestScriptsIT {
             List<String> details = Collections.synchronizedList(new ArrayList<>());
             try (EngineProvisioner provisioner = provisioner(cluster, mirror, 152,
                     release -> release.equals(OsRelease.of("debian", "13")) ? Optional.of(twiceThenFail) : Optional.empty(),
-                    Duration.ofMinutes(10))) {
+                    Duration.ofMinutes(20))) {
                 InstallSpec spec = InstallSpec.builder().os("debian").version("13").name("rg-d13").user("debian")
                         .cpu(2).ram(1024).build();
                 InstallFailedException failed = assertThrows(InstallFailedException.class,
