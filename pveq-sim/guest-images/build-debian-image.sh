@@ -102,11 +102,17 @@ for suite in "$codename" "$codename-updates"; do
   for f in InRelease Release Release.gpg; do
     curl -fsS -o "$dir/$f" "$mirror/dists/$suite/$f"
   done
-  # the index files apt asks for (xz preferred, by-hash as the Release file announces), with their
-  # SHA256 from the signed Release file
-  for index in main/binary-amd64/Packages.xz main/i18n/Translation-en.xz; do
-    line=$(awk -v f="$index" '/^SHA256:/ { s = 1; next } /^[A-Za-z]/ { s = 0 } s && $3 == f { print $1; exit }' "$dir/Release")
-    [[ -n $line ]] || continue
+  # the index files apt asks for (the first compression the Release file lists: xz, else bz2 or gz;
+  # bullseye has its translations in bz2 only), also by hash as the Release file announces, checked
+  # against the SHA256 of the signed Release file
+  for base in main/binary-amd64/Packages main/i18n/Translation-en; do
+    line=
+    for ext in xz bz2 gz; do
+      index=$base.$ext
+      line=$(awk -v f="$index" '/^SHA256:/ { s = 1; next } /^[A-Za-z]/ { s = 0 } s && $3 == f { print $1; exit }' "$dir/Release")
+      [[ -z $line ]] || break
+    done
+    [[ -n $line ]] || { echo "$0: $suite lists no compressed $base" >&2; exit 1; }
     mkdir -p "$dir/$(dirname "$index")/by-hash/SHA256"
     curl -fsS -o "$dir/$index" "$mirror/dists/$suite/$index"
     [[ $(sha256sum "$dir/$index" | cut -d' ' -f1) == "$line" ]] || { echo "$0: $suite $index: checksum differs" >&2; exit 1; }

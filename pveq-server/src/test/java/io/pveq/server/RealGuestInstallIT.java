@@ -61,6 +61,7 @@ class RealGuestInstallIT {
     private static ServerFixture http;
     private static Path state;
     private static Path work;
+    private static Path uploaded;
     private static Path userKey;
     private static String userPublicKey;
 
@@ -83,6 +84,13 @@ class RealGuestInstallIT {
             Files.createSymbolicLink(sshd.binDir().resolve(command), launchers.resolve(command));
         }
         mirror = SimImageMirror.start().publish(images);
+        String sha256 = RealGuestPeers.run(Map.of(), "sha256sum", images.debian("12").orElseThrow().image().toString())
+                .split(" ")[0];
+        uploaded = Path.of("/var/lib/pveq/images", sha256 + ".qcow2");
+        boolean leftBefore = Files.exists(uploaded);
+        if (leftBefore) {
+            uploaded = null; // someone else's: leave it
+        }
         userKey = dir.resolve("deploy_ed25519");
         RealGuestPeers.run(Map.of(), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", PUBKEY_COMMENT, "-f",
                 userKey.toString());
@@ -137,6 +145,10 @@ class RealGuestInstallIT {
         }
         if (sshd != null) {
             sshd.stop();
+        }
+        if (uploaded != null) {
+            // the server placed the image on its "node" (this machine, through sshd) as pveq does on a real one
+            Files.deleteIfExists(uploaded);
         }
         if (work != null) {
             assertEquals(List.of(), RealGuestPeers.qemuProcesses(work.toString()), "no QEMU of this test outlives it");
