@@ -17,11 +17,7 @@ import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimImageMirror;
 import io.pveq.sim.SimulatedCluster;
 import io.pveq.ssh.SshGuestAccess;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,19 +33,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One real Debian 12 install (real image download, import, QEMU boot, cloud-init, the init script over
  * SSH, reboot) on the simulated cluster with real guests, stage by stage, with the guest's own share
- * separated from pveq's. An independent observer reads the guest's SSH banner through its forward every
- * 50 ms: the moment sshd first answers after a (re)boot is the end of the guest's own boot, and the
- * time until pveq's readiness wait returns is pveq's share. Needs root, QEMU and the images built by
+ * separated from pveq's. The guest's serial console is read every 100 ms: the moment it reports
+ * {@code Started ssh.service} after a (re)boot is the end of the guest's own boot, and the time until
+ * pveq's readiness wait returns is pveq's share. Needs root, QEMU and the images built by
  * {@code pveq-sim/guest-images/ensure-images.sh} ({@code $PVEQ_GUEST_IMAGES}, else
  * {@code ~/.cache/pveq/guest-images}); run from the repository root:
  * <pre>
- * pveq-examples/run.sh bench.RealGuestInstallBenchmark
+ * pveq-examples/run.sh bench.RealGuestInstallBenchmark [IMAGES_FOLDER]
  * </pre>
  * Prints a table and writes {@code target/bench/real-guest-install.json}.
  */
 public final class RealGuestInstallBenchmark {
-
-    private static final String ADDRESS = "127.0.10.160";
 
     private RealGuestInstallBenchmark() {
     }
@@ -58,7 +52,10 @@ public final class RealGuestInstallBenchmark {
         String configured = System.getenv("PVEQ_GUEST_IMAGES");
         Path cache = configured != null && !configured.isBlank() ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".cache", "pveq", "guest-images");
-        GuestImages images = GuestImages.locate(cache, Path.of("pveq-sim", "guest-images"))
+        // an explicit folder (as ensure-images.sh prints it) wins over the current recipe's
+        GuestImages images = (args.length > 0 ? Optional.of(GuestImages.in(Path.of(args[0])))
+                : GuestImages.locate(cache, Files.isDirectory(Path.of("pveq-sim")) ? Path.of("pveq-sim", "guest-images")
+                        : Path.of("..", "pveq-sim", "guest-images")))
                 .filter(i -> i.debian("12").isPresent())
                 .orElseThrow(() -> new IllegalStateException("no Debian 12 guest image in " + cache
                         + ": run pveq-sim/guest-images/ensure-images.sh from the repository root"));
@@ -67,8 +64,6 @@ public final class RealGuestInstallBenchmark {
         List<Stage> order = new CopyOnWriteArrayList<>();
         List<long[]> bannerUps = new CopyOnWriteArrayList<>();
         AtomicBoolean watching = new AtomicBoolean(true);
-        Thread observer = new Thread(() -> observe(watching, bannerUps), "ssh-banner-observer");
-        observer.setDaemon(true);
         long t0;
         InstallResult result;
         try (SshGuestAccess ssh = SshGuestAccess.builder(dir.resolve("guest_key")).build();
@@ -85,6 +80,8 @@ public final class RealGuestInstallBenchmark {
             ProvisionerSetup setup = ProvisionerSetup.builder().settings(settings).images(cacheDir)
                     .guests(cluster.guestAccess()).probe(cluster.addressProbe())
                     .node(NodeName.of("pve1"), ProvisionerSetup.NodeConnection.remote(node)).build();
+            Thread observer = new Thread(() -> observe(watching, cluster, bannerUps), "serial-console-observer");
+            observer.setDaemon(true);
             observer.start();
             try (VmProvisioner provisioner = VmProvisioner.create(setup)) {
                 t0 = System.nanoTime();
@@ -108,34 +105,29 @@ public final class RealGuestInstallBenchmark {
         }
     }
 
-    /** Records each moment the guest's sshd starts answering (a banner after none). */
-    private static void observe(AtomicBoolean watching, List<long[]> ups) {
-        boolean up = false;
+    /**
+     * Records each moment the guest reports its sshd started ("Started ssh.service" on its serial
+     * console, read every 100 ms): the guest's own account, and no extra connections that would compete
+     * with pveq's for sshd's unauthenticated-connection slots.
+     */
+    private static void observe(AtomicBoolean watching, SimulatedCluster cluster, List<long[]> ups) {
+        int seen = 0;
         while (watching.get()) {
-            boolean now = banner();
-            long at = System.nanoTime();
-            if (now && !up) {
-                ups.add(new long[] {at});
+            String tail = cluster.serialConsoleTail(io.pveq.core.VmId.of(160), 400).orElse("");
+            int count = 0;
+            for (int at = tail.indexOf("Started ssh.service"); at >= 0; at = tail.indexOf("Started ssh.service", at + 1)) {
+                count++;
             }
-            up = now;
+            long now = System.nanoTime();
+            for (int i = seen; i < count; i++) {
+                ups.add(new long[] {now});
+            }
+            seen = Math.max(seen, count);
             try {
-                Thread.sleep(50);
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 return;
             }
-        }
-    }
-
-    private static boolean banner() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(ADDRESS, 22), 200);
-            socket.setSoTimeout(300);
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[8];
-            int n = in.readNBytes(buffer, 0, 8);
-            return n == 8 && new String(buffer, StandardCharsets.US_ASCII).startsWith("SSH-2.0");
-        } catch (java.io.IOException e) {
-            return false;
         }
     }
 
