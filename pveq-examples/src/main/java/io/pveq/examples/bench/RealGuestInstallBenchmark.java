@@ -113,7 +113,7 @@ public final class RealGuestInstallBenchmark {
     private static void observe(AtomicBoolean watching, SimulatedCluster cluster, List<long[]> ups) {
         int seen = 0;
         while (watching.get()) {
-            String tail = cluster.serialConsoleTail(io.pveq.core.VmId.of(160), 400).orElse("");
+            String tail = cluster.serialConsoleTail(io.pveq.core.VmId.of(160), Integer.MAX_VALUE).orElse("");
             int count = 0;
             for (int at = tail.indexOf("Started ssh.service"); at >= 0; at = tail.indexOf("Started ssh.service", at + 1)) {
                 count++;
