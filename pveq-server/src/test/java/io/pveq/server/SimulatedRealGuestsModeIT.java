@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server's simulated mode with {@code SIM_GUESTS=qemu}: the simulator's mirror publishes the built
@@ -22,12 +23,15 @@ import org.junit.jupiter.api.Test;
  */
 class SimulatedRealGuestsModeIT {
 
+    @TempDir
+    java.nio.file.Path dir;
+
     @Test
     void simGuestsQemuPublishesTheBuiltImagesAndCleansUp() throws Exception {
         GuestImages images = RealGuestPeers.images("12");
         EnvConfig config = EnvConfig.load(Map.of("BIND_ADDRESS", "127.0.0.1", "PORT", "0", "SIM_GUESTS", "qemu",
                 "SIM_GUEST_IMAGES", images.folder().toString(), "GUEST_SSH_KEY",
-                Files.createTempDirectory("pveq-rg-key").resolve("guest_key").toString()));
+                dir.resolve("guest_key").toString()));
         Backend.Built built = Backend.create(config, new ServerMetrics());
         try {
             assertEquals("qemu", built.facts().get("sim_guests"));

@@ -70,7 +70,7 @@ class QemuCommandLineTest {
         assertEquals(List.of("web-01,debug-threads=on"), values(argv, "-name"));
         assertEquals(List.of("2,sockets=1,cores=2,maxcpus=2"), values(argv, "-smp"));
         assertEquals(List.of("2048"), values(argv, "-m"));
-        assertEquals(List.of("qemu64,+aes,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,enforce"), values(argv, "-cpu"));
+        assertEquals(List.of("qemu64,+aes,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,+pclmulqdq,enforce"), values(argv, "-cpu"));
         assertEquals(List.of("menu=on,strict=on,reboot-timeout=1000"), values(argv, "-boot"));
         List<String> devices = values(argv, "-device");
         assertTrue(devices.contains("virtio-scsi-pci,id=virtioscsi0,iothread=iothread-virtioscsi0"), devices.toString());

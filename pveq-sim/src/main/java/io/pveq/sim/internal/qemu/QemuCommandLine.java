@@ -291,6 +291,11 @@ public final class QemuCommandLine {
                 }
             }
         });
+        if (flags.contains("+aes") && !flags.contains("+pclmulqdq")) {
+            // every CPU with AES-NI has PCLMULQDQ, and KVM lets a guest run it unadvertised; TCG does not
+            // (a Debian 11 kernel's AES-GCM self-test dies with "invalid opcode" on it)
+            flags.add("+pclmulqdq");
+        }
         if (!type.equals("host")) {
             flags.add("enforce");
         }
