@@ -52,12 +52,13 @@ pveq_lock_holder() {
 pveq_wait_for_locks() {
   local deadline=$((SECONDS + PVEQ_OPT_LOCK_TIMEOUT)) holder next_note=0
   while holder=$(pveq_lock_holder); do
-    ((SECONDS < deadline)) ||
-      pveq_die 4 "package manager still busy after $PVEQ_OPT_LOCK_TIMEOUT s ($PVEQ_SRC_LOCK_TIMEOUT): lock $holder"
+    # the note comes first: a short timeout can run out during the first look at the locks
     if ((SECONDS >= next_note)); then
       pveq_log "waiting for another package manager to finish: lock $holder"
       next_note=$((SECONDS + 30))
     fi
+    ((SECONDS < deadline)) ||
+      pveq_die 4 "package manager still busy after $PVEQ_OPT_LOCK_TIMEOUT s ($PVEQ_SRC_LOCK_TIMEOUT): lock $holder"
     sleep 1
   done
 }

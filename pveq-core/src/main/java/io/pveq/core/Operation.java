@@ -41,8 +41,34 @@ public interface Operation<R> {
     /** @return where the operation stands now */
     OperationState state();
 
+    /** @return when the operation finished, once it has */
+    default Optional<Instant> finishedAt() {
+        return terminalEvent().map(e -> startedAt().plus(e.elapsed()));
+    }
+
     /** @return a snapshot of the event log so far, oldest first; immutable */
     List<ProgressEvent> events();
+
+    /** @return how many events the log holds now (cheaper than {@code events().size()} for stored operations) */
+    default int eventCount() {
+        return events().size();
+    }
+
+    /** @return the terminal event, once the operation has finished */
+    default Optional<ProgressEvent> terminalEvent() {
+        List<ProgressEvent> log = events();
+        return log.isEmpty() || !log.get(log.size() - 1).isTerminal() ? Optional.empty()
+                : Optional.of(log.get(log.size() - 1));
+    }
+
+    /**
+     * @return true when this process runs the operation; false for one that another server instance
+     *         sharing the job store runs (it can still be followed and cancelled here) or that finished
+     *         in an earlier process
+     */
+    default boolean local() {
+        return true;
+    }
 
     /**
      * Replays the log from {@code fromIndex} and then follows it live, with no gap and no

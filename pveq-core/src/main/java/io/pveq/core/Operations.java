@@ -11,8 +11,16 @@ import java.util.Optional;
  */
 public interface Operations {
 
-    /** @return running and retained finished operations, newest first */
+    /**
+     * @return running and retained finished operations, newest first; with a shared job store also those
+     *         of the other instances
+     */
     List<Operation<?>> list();
+
+    /** @return the operations this provisioner is running now (not those of other instances), newest first */
+    default List<Operation<?>> runningHere() {
+        return list().stream().filter(o -> o.local() && !o.state().isFinished()).toList();
+    }
 
     /** @return the operation with this id, if running or retained */
     Optional<Operation<?>> find(OperationId id);

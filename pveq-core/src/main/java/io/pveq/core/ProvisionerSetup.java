@@ -2,6 +2,7 @@ package io.pveq.core;
 
 import io.pveq.core.guest.GuestAccess;
 import io.pveq.core.image.ImageProvider;
+import io.pveq.core.store.DurableOperations;
 import io.pveq.core.transport.CommandTransport;
 import io.pveq.core.transport.FileTransfer;
 import java.time.Clock;
@@ -25,10 +26,12 @@ import java.util.concurrent.ExecutorService;
  * @param probe    address-in-use probe for the allocator
  * @param clock    time source for elapsed times, timeouts and caches
  * @param executor runs operations; empty: the provisioner makes and owns its own
+ * @param durable  where operations are kept across restarts and shared with other instances; empty: in
+ *                 memory only (a restart forgets them, and what was running is left as it was)
  */
 public record ProvisionerSetup(ProvisionerSettings settings, Map<NodeName, NodeConnection> nodes, ImageProvider images,
                                GuestAccess guests, AddressProbe probe, Clock clock,
-                               Optional<ExecutorService> executor) {
+                               Optional<ExecutorService> executor, Optional<DurableOperations> durable) {
 
     /** @throws InvalidSpecException naming {@code MAIN_NODE} when the main node has no connection */
     public ProvisionerSetup {
@@ -39,6 +42,7 @@ public record ProvisionerSetup(ProvisionerSettings settings, Map<NodeName, NodeC
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(durable, "durable");
         if (!nodes.containsKey(settings.mainNode())) {
             throw new InvalidSpecException("MAIN_NODE", "no way to reach the main node " + settings.mainNode()
                     + " was configured");
@@ -88,6 +92,7 @@ public record ProvisionerSetup(ProvisionerSettings settings, Map<NodeName, NodeC
         private AddressProbe probe;
         private Clock clock = Clock.systemUTC();
         private ExecutorService executor;
+        private DurableOperations durable;
 
         private Builder() {
         }
@@ -159,13 +164,23 @@ public record ProvisionerSetup(ProvisionerSettings settings, Map<NodeName, NodeC
         }
 
         /**
+         * @param durable keeps operations in a job store (see {@link DurableOperations}); the caller keeps
+         *                ownership of the store
+         * @return this
+         */
+        public Builder durable(DurableOperations durable) {
+            this.durable = Objects.requireNonNull(durable, "durable");
+            return this;
+        }
+
+        /**
          * @return the setup
          * @throws NullPointerException when settings, images or guests are missing
          * @throws InvalidSpecException naming {@code MAIN_NODE} when the main node has no connection
          */
         public ProvisionerSetup build() {
             return new ProvisionerSetup(settings, nodes, images, guests, probe == null ? AddressProbe.network() : probe,
-                    clock, Optional.ofNullable(executor));
+                    clock, Optional.ofNullable(executor), Optional.ofNullable(durable));
         }
     }
 }

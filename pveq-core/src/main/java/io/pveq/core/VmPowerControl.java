@@ -7,9 +7,11 @@ import java.time.Duration;
  * Power operations on existing VMs, wherever in the cluster they live (the node is looked up in
  * fresh cluster state; callers never name it). Thread-safe. Long operations run as
  * {@link Operation}s, at most one per VM at a time: a second one is refused with
- * {@link VmStateException}. Common exceptions: {@link VmNotFoundException},
- * {@link VmLockedException} (after retries), {@link NodeUnavailableException},
- * {@link ClusterUnavailableException}, {@link CommandFailedException}.
+ * {@link VmStateException}. A VM that Proxmox has locked ({@code lock: backup}, {@code migrate}, ...)
+ * is refused at once with {@link VmLockedException} naming the lock, before any command that would
+ * change it is sent; only {@link #stop(VmId, LockPolicy)} can override a lock. Common exceptions:
+ * {@link VmNotFoundException}, {@link NodeUnavailableException}, {@link ClusterUnavailableException},
+ * {@link CommandFailedException}.
  */
 public interface VmPowerControl {
 
@@ -35,12 +37,25 @@ public interface VmPowerControl {
     }
 
     /**
-     * Stops a VM at once, like pulling the plug ({@code qm stop --skiplock}). Stopping a stopped VM
-     * is not an error. Blocking.
+     * Stops a VM at once, like pulling the plug ({@code qm stop}), respecting a config lock. Stopping a
+     * stopped VM is not an error. Blocking.
      *
      * @throws VmNotFoundException when no such VM exists
+     * @throws VmLockedException   when Proxmox has locked the VM (nothing was sent)
      */
-    void stop(VmId vmId);
+    default void stop(VmId vmId) {
+        stop(vmId, LockPolicy.RESPECT);
+    }
+
+    /**
+     * Stops a VM at once; with {@link LockPolicy#OVERRIDE} also a locked one ({@code qm stop --skiplock 1}).
+     * Stopping a stopped VM is not an error. Blocking.
+     *
+     * @param locks whether a config lock is respected
+     * @throws VmNotFoundException when no such VM exists
+     * @throws VmLockedException   when the VM is locked and {@code locks} respects it (nothing was sent)
+     */
+    void stop(VmId vmId, LockPolicy locks);
 
     /**
      * ACPI shutdown, waiting up to {@code timeout} for the guest to power off (stages of

@@ -5,9 +5,13 @@ import io.pveq.core.event.ProgressListener;
 /**
  * Changes to existing VMs: size, placement, existence. Values are checked against
  * {@link VmInstaller#limits()} before anything runs, naming the request field ({@code cpu},
- * {@code memory}, {@code disk}, {@code node}). Thread-safe; Proxmox lock timeouts are retried
- * with backoff. Common exceptions: {@link VmNotFoundException}, {@link VmLockedException},
- * {@link VmStateException} (another operation is running on the VM), {@link CommandFailedException}.
+ * {@code memory}, {@code disk}, {@code node}). Thread-safe; Proxmox lock-file timeouts are retried
+ * with backoff. A VM that Proxmox has locked ({@code lock: backup}, ...) is refused at once with
+ * {@link VmLockedException} naming the lock, before any command that changes it is sent, unless the
+ * method takes a {@link LockPolicy} and the caller passes {@link LockPolicy#OVERRIDE} (then the
+ * commands carry {@code --skiplock 1}); migration cannot override a lock. Common exceptions:
+ * {@link VmNotFoundException}, {@link VmStateException} (another operation is running on the VM),
+ * {@link CommandFailedException}.
  */
 public interface VmResources {
 
@@ -17,7 +21,12 @@ public interface VmResources {
      *
      * @throws InvalidSpecException naming {@code cpu} when outside 1-32 or above {@code VM_MAX_CPU}
      */
-    void setCpu(VmId vmId, int cpu);
+    default void setCpu(VmId vmId, int cpu) {
+        setCpu(vmId, cpu, LockPolicy.RESPECT);
+    }
+
+    /** {@link #setCpu(VmId, int)} with a choice about a config lock. */
+    void setCpu(VmId vmId, int cpu, LockPolicy locks);
 
     /**
      * Sets the memory in MB ({@code --memory}, and the balloon minimum capped at it). Pending until
@@ -25,7 +34,12 @@ public interface VmResources {
      *
      * @throws InvalidSpecException naming {@code memory} when below 512 or above {@code VM_MAX_RAM}
      */
-    void setMemory(VmId vmId, int memoryMb);
+    default void setMemory(VmId vmId, int memoryMb) {
+        setMemory(vmId, memoryMb, LockPolicy.RESPECT);
+    }
+
+    /** {@link #setMemory(VmId, int)} with a choice about a config lock. */
+    void setMemory(VmId vmId, int memoryMb, LockPolicy locks);
 
     /**
      * Grows the boot disk by {@code increment} ({@code qm disk resize ... +N}); disks never shrink.
@@ -37,7 +51,12 @@ public interface VmResources {
      *                              ({@link VmLimits#checkDiskGrowth})
      * @throws StorageException     when the storage has no room
      */
-    DiskSize growDisk(VmId vmId, DiskSize increment);
+    default DiskSize growDisk(VmId vmId, DiskSize increment) {
+        return growDisk(vmId, increment, LockPolicy.RESPECT);
+    }
+
+    /** {@link #growDisk(VmId, DiskSize)} with a choice about a config lock. */
+    DiskSize growDisk(VmId vmId, DiskSize increment, LockPolicy locks);
 
     /**
      * Migrates a VM with its local disks to another node (stages of {@code MIGRATE}); a running
@@ -49,6 +68,7 @@ public interface VmResources {
      * @throws InvalidSpecException     naming {@code node} when {@code target} is not a configured node
      *                                  or is where the VM already is
      * @throws NodeUnavailableException when the target is offline (checked before the operation starts)
+     * @throws VmLockedException        when Proxmox has locked the VM ({@code qm migrate} has no way around it)
      */
     Operation<VmOutcome> submitMigrate(VmId vmId, NodeName target, ProgressListener listener);
 
@@ -62,6 +82,15 @@ public interface VmResources {
      * Blocking. Any long operation running on the VM is cancelled first.
      *
      * @throws VmNotFoundException when no such VM exists
+     * @throws VmLockedException   when Proxmox has locked the VM (nothing was sent)
      */
-    void destroy(VmId vmId);
+    default void destroy(VmId vmId) {
+        destroy(vmId, LockPolicy.RESPECT);
+    }
+
+    /**
+     * {@link #destroy(VmId)}; with {@link LockPolicy#OVERRIDE} also a locked VM ({@code qm stop} and
+     * {@code qm destroy} with {@code --skiplock 1}).
+     */
+    void destroy(VmId vmId, LockPolicy locks);
 }

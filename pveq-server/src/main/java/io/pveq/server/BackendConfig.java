@@ -28,7 +28,7 @@ import java.util.TreeMap;
  */
 public record BackendConfig(Transport transport, String sshUser, int sshPort, Path sshKey, Path knownHosts,
                             boolean acceptAnyHostKey, Path guestKey, Optional<Path> imageCacheDir, Map<String, URI> mirrors,
-                            double simSpeed, SimGuests simGuests, Optional<Path> simGuestImages) {
+                            double simSpeed, int simApiPort, SimGuests simGuests, Optional<Path> simGuestImages) {
 
     /** What the simulated cluster's VMs are ({@code SIM_GUESTS}). */
     public enum SimGuests {
@@ -91,6 +91,10 @@ public record BackendConfig(Transport transport, String sshUser, int sshPort, Pa
         mirrors = java.util.Collections.unmodifiableMap(new TreeMap<>(mirrors));
         if (!(simSpeed > 0) || simSpeed > 1000) {
             throw new InvalidSpecException("SIM_SPEED", "must be a number above 0 and at most 1000, got " + simSpeed);
+        }
+        if (simApiPort < 0 || simApiPort > 65535) {
+            throw new InvalidSpecException("SIM_API_PORT", "must be a port (0 turns the simulated API off), got "
+                    + simApiPort);
         }
         Objects.requireNonNull(simGuests, "simGuests");
         Objects.requireNonNull(simGuestImages, "simGuestImages");

@@ -37,9 +37,11 @@ public final class EnvConfig {
             "JOB_QUEUE", "SHUTDOWN_MODE", "SHUTDOWN_TIMEOUT", "SSE_HEARTBEAT", "HTTP_MAX_THREADS", "SH_DIR",
             "TRANSPORT", "SSH_USER", "SSH_PORT", "SSH_KEY", "SSH_KNOWN_HOSTS", "SSH_HOST_KEY_POLICY",
             "GUEST_SSH_KEY", "IMAGE_CACHE_DIR", "IMAGE_MIRROR_DEBIAN", "IMAGE_MIRROR_UBUNTU",
-            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "LIST_CACHE_MS", "GUEST_TIMEZONE", "GUEST_LOCALE",
-            "GUEST_PACKAGES", "GUEST_MIRROR_DEBIAN", "GUEST_MIRROR_UBUNTU", "GUEST_MIRROR_ROCKYLINUX", "SIM_GUESTS",
-            "SIM_GUEST_IMAGES", "SSH_READY_TIMEOUT", "INIT_SCRIPT_TIMEOUT")));
+            "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "SIM_API_PORT", "LIST_CACHE_MS",
+            "DATA_DIR", "JOB_STORE_URL", "JOB_STORE_USER", "JOB_STORE_PASSWORD", "INSTANCE_ID", "JOB_LEASE",
+            "JOB_RETENTION", "JOB_HISTORY", "SIM_STATE_DIR", "GUEST_TIMEZONE", "GUEST_LOCALE", "GUEST_PACKAGES",
+            "GUEST_MIRROR_DEBIAN", "GUEST_MIRROR_UBUNTU", "GUEST_MIRROR_ROCKYLINUX", "SIM_GUESTS", "SIM_GUEST_IMAGES",
+            "SSH_READY_TIMEOUT", "INIT_SCRIPT_TIMEOUT")));
 
     /** The variables whose presence means "a real cluster is configured". */
     public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
@@ -55,14 +57,16 @@ public final class EnvConfig {
     private final ServerConfig server;
     private final ProvisionerSettings settings;
     private final BackendConfig backend;
+    private final StateConfig state;
     private final boolean simulated;
     private final List<String> unknown;
 
-    private EnvConfig(ServerConfig server, ProvisionerSettings settings, BackendConfig backend, boolean simulated,
-                      List<String> unknown) {
+    private EnvConfig(ServerConfig server, ProvisionerSettings settings, BackendConfig backend, StateConfig state,
+                      boolean simulated, List<String> unknown) {
         this.server = server;
         this.settings = settings;
         this.backend = backend;
+        this.state = state;
         this.simulated = simulated;
         this.unknown = unknown;
     }
@@ -80,7 +84,8 @@ public final class EnvConfig {
         all.putAll(System.getenv());
         EnvConfig config = load(all);
         List<String> unknownInFile = fromFile.keySet().stream().filter(k -> !known(k)).sorted().toList();
-        return new EnvConfig(config.server, config.settings, config.backend, config.simulated, unknownInFile);
+        return new EnvConfig(config.server, config.settings, config.backend, config.state, config.simulated,
+                unknownInFile);
     }
 
     /**
@@ -142,6 +147,7 @@ public final class EnvConfig {
                 Optional.ofNullable(v.text("GUEST_LOCALE", null)),
                 List.of(v.text("GUEST_PACKAGES", "").split("\\s+")).stream().filter(p -> !p.isEmpty()).toList(),
                 guestMirrors));
+        Duration retention = Duration.ofHours(v.integer("JOB_RETENTION", 24));
         ProvisionerSettings.Timeouts defaults = ProvisionerSettings.Timeouts.DEFAULTS;
         int sshReady = v.integer("SSH_READY_TIMEOUT", (int) defaults.sshReady().toSeconds());
         int initScript = v.integer("INIT_SCRIPT_TIMEOUT", (int) defaults.initScript().toSeconds());
@@ -152,8 +158,8 @@ public final class EnvConfig {
             throw new InvalidSpecException("INIT_SCRIPT_TIMEOUT", "must be between 10 and 86400 seconds, got " + initScript);
         }
         b.timeouts(new ProvisionerSettings.Timeouts(defaults.command(), defaults.longCommand(),
-                java.time.Duration.ofSeconds(sshReady), java.time.Duration.ofSeconds(initScript), defaults.shutdown(),
-                defaults.addressProbe(), defaults.cpuLevelCache(), defaults.operationRetention()));
+                Duration.ofSeconds(sshReady), Duration.ofSeconds(initScript), defaults.shutdown(),
+                defaults.addressProbe(), defaults.cpuLevelCache(), retention));
         ProvisionerSettings settings = b.build();
 
         ServerConfig server = ServerConfig.builder()
@@ -201,14 +207,25 @@ public final class EnvConfig {
                 v.path("SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts", home), policy.equals("accept-any"),
                 v.path("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519", home),
                 v.isSet("IMAGE_CACHE_DIR") ? Optional.of(v.path("IMAGE_CACHE_DIR", null, home)) : Optional.empty(), mirrors,
-                v.decimal("SIM_SPEED", 10), BackendConfig.SimGuests.parse(v.text("SIM_GUESTS", "simulated")),
+                v.decimal("SIM_SPEED", 10), v.integer("SIM_API_PORT", 8006),
+                BackendConfig.SimGuests.parse(v.text("SIM_GUESTS", "simulated")),
                 v.isSet("SIM_GUEST_IMAGES") ? Optional.of(v.path("SIM_GUEST_IMAGES", null, home)) : Optional.empty());
         if (!simulated && backend.transport() == BackendConfig.Transport.SSH
                 && !settings.nodeAddresses().containsKey(settings.mainNode())) {
             throw new InvalidSpecException("NODE_" + settings.mainNode(), "is required with TRANSPORT=ssh"
                     + " (the address of the main node)");
         }
-        return new EnvConfig(server, settings, backend, simulated, List.of());
+        StateConfig state = new StateConfig(v.path("DATA_DIR", "data", home),
+                StateConfig.Store.parse(v.text("JOB_STORE_URL", "")), v.text("JOB_STORE_USER", "pveq"),
+                v.isSet("JOB_STORE_PASSWORD") ? Optional.of(io.pveq.core.Secret.of(env.get("JOB_STORE_PASSWORD").strip()))
+                        : Optional.empty(),
+                v.isSet("INSTANCE_ID") ? Optional.of(v.text("INSTANCE_ID", null)) : Optional.empty(),
+                Duration.ofSeconds(v.integer("JOB_LEASE", 15)), retention, v.integer("JOB_HISTORY", 1000),
+                v.isSet("SIM_STATE_DIR") ? Optional.of(v.path("SIM_STATE_DIR", null, home)) : Optional.empty());
+        if (!simulated && state.simState().isPresent()) {
+            throw new InvalidSpecException("SIM_STATE_DIR", "is for the simulated cluster only; a real cluster is configured");
+        }
+        return new EnvConfig(server, settings, backend, state, simulated, List.of());
     }
 
     private static boolean known(String name) {
@@ -238,6 +255,11 @@ public final class EnvConfig {
     /** @return transports and images */
     public BackendConfig backend() {
         return backend;
+    }
+
+    /** @return the job store, instance and simulated state settings */
+    public StateConfig state() {
+        return state;
     }
 
     /** @return true when no cluster is configured and the server runs on the simulated one */

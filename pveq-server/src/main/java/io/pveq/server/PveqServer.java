@@ -186,8 +186,7 @@ public final class PveqServer implements AutoCloseable {
         }
         draining.set(true);
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-        List<Operation<?>> running = provisioner.operations().list().stream()
-                .filter(o -> !o.state().isFinished()).toList();
+        List<Operation<?>> running = provisioner.operations().runningHere();
         if (!running.isEmpty()) {
             LOG.info("shutdown: {} running job(s), mode {}", running.size(), config.shutdownMode());
         }

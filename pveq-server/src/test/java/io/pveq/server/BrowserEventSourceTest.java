@@ -67,7 +67,7 @@ class BrowserEventSourceTest {
         foreignPage = page();
         browser = HeadlessChromium.start(); // first: fails at once, saying what to install, when it is missing
         sim = SimulatedCluster.builder().speedFactor(10).build();
-        EnvConfig config = EnvConfig.load(Map.of("BIND_ADDRESS", "127.0.0.1", "PORT", "0"));
+        EnvConfig config = EnvConfig.load(Map.of("BIND_ADDRESS", "127.0.0.1", "PORT", "0", "JOB_STORE_URL", "memory"));
         ServerMetrics metrics = new ServerMetrics();
         built = Backend.simulated(config, metrics, sim);
         server = new ServerFixture(built.provisioner(), metrics,

@@ -159,7 +159,7 @@ class EndpointsTest {
         fake.failInventory(new io.pveq.core.transport.TransportException("ssh to 127.0.10.11:22: connection refused"));
         assertError(s.get("/api/vm/101/status"), 503, "unavailable");
         fake.failInventory(new io.pveq.core.VmLockedException(io.pveq.core.VmId.of(101), "backup"));
-        assertError(s.post("/api/vm/101/stop", null), 409, "conflict");
+        assertError(s.post("/api/vm/101/stop", null), 409, "locked");
         fake.failInventory(new io.pveq.core.CommandFailedException("pve1", "qm stop 101", 2, "boom"));
         assertError(s.post("/api/vm/101/stop", null), 502, "upstream_failed");
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pveq.core.testing.TestPeer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -31,8 +31,6 @@ import java.util.stream.Stream;
 final class HeadlessChromium implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String INSTALL_HINT = "run .ci/run (it installs the test peers) or "
-            + "`apt-get install -y --no-install-recommends chromium chromium-driver`";
 
     /** Chromium flags: headless, no sandbox (root in CI), nothing that phones home, loopback names only. */
     static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -56,13 +54,11 @@ final class HeadlessChromium implements AutoCloseable {
      * Starts chromedriver on a free loopback port and opens a browser session.
      *
      * @throws AssertionError when chromium or chromedriver is not installed, saying how to install them
+     *         ({@link TestPeer})
      */
     static HeadlessChromium start() throws IOException, InterruptedException {
-        Path chromium = executable("chromium").orElseThrow(() -> new AssertionError(
-                "chromium is not installed: the browser EventSource test needs it; " + INSTALL_HINT));
-        Path chromedriver = executable("chromedriver").orElseThrow(() -> new AssertionError(
-                "chromedriver is not installed (package chromium-driver): the browser EventSource test needs it; "
-                        + INSTALL_HINT));
+        Path chromium = TestPeer.CHROMIUM.require();
+        Path chromedriver = TestPeer.CHROMEDRIVER.require();
         Path work = Files.createTempDirectory("pveq-chromium");
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -79,16 +75,6 @@ final class HeadlessChromium implements AutoCloseable {
             c.close();
             throw e;
         }
-    }
-
-    private static Optional<Path> executable(String name) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String dir : (path + ":/usr/bin:/usr/local/bin").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return Optional.of(Path.of(dir, name));
-            }
-        }
-        return Optional.empty();
     }
 
     private void awaitReady() throws InterruptedException {

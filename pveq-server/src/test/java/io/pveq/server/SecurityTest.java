@@ -53,7 +53,7 @@ class SecurityTest {
             assertEquals(401, s.post("/api/vm/install", "{\"os\":\"debian\",\"version\":\"12\"}").statusCode());
             assertEquals(401, s.post("/api/vm/101/stop", null, "Authorization", "bearer wrong-token-0123456789").statusCode());
             assertEquals(200, s.post("/api/vm/101/stop", null, "Authorization", "bearer " + TOKEN).statusCode());
-            assertEquals(List.of("qm config 101", "qm stop 101 --skiplock"),
+            assertEquals(List.of("qm config 101", "qm stop 101"),
                     fake.commands().subList(before, fake.commands().size()), "only the authorised call ran");
             assertTrue(fake.submitted().isEmpty());
         }

@@ -31,9 +31,14 @@ class SimulatedEndToEndTest {
     private static ServerFixture http;
     private static PveqServer server;
 
+    /** The embedded job store (the default) lives in a folder of this test's own. */
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path dataDir;
+
     @BeforeAll
     static void start() {
-        EnvConfig config = EnvConfig.load(Map.of("BIND_ADDRESS", "127.0.0.1", "PORT", "0"));
+        EnvConfig config = EnvConfig.load(Map.of("BIND_ADDRESS", "127.0.0.1", "PORT", "0", "DATA_DIR",
+                dataDir.toString()));
         assertTrue(config.simulated());
         ServerMetrics metrics = new ServerMetrics();
         built = Backend.simulated(config, metrics, SIM);

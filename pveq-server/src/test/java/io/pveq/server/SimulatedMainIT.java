@@ -41,6 +41,7 @@ class SimulatedMainIT {
         pb.environment().put("PORT", Integer.toString(port));
         pb.environment().put("BIND_ADDRESS", "127.0.0.1");
         pb.environment().put("SIM_SPEED", "50");
+        pb.environment().put("SIM_API_PORT", "0");
         Process p = pb.start();
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         Thread reader = new Thread(() -> {

@@ -15,13 +15,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Fault injection for one simulated cluster. Command faults match on the start of the argv
  * ({@code qm start}), optionally on the node and on an argument (a VMID, say); the first matching
- * rule fires. Probabilistic rules draw from the cluster's seeded random source. Faults live in this
- * process only (not in a state folder). Thread-safe.
+ * rule fires. They hit the REST API face too, where a request has a CLI twin ({@code qm start 100}
+ * is {@code POST /nodes/{node}/qemu/100/status/start}). API faults match a request by method and
+ * schema path template. Probabilistic rules draw from the cluster's seeded random source. Faults
+ * live in this process only (not in a state folder). Thread-safe.
  *
  * <pre>{@code
  * cluster.faults().on("qm", "start").node(NodeName.of("pve2")).times(1)
  *        .inject(SimFault.fail("start failed: QEMU exited with code 1"));
+ * cluster.faults().onApi("GET", "/nodes/{node}/qemu/{vmid}/status/current").times(2)
+ *        .inject(SimFault.connectionDrop(false));
  * }</pre>
+ *
+ * <p>On the API face a fault takes Proxmox's shape there: {@link SimFault.Fail} answers HTTP 500 with
+ * its text (a task operation's task fails with it instead, when matched by its CLI twin),
+ * {@link SimFault.LockTimeout} answers or fails with {@code can't lock file ... got timeout} after
+ * the lock wait, {@link SimFault.Delay} holds the request, {@link SimFault.ConnectionDrop} closes
+ * the connection without an answer, before or after the work was done.
  */
 public final class SimFaults {
 
@@ -42,6 +52,20 @@ public final class SimFaults {
      */
     public Rule on(String... argvPrefix) {
         return new Rule(List.of(argvPrefix));
+    }
+
+    /**
+     * Starts a rule for REST API requests.
+     *
+     * @param method   GET, POST, PUT or DELETE
+     * @param template the schema path template, e.g. {@code /nodes/{node}/qemu/{vmid}/status/current}
+     * @return a rule to refine ({@link Rule#node}, {@link Rule#vm}, ...) and inject
+     */
+    public Rule onApi(String method, String template) {
+        Rule rule = new Rule(List.of());
+        rule.apiMethod = method.toUpperCase(java.util.Locale.ROOT);
+        rule.apiTemplate = Objects.requireNonNull(template, "template");
+        return rule;
     }
 
     /** Removes every command rule and every guest fault. */
@@ -73,11 +97,22 @@ public final class SimFaults {
 
     /** For the simulator: the fault for a command about to run, consuming one use of its rule. */
     Optional<SimFault> match(String node, List<String> argv) {
+        return first(rule -> rule.apiMethod == null && rule.matches(node, argv));
+    }
+
+    /** For the simulator: the fault for an API request ({@code vmid} may be null), consuming one use. */
+    Optional<SimFault> matchApi(String node, String method, String template, String vmid) {
+        return first(rule -> rule.apiMethod != null && rule.apiMethod.equals(method) && rule.apiTemplate.equals(template)
+                && (rule.node == null || rule.node.equals(node))
+                && (rule.argument == null || rule.argument.equals(vmid)));
+    }
+
+    private Optional<SimFault> first(java.util.function.Predicate<Rule> test) {
         synchronized (rules) {
             Iterator<Rule> it = rules.iterator();
             while (it.hasNext()) {
                 Rule rule = it.next();
-                if (!rule.matches(node, argv)) {
+                if (!test.test(rule)) {
                     continue;
                 }
                 if (rule.probability < 1.0 && random.nextDouble() >= rule.probability) {
@@ -108,6 +143,8 @@ public final class SimFaults {
         private String argument;
         private int remaining;
         private double probability = 1.0;
+        private String apiMethod;
+        private String apiTemplate;
         private SimFault fault;
         private final AtomicInteger hits = new AtomicInteger();
 
@@ -121,7 +158,7 @@ public final class SimFaults {
             return this;
         }
 
-        /** @return this rule, limited to commands with an argument equal to the VMID */
+        /** @return this rule, limited to commands with an argument equal to the VMID (API: that {@code vmid}) */
         public Rule vm(VmId vmId) {
             return argument(vmId.toString());
         }

@@ -12,6 +12,9 @@ import io.pveq.sim.internal.SimTime;
 import io.pveq.sim.internal.Snapshots;
 import io.pveq.sim.internal.qemu.RealGuestAccess;
 import io.pveq.sim.internal.qemu.Reaper;
+import io.pveq.sim.internal.api.AccessSetup;
+import io.pveq.sim.internal.api.ApiServer;
+import io.pveq.sim.internal.api.ApiTestHook;
 import io.pveq.sim.internal.state.ClusterState;
 import io.pveq.sim.internal.state.FolderStateStore;
 import io.pveq.sim.internal.state.MemoryStateStore;
@@ -68,6 +71,7 @@ public final class SimulatedCluster implements AutoCloseable {
     /** What the process that enabled real guests holds to end them. */
     private record RealGuestsOwner(String owner, Path workFolder, boolean temporary, Process watcher) {
     }
+    private final SimApi api;
 
     private SimulatedCluster(Builder builder) {
         this.release = builder.release;
@@ -81,6 +85,11 @@ public final class SimulatedCluster implements AutoCloseable {
             @Override
             public Optional<SimFault> match(String node, List<String> argv) {
                 return faults.match(node, argv);
+            }
+
+            @Override
+            public Optional<SimFault> matchApi(String node, String method, String template, String vmid) {
+                return faults.matchApi(node, method, template, vmid);
             }
 
             @Override
@@ -103,6 +112,12 @@ public final class SimulatedCluster implements AutoCloseable {
             this.realOwner = null;
             this.guestAccess = new SimGuestAccess(engine, builder.seed, builder.requireGuestKey);
         }
+        store.write(state -> {
+            builder.access.apply(state.access);
+            return null;
+        });
+        this.api = builder.apiOptions == null ? null : new SimApi(new ApiServer(engine, release, builder.apiOptions,
+                Optional.ofNullable(builder.folder), ApiTestHook.installed()));
     }
 
     private RealGuestsOwner enableRealGuests(RealGuests real) {
@@ -172,6 +187,22 @@ public final class SimulatedCluster implements AutoCloseable {
      */
     public AddressProbe addressProbe() {
         return (address, timeout) -> store.read(state -> Snapshots.addressInUse(state, address.getHostAddress()));
+    }
+
+    /**
+     * @return the REST API face
+     * @throws IllegalStateException when the cluster was built without {@link Builder#api()}
+     */
+    public SimApi api() {
+        if (api == null) {
+            throw new IllegalStateException("the simulated cluster was built without .api(): no REST API is served");
+        }
+        return api;
+    }
+
+    /** @return true when the cluster serves its REST API ({@link Builder#api()}) */
+    public boolean servesApi() {
+        return api != null;
     }
 
     /** @return the fault injection of this cluster */
@@ -256,6 +287,9 @@ public final class SimulatedCluster implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (api != null) {
+            api.close();
+        }
         transports.values().forEach(SimCommandTransport::close);
         if (realOwner != null) {
             Reaper.reap(realOwner.owner(), realOwner.workFolder());
@@ -291,8 +325,69 @@ public final class SimulatedCluster implements AutoCloseable {
         private Path folder;
         private boolean requireGuestKey = true;
         private RealGuests realGuests;
+        private SimApi.Options apiOptions;
+        private final AccessSetup access = new AccessSetup();
 
         private Builder() {
+        }
+
+        /** Serves the REST API on 127.0.0.1, on a free port ({@link SimApi.Options#defaults()}). */
+        public Builder api() {
+            return api(SimApi.Options.defaults());
+        }
+
+        /** Serves the REST API as {@code options} say. */
+        public Builder api(SimApi.Options options) {
+            this.apiOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Sets {@code root@pam}'s password (for {@code POST /access/ticket}); without one, root logs in
+         * with its token only.
+         */
+        public Builder rootPassword(String password) {
+            access.user("root@pam", Objects.requireNonNull(password, "password"));
+            return this;
+        }
+
+        /**
+         * Adds a user of realm {@code pam} or {@code pve}, or sets its password.
+         *
+         * @param userid   {@code name@realm}
+         * @param password its password, or null for a user that authenticates with tokens only
+         * @throws InvalidSpecException when the id is malformed
+         */
+        public Builder user(String userid, String password) {
+            access.user(userid, password);
+            return this;
+        }
+
+        /**
+         * Adds an API token ({@code PVEAPIToken=userid!tokenId=secret}), creating the user when needed.
+         *
+         * @param privilegeSeparation true (Proxmox's default): the token holds only what its own ACL
+         *                            entries grant, within its user's privileges; false: its user's privileges
+         */
+        public Builder token(String userid, String tokenId, String secret, boolean privilegeSeparation) {
+            access.token(userid, tokenId, secret, privilegeSeparation);
+            return this;
+        }
+
+        /** Adds a custom role; Proxmox's built-in roles ({@code PVEVMAdmin}, {@code PVEAuditor}, ...) exist already. */
+        public Builder role(String name, java.util.Set<String> privileges) {
+            access.role(name, privileges);
+            return this;
+        }
+
+        /**
+         * Grants {@code role} on {@code path} to a user or token id ({@code alice@pve!ci}).
+         *
+         * @param propagate whether the grant also holds below the path
+         */
+        public Builder acl(String path, String userOrToken, String role, boolean propagate) {
+            access.acl(path, userOrToken, role, propagate);
+            return this;
         }
 
         /** Adds a node (replacing the default three once any is added). */
@@ -391,8 +486,12 @@ public final class SimulatedCluster implements AutoCloseable {
             return this;
         }
 
-        /** @return the cluster */
+        /**
+         * @return the cluster
+         * @throws InvalidSpecException when an ACL names an unknown role, user or token, or a role an unknown privilege
+         */
         public SimulatedCluster build() {
+            access.validate(release.major());
             return new SimulatedCluster(this);
         }
 

@@ -1,16 +1,14 @@
 package io.pveq.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pveq.core.NodeName;
 import io.pveq.core.VmId;
+import io.pveq.core.testing.ChildJvm;
 import io.pveq.core.transport.CommandResult;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,27 +119,27 @@ class ConcurrencyTest {
         }
     }
 
+    private static ChildJvm contender(Path folder, String node) throws IOException {
+        return ChildJvm.start(ContendingCreator.class, folder.toString(), node, Integer.toString(FIRST),
+                Integer.toString(LAST));
+    }
+
     @Test
     void twoProcessesSharingAStateFolderClaimEachIdOnce(@TempDir Path folder) throws Exception {
         try (SimulatedCluster init = SimulatedCluster.builder().stateFolder(folder).instant().build()) {
             assertEquals(3, init.nodes().size());
         }
-        List<Process> processes = new ArrayList<>();
-        for (String node : List.of("pve1", "pve2")) {
-            processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    ContendingCreator.class.getName(), folder.toString(), node, Integer.toString(FIRST),
-                    Integer.toString(LAST)).redirectErrorStream(true).start());
-        }
         Map<Integer, Integer> wins = new ConcurrentHashMap<>();
         List<String> problems = new ArrayList<>();
-        for (Process process : processes) {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
+        try (ChildJvm one = contender(folder, "pve1"); ChildJvm two = contender(folder, "pve2")) {
+            assertEquals("READY", one.receive());
+            assertEquals("READY", two.receive());
+            one.send("go");
+            two.send("go");
+            for (ChildJvm process : List.of(one, two)) {
+                for (String line : process.receiveAll(Duration.ofMinutes(2))) {
                     String[] parts = line.split("\t", 3);
-                    if (parts.length < 2) {
+                    if (parts.length < 3) {
                         problems.add(line);
                         continue;
                     }
@@ -153,9 +151,8 @@ class ConcurrencyTest {
                         problems.add(line);
                     }
                 }
+                assertEquals(0, process.awaitExit(Duration.ofMinutes(1)), process.output());
             }
-            assertTrue(process.waitFor(2, TimeUnit.MINUTES));
-            assertEquals(0, process.exitValue());
         }
         assertEquals(List.of(), problems);
         for (int id = FIRST; id <= LAST; id++) {

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pveq.core.VmId;
 import io.pveq.core.transport.CommandResult;
 import io.pveq.core.transport.FileTransfer;
+import io.pveq.core.transport.TransportException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +48,35 @@ class FolderStateTest {
             assertEquals("127.0.10.12", second.nodeDetails().get(1).address());
             assertTrue(second.addressProbe().inUse(java.net.InetAddress.getByName("127.0.10.100"),
                     java.time.Duration.ofMillis(10)));
+        }
+    }
+
+    @Test
+    void anInterruptedCommandStillReachesTheStateAndLeavesNoHalfMadeVm() throws Exception {
+        try (SimulatedCluster sim = SimulatedCluster.builder().stateFolder(folder).speedFactor(1).build()) {
+            Thread.currentThread().interrupt();
+            try {
+                assertEquals(3, sim.nodeDetails().size(), "the state answers an interrupted thread");
+            } finally {
+                assertTrue(Thread.interrupted(), "and leaves its interrupt pending");
+            }
+            AtomicReference<Throwable> ended = new AtomicReference<>();
+            Thread creator = new Thread(() -> {
+                try {
+                    run(sim, PVE1, "qm", "create", "100", "--scsi0", "local-lvm:4");
+                } catch (Throwable t) {
+                    ended.set(t);
+                }
+            });
+            creator.start();
+            Thread.sleep(200);
+            creator.interrupt(); // a job cancelled while its qm create runs
+            creator.join(10_000);
+            assertTrue(ended.get() instanceof TransportException, String.valueOf(ended.get()));
+            assertTrue(run(sim, PVE1, "qm", "status", "100").stderr().contains("does not exist"),
+                    "the half-made VM was removed, as qemu-server's create cleans up after an error");
+            CommandResult again = run(sim, PVE1, "qm", "create", "100", "--scsi0", "local-lvm:4");
+            assertEquals(0, again.exitCode(), again.stderr());
         }
     }
 }

@@ -77,6 +77,28 @@ class QmLifecycleTest {
     }
 
     @Test
+    void qmSetLockLocksTheVmAsProxmoxTasksDoAndUnlockFreesIt() {
+        createVm(PVE1, 100);
+        assertEquals(0, run(cluster, PVE1, "qm", "set", "100", "--lock", "backup").exitCode());
+        assertEquals("backup", cluster.vmConfig(VmId.of(100)).orElseThrow().get("lock"));
+        assertTrue(run(cluster, PVE1, "qm", "config", "100").stdout().contains("lock: backup\n"));
+        for (java.util.List<String> argv : java.util.List.of(
+                java.util.List.of("qm", "destroy", "100", "--purge"),
+                java.util.List.of("qm", "set", "100", "--cores", "4"),
+                java.util.List.of("qm", "set", "100", "--lock", "migrate"),
+                java.util.List.of("qm", "migrate", "100", "pve2"))) {
+            CommandResult refused = cluster.transport(PVE1).run(argv);
+            assertEquals(255, refused.exitCode(), argv.toString());
+            assertTrue(refused.stderr().contains("VM is locked (backup)"), argv + ": " + refused.stderr());
+        }
+        assertEquals("backup", cluster.vmConfig(VmId.of(100)).orElseThrow().get("lock"));
+        assertEquals(0, run(cluster, PVE1, "qm", "set", "100", "--cores", "4", "--skiplock", "1").exitCode());
+        assertEquals(0, run(cluster, PVE1, "qm", "unlock", "100").exitCode());
+        assertEquals(Optional.empty(), Optional.ofNullable(cluster.vmConfig(VmId.of(100)).orElseThrow().get("lock")));
+        assertEquals(0, run(cluster, PVE1, "qm", "destroy", "100", "--purge").exitCode());
+    }
+
+    @Test
     void startFailsWhenTheNodeLacksFlagsOfTheCpuType() {
         try (SimulatedCluster old = SimulatedCluster.builder().clock(SimClock.create())
                 .node(SimNode.of("pve1", "127.0.10.11").withCpu("Old CPU", "fpu sse sse2 cx16 lahf_lm popcnt pni"

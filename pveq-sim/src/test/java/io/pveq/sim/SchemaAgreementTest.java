@@ -77,6 +77,7 @@ class SchemaAgreementTest {
         VALUES.put("bios", List.of("ovmf", "seabios", "|", "uefi"));
         VALUES.put("citype", List.of("nocloud", "|", "cloud"));
         VALUES.put("ciupgrade", List.of("0", "|", "x"));
+        VALUES.put("lock", List.of("backup", "migrate", "snapshot-delete", "|", "vzdump", "Backup", ""));
         VALUES.put("coress", List.of("|", "2"));
         VALUES.put("bogus", List.of("|", "1"));
     }

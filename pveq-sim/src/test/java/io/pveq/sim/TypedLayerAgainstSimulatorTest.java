@@ -63,7 +63,7 @@ class TypedLayerAgainstSimulatorTest {
             List<VmListEntry> list = pve1.list();
             assertEquals(1, list.size());
             assertEquals(3.0, list.get(0).bootDiskGiB(), 0.001);
-            pve1.growBy(VmId.of(101), "scsi0", DiskSize.ofGiB(10));
+            pve1.growBy(VmId.of(101), "scsi0", DiskSize.ofGiB(10), false);
             assertEquals(Optional.of(DiskSize.ofGiB(13)), pve1.config(VmId.of(101)).disk("scsi0").orElseThrow().size());
 
             clock.advance(Duration.ofSeconds(15));

@@ -1,5 +1,6 @@
 package io.pveq.ssh;
 
+import io.pveq.core.testing.TestPeer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real OpenSSH {@code sshd} for tests, run privately on a free loopback port with its own
  * generated host keys (ed25519 and ECDSA), client keys (ed25519, ECDSA, passphrase-protected RSA),
  * authorized_keys and known_hosts files (plain and hashed). Register it with
- * {@code @RegisterExtension static OpenSshServer SSHD = new OpenSshServer();}. Tests are skipped when
- * {@code /usr/sbin/sshd} is missing.
+ * {@code @RegisterExtension static OpenSshServer SSHD = new OpenSshServer();}. Without {@code sshd} or
+ * {@code ssh-keygen} the tests fail at once, naming the package to install ({@link TestPeer}).
  *
  * <p>The session environment is fixed with {@code SetEnv}: {@code SHLVL=1} makes bash skip
  * {@code ~/.bashrc} (bash sources it for sshd commands only at shell level 1; inherited 1 becomes 2), so
@@ -35,10 +35,10 @@ public final class OpenSshServer implements BeforeAllCallback, AfterAllCallback 
 
     /** Passphrase of {@link #clientRsaEncrypted()}. */
     public static final String RSA_PASSPHRASE = "correct horse ba'ttery $(id)";
-    private static final Path SSHD = Path.of("/usr/sbin/sshd");
 
     private final Map<String, String> environment = new LinkedHashMap<>();
     private boolean passwords;
+    private Path sshd;
     private Path dir;
     private Process process;
     private int port;
@@ -57,7 +57,6 @@ public final class OpenSshServer implements BeforeAllCallback, AfterAllCallback 
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(SSHD), "OpenSSH server not installed (apt-get install openssh-server)");
         start();
     }
 
@@ -68,6 +67,8 @@ public final class OpenSshServer implements BeforeAllCallback, AfterAllCallback 
 
     /** Generates keys and starts sshd; blocks until it accepts connections. */
     public void start() throws IOException, InterruptedException {
+        sshd = TestPeer.SSHD.require();
+        TestPeer.SSH_KEYGEN.require();
         dir = Files.createTempDirectory("pveq-sshd-");
         Files.createDirectories(binDir());
         keygen("ed25519", hostKeyEd25519(), "");
@@ -85,7 +86,7 @@ public final class OpenSshServer implements BeforeAllCallback, AfterAllCallback 
         for (int attempt = 0; attempt < 5; attempt++) {
             port = freePort();
             writeConfig();
-            process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+            process = new ProcessBuilder(sshd.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
             if (awaitListening()) {
                 writeKnownHosts();
@@ -155,7 +156,7 @@ public final class OpenSshServer implements BeforeAllCallback, AfterAllCallback 
         keygen("ed25519", hostKeyEd25519(), "");
         keygen("ecdsa", hostKeyEcdsa(), "");
         for (int attempt = 0; attempt < 50; attempt++) {
-            process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+            process = new ProcessBuilder(sshd.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
             if (awaitListening()) {
                 Files.deleteIfExists(knownHostsHashed());

@@ -9,6 +9,7 @@ import io.pveq.core.VmId;
 import io.pveq.core.guest.GuestAccess;
 import io.pveq.core.guest.GuestEndpoint;
 import io.pveq.core.guest.GuestScript;
+import io.pveq.core.testing.TestPeer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Guest access as a cloud-init style non-root user with password-less sudo. Needs root (to create
- * the user {@value #USER} and a sudoers drop-in, both removed afterwards) and the {@code sudo} package;
- * skipped otherwise.
+ * the user {@value #USER} and a sudoers drop-in, both removed afterwards), skipped otherwise; fails at
+ * once without {@code sudo} or {@code useradd}.
  */
 class SudoGuestAccessTest {
 
@@ -48,8 +49,8 @@ class SudoGuestAccessTest {
     @BeforeAll
     static void createSudoUser() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to create a test user");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/sudo")), "sudo not installed (apt-get install sudo)");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/useradd")), "useradd missing");
+        TestPeer.SUDO.require();
+        TestPeer.USERADD.require();
         if (new ProcessBuilder("id", USER).start().waitFor() != 0) {
             OpenSshServer.run("useradd", "--create-home", "--shell", "/bin/sh", USER);
             // a new account's password is locked ("!"), and sshd without PAM refuses locked accounts

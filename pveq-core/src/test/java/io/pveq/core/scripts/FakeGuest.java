@@ -3,6 +3,7 @@ package io.pveq.core.scripts;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.pveq.core.InitScripts;
+import io.pveq.core.testing.TestPeer;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,6 +47,8 @@ final class FakeGuest {
             "update-locale", "locale-gen", "mkswap", "swapon", "swapoff", "mkdir", "cp", "chmod", "mv", "rm", "dd");
 
     static final String PASSWORD = "Pw-4f9c2e correct horse";
+    /** Where pass-throughs find the real commands; the scripts' crypt(3) checks need its python3. */
+    private static final String REAL_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     final GuestOs os;
     final Path root;
@@ -55,6 +58,7 @@ final class FakeGuest {
     private final Path dir;
 
     FakeGuest(GuestOs os, Path dir) {
+        TestPeer.PYTHON3.require(REAL_PATH);
         this.os = os;
         this.dir = dir;
         this.root = dir.resolve("root");
@@ -171,7 +175,7 @@ final class FakeGuest {
             environment.put("FAKE_STATE", state.toString());
             environment.put("FAKE_LOG", dir.resolve("log").toString());
             environment.put("FAKE_ENV_LOG", dir.resolve("envlog").toString());
-            environment.put("FAKE_REAL_PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            environment.put("FAKE_REAL_PATH", REAL_PATH);
             environment.put("LC_ALL", "C");
             environment.putAll(env);
             Process process = builder.start();

@@ -3,10 +3,9 @@ package io.pveq.core.scripts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pveq.core.InitScripts;
-import java.io.File;
+import io.pveq.core.testing.TestPeer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,10 +66,8 @@ class InitScriptLintTest {
      */
     @Test
     void everyBundledScriptAndLibraryPassesShellcheck() throws Exception {
-        boolean present = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "shellcheck")));
-        assumeTrue(present, "shellcheck is not installed (apt-get install shellcheck); skipping the lint");
-        List<String> command = new ArrayList<>(List.of("shellcheck", "--shell=bash", "--severity=style"));
+        List<String> command = new ArrayList<>(List.of(TestPeer.SHELLCHECK.require().toString(), "--shell=bash",
+                "--severity=style"));
         InitScripts bundler = InitScripts.fromDirectory(Repository.shDir());
         for (String name : List.of("debian_12.sh", "rockylinux_9.sh")) {
             Path file = tmp.resolve(name);

@@ -209,6 +209,19 @@ public final class PveSchema {
         return names;
     }
 
+    /**
+     * @return the {@code returns} schema of an endpoint (what its {@code data} must look like), if the
+     *         endpoint exists
+     */
+    public Optional<JsonNode> returns(String method, String path) {
+        return endpoint(method, path).map(info -> info.path("returns"));
+    }
+
+    /** @return the schema of one parameter of an endpoint ({@code net3} finds {@code net[n]}), if any */
+    public Optional<JsonNode> parameter(String method, String path, String name) {
+        return endpoint(method, path).flatMap(info -> parameterSpec(info.path("parameters").path("properties"), name));
+    }
+
     private Optional<JsonNode> endpoint(String method, String path) {
         JsonNode node = nodesByPath.get(path);
         if (node == null) {

@@ -67,6 +67,15 @@ final class SchemaValidator {
                 }
             }
             case "string" -> checkString(where, spec, value);
+            case "array" -> {
+                // an HTTP client repeats the key; callers pass the values joined by NUL
+                JsonNode items = spec.path("items");
+                for (String item : value.split("\0", -1)) {
+                    if (!items.isMissingNode()) {
+                        checkValue(where, items, item);
+                    }
+                }
+            }
             default -> fail(where, "type '" + type + "' cannot be given on a command line");
         }
     }

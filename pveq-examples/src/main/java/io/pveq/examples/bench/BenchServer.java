@@ -21,7 +21,8 @@ final class BenchServer implements AutoCloseable {
 
     BenchServer(SimulatedCluster cluster, int httpThreads) {
         this.cluster = cluster;
-        EnvConfig config = EnvConfig.load(Map.of("BIND_ADDRESS", "127.0.0.1", "PORT", "0", "JOB_WORKERS", "8"));
+        EnvConfig config = EnvConfig.load(Map.of("BIND_ADDRESS", "127.0.0.1", "PORT", "0", "JOB_WORKERS", "8",
+                "JOB_STORE_URL", "memory"));
         ServerMetrics metrics = new ServerMetrics();
         this.built = Backend.simulated(config, metrics, cluster);
         ServerConfig sc = ServerConfig.builder().bindAddress("127.0.0.1").port(0).httpMaxThreads(httpThreads)

@@ -84,7 +84,7 @@ public final class InstallOverheadBenchmark {
         }
     }
 
-    private static GuestAccess timed(GuestAccess inner, AtomicLong nanos) {
+    static GuestAccess timed(GuestAccess inner, AtomicLong nanos) {
         return new GuestAccess() {
             @Override
             public String authorizedKey() {

@@ -1,13 +1,16 @@
 package io.pveq.images.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pveq.core.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,22 +62,15 @@ class CacheStoreTest {
         String sha = "e".repeat(64);
         Path blob = store.blob(sha, ".qcow2");
         Files.write(blob, new byte[100]); // over the 10-byte cap
-        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HoldingProcess.class.getName(), root.toString(), sha,
-                ".qcow2").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
-                other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-            org.junit.jupiter.api.Assertions.assertEquals("HELD", out.readLine());
+        try (ChildJvm other = ChildJvm.start(HoldingProcess.class, root.toString(), sha, ".qcow2")) {
+            assertEquals("HELD", other.receive());
             store.evict();
             assertTrue(Files.exists(blob), "another process imports it right now");
 
-            other.getOutputStream().write('\n');
-            other.getOutputStream().flush();
-            org.junit.jupiter.api.Assertions.assertEquals("RELEASED", out.readLine());
+            other.send("let go");
+            assertEquals("RELEASED", other.receive());
             store.evict();
             assertFalse(Files.exists(blob), "let go: evicted");
-        } finally {
-            other.destroyForcibly();
         }
     }
 
@@ -85,28 +81,13 @@ class CacheStoreTest {
         Path blob = store.blob(sha, ".img");
         Files.write(blob, new byte[100]);
         store.evict();
-        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HoldingProcess.class.getName(), root.toString(), sha,
-                ".img").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            org.junit.jupiter.api.Assertions.assertEquals("GONE",
-                    new String(other.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
-        } finally {
-            other.destroyForcibly();
+        try (ChildJvm other = ChildJvm.start(HoldingProcess.class, root.toString(), sha, ".img")) {
+            assertEquals(List.of("GONE"), other.receiveAll(ChildJvm.TIMEOUT));
         }
     }
 
-    private Process evictingProcess(long cap) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), EvictingProcess.class.getName(), root.toString(),
-                Long.toString(cap)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    private static String go(Process process, java.io.BufferedReader out) throws Exception {
-        org.junit.jupiter.api.Assertions.assertEquals("READY", out.readLine());
-        process.getOutputStream().write('\n');
-        process.getOutputStream().flush();
-        return out.readLine();
+    private ChildJvm evictingProcess(long cap) throws Exception {
+        return ChildJvm.start(EvictingProcess.class, root.toString(), Long.toString(cap));
     }
 
     @Test
@@ -119,12 +100,10 @@ class CacheStoreTest {
 
         new CacheStore(root, 10, Clock.systemUTC()).evict(); // same JVM, same folder, over its cap
         assertTrue(Files.exists(blob), "held by the first cache of this JVM");
-        Process other = evictingProcess(10);
-        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
-                other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-            org.junit.jupiter.api.Assertions.assertEquals("EVICTED", go(other, out));
-        } finally {
-            other.destroyForcibly();
+        try (ChildJvm other = evictingProcess(10)) {
+            assertEquals("READY", other.receive());
+            other.send("go");
+            assertEquals("EVICTED", other.receive());
         }
         assertTrue(Files.exists(blob), "the second cache must not have released the OS lock of the first");
 
@@ -141,16 +120,11 @@ class CacheStoreTest {
                 String sha = String.format("%064x", round * 10_000L + i);
                 Files.write(store.blob(sha, ".img"), new byte[100]);
             }
-            Process other = evictingProcess(1000);
-            try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-                org.junit.jupiter.api.Assertions.assertEquals("READY", out.readLine());
-                other.getOutputStream().write('\n');
-                other.getOutputStream().flush();
+            try (ChildJvm other = evictingProcess(1000)) {
+                assertEquals("READY", other.receive());
+                other.send("go");
                 store.evict(); // at the same time as the other process
-                org.junit.jupiter.api.Assertions.assertEquals("EVICTED", out.readLine(), "round " + round);
-            } finally {
-                other.destroyForcibly();
+                assertEquals("EVICTED", other.receive(), "round " + round);
             }
             assertTrue(store.usedBytes() <= 1000);
         }

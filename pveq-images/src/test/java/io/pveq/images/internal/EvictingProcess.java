@@ -1,14 +1,13 @@
 package io.pveq.images.internal;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.pveq.core.testing.ParentChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * Run in a separate JVM by {@link CacheStoreTest}: opens a cache folder with a given size cap, prints
- * {@code READY}, waits for a line on stdin, evicts, and prints {@code EVICTED} or the failure.
+ * Run in a separate JVM by {@link CacheStoreTest}: opens a cache folder with a given size cap, says
+ * {@code READY} over its {@link ParentChannel}, waits for a line, evicts, and says {@code EVICTED} or
+ * the failure.
  */
 public final class EvictingProcess {
 
@@ -16,16 +15,16 @@ public final class EvictingProcess {
     }
 
     public static void main(String[] args) throws Exception {
-        CacheStore store = new CacheStore(Path.of(args[0]), Long.parseLong(args[1]), Clock.systemUTC());
-        System.out.println("READY");
-        System.out.flush();
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        try {
-            store.evict();
-            System.out.println("EVICTED");
-        } catch (Exception e) {
-            System.out.println("FAILED " + e);
+        try (ParentChannel parent = ParentChannel.open()) {
+            CacheStore store = new CacheStore(Path.of(args[0]), Long.parseLong(args[1]), Clock.systemUTC());
+            parent.send("READY");
+            parent.receive();
+            try {
+                store.evict();
+                parent.send("EVICTED");
+            } catch (Exception e) {
+                parent.send("FAILED " + String.valueOf(e).replace('\n', ' ').replace('\r', ' '));
+            }
         }
-        System.out.flush();
     }
 }

@@ -1,5 +1,6 @@
 package io.pveq.images.testing;
 
+import io.pveq.core.testing.TestPeer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -30,13 +31,12 @@ public final class NginxServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** @return true when an nginx binary is installed */
-    public static boolean available() {
-        return Files.isExecutable(Path.of("/usr/sbin/nginx"));
-    }
-
-    /** Starts nginx with its own config in {@code dir} and waits until it accepts connections. */
+    /**
+     * Starts nginx with its own config in {@code dir} and waits until it accepts connections. Without
+     * nginx the test fails at once, naming the package to install ({@link TestPeer}).
+     */
     public static NginxServer start(Path dir) throws IOException, InterruptedException {
+        Path nginx = TestPeer.NGINX.require();
         Files.createDirectories(dir.resolve("www"));
         Files.createDirectories(dir.resolve("tmp"));
         int port;
@@ -72,7 +72,7 @@ public final class NginxServer implements AutoCloseable {
                 """.formatted(dir.toAbsolutePath(), port);
         Path confFile = dir.resolve("nginx.conf");
         Files.writeString(confFile, conf, StandardCharsets.UTF_8);
-        Process process = new ProcessBuilder("/usr/sbin/nginx", "-e", dir.resolve("error.log").toString(),
+        Process process = new ProcessBuilder(nginx.toString(), "-e", dir.resolve("error.log").toString(),
                 "-p", dir.toString(), "-c", confFile.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("nginx.out").toFile())

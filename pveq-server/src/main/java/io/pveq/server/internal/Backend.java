@@ -11,6 +11,7 @@ import io.pveq.server.BackendConfig;
 import io.pveq.server.EnvConfig;
 import io.pveq.sim.GuestImages;
 import io.pveq.sim.RealGuests;
+import io.pveq.sim.SimApi;
 import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimImageMirror;
 import io.pveq.sim.SimulatedCluster;
@@ -44,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Backend {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Backend.class);
+
     private Backend() {
     }
 
@@ -67,23 +70,68 @@ public final class Backend {
         if (!config.simulated()) {
             return cluster(config, metrics);
         }
-        SimulatedCluster.Builder sim = SimulatedCluster.builder().speedFactor(config.backend().simSpeed());
+        Optional<GuestImages> guestImages = Optional.empty();
+        RealGuests real = null;
         if (config.backend().simGuests() == BackendConfig.SimGuests.QEMU) {
             GuestImages images = GuestImages.in(config.backend().simGuestImages().orElseThrow());
             if (images.images().isEmpty()) {
                 throw new io.pveq.core.InvalidSpecException("SIM_GUEST_IMAGES", "holds no built image: run"
                         + " pveq-sim/guest-images/ensure-images.sh and give the folder it prints");
             }
-            SshGuestAccess guests = SshGuestAccess.builder(config.backend().guestKey()).build();
-            RealGuests real = RealGuests.of(guests, images);
-            if (!real.available()) {
-                guests.close();
-                throw new io.pveq.core.InvalidSpecException("SIM_GUESTS", "qemu needs " + real.qemu()
+            if (!Files.isExecutable(RealGuests.DEFAULT_QEMU)) {
+                throw new io.pveq.core.InvalidSpecException("SIM_GUESTS", "qemu needs " + RealGuests.DEFAULT_QEMU
                         + " (apt-get install qemu-system-x86)");
             }
-            return simulated(config, metrics, sim.realGuests(real).build(), Optional.of(images));
+            // the simulated cluster's real guests are reached over real SSH; closed with the cluster
+            real = RealGuests.of(SshGuestAccess.builder(config.backend().guestKey()).build(), images);
+            guestImages = Optional.of(images);
         }
-        return simulated(config, metrics, sim.build(), Optional.empty());
+        int apiPort = config.backend().simApiPort();
+        if (apiPort == 0) {
+            return simulated(config, metrics, simulator(config, real).build(), guestImages);
+        }
+        String loopback = loopbackOf(config.server().bindAddress());
+        SimulatedCluster cluster;
+        String apiError = null;
+        try {
+            cluster = simulator(config, real).api(SimApi.Options.defaults().withBindAddress(loopback).withPort(apiPort)).build();
+        } catch (UncheckedIOException e) {
+            // a demo must not fail because another program holds the port: run without the API and say so
+            LOG.warn("the simulated cluster's Proxmox API is off: {} (set SIM_API_PORT to a free port, or 0)",
+                    e.getMessage());
+            apiError = String.valueOf(e.getMessage());
+            cluster = simulator(config, real).build();
+        }
+        Built built = simulated(config, metrics, cluster, guestImages);
+        if (apiError != null) {
+            built.facts().put("sim_api", Map.of("error", apiError));
+        }
+        return built;
+    }
+
+    /**
+     * @return the simulated cluster's builder: its speed, with {@code SIM_STATE_DIR} its folder, with
+     *         {@code SIM_GUESTS=qemu} its real guests
+     */
+    private static SimulatedCluster.Builder simulator(EnvConfig config, RealGuests real) {
+        SimulatedCluster.Builder sim = SimulatedCluster.builder().speedFactor(config.backend().simSpeed());
+        if (real != null) {
+            sim.realGuests(real);
+        }
+        config.state().simState().ifPresent(dir -> {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new io.pveq.core.InvalidSpecException("SIM_STATE_DIR", "cannot create " + dir + ": " + e.getMessage());
+            }
+            sim.stateFolder(dir);
+        });
+        return sim;
+    }
+
+    /** @return the loopback address of the family of {@code bindAddress} (IPv6 for an IPv6 address) */
+    static String loopbackOf(String bindAddress) {
+        return bindAddress.contains(":") ? "::1" : bindAddress.startsWith("127.") ? bindAddress : "127.0.0.1";
     }
 
     /**
@@ -111,13 +159,16 @@ public final class Backend {
         SimImageMirror mirror = SimImageMirror.start();
         guestImages.ifPresent(mirror::publish);
         ExecutorService jobs = jobPool(config);
+        JobStore store = null;
         try {
+            store = JobStore.open(config);
             boolean temporary = config.backend().imageCacheDir().isEmpty();
             Path cacheDir = temporary ? Files.createTempDirectory("pveq-sim-images") : config.backend().imageCacheDir().get();
             ImageCache images = ImageCache.builder(cacheDir).mirror("debian", mirror.debianBase())
                     .mirror("ubuntu", mirror.ubuntuBase()).mirror("rockylinux", mirror.rockyBase()).build();
             ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(config.settings()).images(images)
                     .guests(cluster.guestAccess()).probe(cluster.addressProbe()).executor(jobs);
+            store.durable().ifPresent(setup::durable);
             for (NodeName node : cluster.nodes()) {
                 SimCommandTransport t = cluster.transport(node);
                 setup.node(node, new NodeConnection(new MeteredTransport(node.value(), t, metrics), false, Optional.of(t)));
@@ -132,17 +183,33 @@ public final class Backend {
             if (temporary) {
                 extra.add(() -> deleteTree(cacheDir));
             }
+            extra.add(store);
             Map<String, Object> facts = facts(config, "simulated");
-            facts.put("warning", "SIMULATED CLUSTER: no cluster is configured; VMs are simulated, nothing real is created");
+            store.facts(facts);
+            config.state().simState().ifPresent(dir -> facts.put("sim_state", dir.toAbsolutePath().toString()));
+            facts.put("warning", guestImages.isPresent()
+                    ? "SIMULATED CLUSTER: no cluster is configured; VMs boot as real guests under QEMU on this machine"
+                    : "SIMULATED CLUSTER: no cluster is configured; VMs are simulated, nothing real is created");
             facts.put("image_mirror", mirror.baseUri().toString());
+            if (cluster.servesApi()) {
+                SimApi api = cluster.api();
+                Map<String, Object> simApi = new LinkedHashMap<>();
+                simApi.put("url", api.url().toString());
+                simApi.put("token", api.rootToken());
+                simApi.put("fingerprint", api.fingerprint());
+                simApi.put("ca", api.caCertificatePem());
+                facts.put("sim_api", simApi);
+                LOG.warn("*** the simulated cluster's Proxmox VE API: {} (token {}, fingerprint {})", api.url(),
+                        api.rootToken().substring(0, api.rootToken().indexOf('=') + 1) + "...", api.fingerprint());
+            }
             facts.put("image_cache", cacheDir.toString());
             facts.put("sim_guests", guestImages.isPresent() ? "qemu" : "simulated");
             return new Built(provisioner, extra, facts);
         } catch (IOException e) {
-            close(jobs, mirror, cluster);
+            close(jobs, mirror, cluster, store);
             throw new UncheckedIOException("cannot create the simulated image cache", e);
         } catch (RuntimeException e) {
-            close(jobs, mirror, cluster);
+            close(jobs, mirror, cluster, store);
             throw e;
         }
     }
@@ -192,9 +259,15 @@ public final class Backend {
             opened.add(cache);
             SshGuestAccess guests = SshGuestAccess.builder(b.guestKey()).build();
             opened.add(guests);
+            // opened last: a configuration error above leaves no store (nor DATA_DIR) behind
+            JobStore store = JobStore.open(config);
+            opened.add(store);
+            store.durable().ifPresent(setup::durable);
             VmProvisioner provisioner = VmProvisioner.create(setup.images(cache).guests(guests)
                     .probe(probe).build());
-            return new Built(provisioner, List.of(jobs::shutdownNow), facts(config, "cluster"));
+            Map<String, Object> facts = facts(config, "cluster");
+            store.facts(facts);
+            return new Built(provisioner, List.of(jobs::shutdownNow, store), facts);
         } catch (RuntimeException e) {
             opened.forEach(Backend::close);
             jobs.shutdownNow();

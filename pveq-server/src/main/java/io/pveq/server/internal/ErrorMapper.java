@@ -43,6 +43,9 @@ public final class ErrorMapper {
         if (e instanceof VmNotFoundException) {
             return new HttpError(404, "vm_not_found", null, e.getMessage());
         }
+        if (e instanceof io.pveq.core.VmLockedException) {
+            return new HttpError(409, "locked", null, e.getMessage());
+        }
         if (e instanceof VmStateException || e instanceof VmExistsException || e instanceof LockTimeoutException
                 || e instanceof OperationCancelledException) {
             return new HttpError(409, "conflict", null, e.getMessage());

@@ -57,14 +57,14 @@ public final class JobViews {
 
     /** @return the list entry of {@code op} */
     public static Summary summary(Operation<?> op) {
-        List<ProgressEvent> events = op.events();
-        ProgressEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
-        boolean finished = last != null && last.isTerminal();
-        Duration elapsed = last == null ? Duration.ZERO : last.elapsed();
+        // no event log read: a list of stored jobs must not load every log
+        java.util.Optional<ProgressEvent> last = op.terminalEvent();
+        boolean finished = last.isPresent();
+        Duration elapsed = last.map(ProgressEvent::elapsed).orElse(Duration.ZERO);
         return new Summary(op.id().value(), op.kind().label(), op.vmId().map(VmId::value).orElse(null),
                 op.state().name().toLowerCase(Locale.ROOT), op.startedAt().toString(),
                 finished ? op.startedAt().plus(elapsed).toString() : null,
-                finished ? seconds(elapsed) : null, events.size(), finished ? last.message() : null);
+                finished ? seconds(elapsed) : null, op.eventCount(), last.map(ProgressEvent::message).orElse(null));
     }
 
     /** @return the full view of {@code op} */
@@ -86,6 +86,9 @@ public final class JobViews {
     }
 
     private static Object result(Operation<?> op) {
+        if (op.state() != io.pveq.core.OperationState.SUCCEEDED) {
+            return null;
+        }
         CompletableFuture<?> f = op.result();
         if (!f.isDone() || f.isCompletedExceptionally()) {
             return null;

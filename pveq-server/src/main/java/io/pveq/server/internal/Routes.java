@@ -109,16 +109,18 @@ public final class Routes {
         app.get("/api/vm/{id}/status", ctx -> text(ctx, provisioner.status(id(ctx)).isRunning() ? "running" : "stopped"));
         app.post("/api/vm/{id}/start", ctx -> {
             VmId id = id(ctx);
+            noForce(ctx, "start");
             admit();
             stream(ctx, provisioner.submitStart(id, listener(OperationKind.START)));
         });
         app.post("/api/vm/{id}/stop", ctx -> {
             VmId id = id(ctx);
-            provisioner.stop(id);
+            provisioner.stop(id, locks(ctx));
             text(ctx, "VM " + id + " stopped");
         });
         app.post("/api/vm/{id}/shutdown", ctx -> {
             VmId id = id(ctx);
+            noForce(ctx, "shutdown");
             admit();
             provisioner.submitShutdown(id, provisioner.settings().timeouts().shutdown(), false,
                     listener(OperationKind.SHUTDOWN)).await();
@@ -126,34 +128,36 @@ public final class Routes {
         });
         app.post("/api/vm/{id}/reboot", ctx -> {
             VmId id = id(ctx);
+            noForce(ctx, "reboot");
             admit();
             stream(ctx, provisioner.submitReboot(id, listener(OperationKind.REBOOT)));
         });
         app.post("/api/vm/{id}/destroy", ctx -> {
             VmId id = id(ctx);
-            provisioner.destroy(id);
+            provisioner.destroy(id, locks(ctx));
             text(ctx, "VM " + id + " destroyed");
         });
         app.post("/api/vm/{id}/set/cpu", ctx -> {
             VmId id = id(ctx);
             int cpu = provisioner.limits().checkCpu("cpu", bodies.requiredInt(body(ctx), "cpu"));
-            provisioner.setCpu(id, cpu);
+            provisioner.setCpu(id, cpu, locks(ctx));
             text(ctx, "VM " + id + " cpu set to " + cpu);
         });
         app.post("/api/vm/{id}/set/memory", ctx -> {
             VmId id = id(ctx);
             int memory = provisioner.limits().checkRam("memory", bodies.requiredInt(body(ctx), "memory"));
-            provisioner.setMemory(id, memory);
+            provisioner.setMemory(id, memory, locks(ctx));
             text(ctx, "VM " + id + " memory set to " + memory + " MB");
         });
         app.post("/api/vm/{id}/set/disk", ctx -> {
             VmId id = id(ctx);
             DiskSize increment = DiskSize.parseIncrement("disk", bodies.requiredText(body(ctx), "disk"));
-            DiskSize size = provisioner.growDisk(id, increment);
+            DiskSize size = provisioner.growDisk(id, increment, locks(ctx));
             text(ctx, "VM " + id + " disk grown by " + increment + " to " + size);
         });
         app.post("/api/vm/{id}/set/node", ctx -> {
             VmId id = id(ctx);
+            noForce(ctx, "a migration");
             NodeName target = bodies.node(body(ctx));
             if (!provisioner.settings().configuredNodes().contains(target)) {
                 throw new InvalidSpecException("node", "must be one of the configured nodes "
@@ -174,7 +178,7 @@ public final class Routes {
         app.get("/api/jobs/{job}/events", ctx -> {
             int from = fromIndex(ctx);
             Operation<?> op = job(ctx);
-            if (op.state().isFinished() && from >= op.events().size()) {
+            if (op.state().isFinished() && from >= op.eventCount()) {
                 // nothing more will ever come: a 204 makes a browser's EventSource stop reconnecting
                 // (HTML spec), which it otherwise does after every end of a finished job's stream
                 jobHeaders(op).forEach(ctx::header);
@@ -247,7 +251,7 @@ public final class Routes {
     }
 
     private int runningJobs() {
-        return (int) provisioner.operations().list().stream().filter(o -> !o.state().isFinished()).count();
+        return provisioner.operations().runningHere().size(); // this instance's pool is what fills up
     }
 
     private Operation<?> job(Context ctx) {
@@ -271,6 +275,30 @@ public final class Routes {
             throw HttpError.badField(field, "must be an event index (digits), got '" + InvalidSpecException.shorten(text) + "'");
         }
         return Integer.parseInt(text);
+    }
+
+    /**
+     * The {@code force} query parameter of stop, destroy and set cpu/memory/disk: {@code true}/{@code 1}
+     * overrides a Proxmox config lock (the commands carry {@code --skiplock 1}); absent or
+     * {@code false}/{@code 0} respects it (409 {@code locked}).
+     */
+    static io.pveq.core.LockPolicy locks(Context ctx) {
+        String force = ctx.queryParam("force");
+        if (force == null || force.equals("false") || force.equals("0")) {
+            return io.pveq.core.LockPolicy.RESPECT;
+        }
+        if (force.equals("true") || force.equals("1")) {
+            return io.pveq.core.LockPolicy.OVERRIDE;
+        }
+        throw HttpError.badField("force", "must be true, false, 1 or 0, got '" + InvalidSpecException.shorten(force) + "'");
+    }
+
+    /** Start, shutdown, reboot and migrate never override a lock: a {@code force} there is a mistake, said so. */
+    private static void noForce(Context ctx, String what) {
+        if (ctx.queryParam("force") != null) {
+            throw HttpError.badField("force", "is not accepted for " + what + ": only stop, destroy and set"
+                    + " cpu/memory/disk can override a Proxmox lock");
+        }
     }
 
     private static VmId id(Context ctx) {

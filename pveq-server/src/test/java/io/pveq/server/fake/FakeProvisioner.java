@@ -292,9 +292,9 @@ public final class FakeProvisioner implements VmProvisioner {
     }
 
     @Override
-    public void stop(VmId vmId) {
+    public void stop(VmId vmId, io.pveq.core.LockPolicy locks) {
         VmInfo v = existing(vmId);
-        record("qm stop " + vmId + " --skiplock");
+        record("qm stop " + vmId + (locks.skipsLock() ? " --skiplock" : ""));
         vms.put(vmId, vm(vmId, v.name(), v.os(), VmStatus.STOPPED, v.node(), v.cpu(), v.diskGb(), v.memoryMb()));
     }
 
@@ -316,7 +316,7 @@ public final class FakeProvisioner implements VmProvisioner {
     }
 
     @Override
-    public void setCpu(VmId vmId, int cpu) {
+    public void setCpu(VmId vmId, int cpu, io.pveq.core.LockPolicy locks) {
         settings.limits().checkCpu("cpu", cpu);
         VmInfo v = existing(vmId);
         record("qm set " + vmId + " --cores " + cpu);
@@ -324,7 +324,7 @@ public final class FakeProvisioner implements VmProvisioner {
     }
 
     @Override
-    public void setMemory(VmId vmId, int memoryMb) {
+    public void setMemory(VmId vmId, int memoryMb, io.pveq.core.LockPolicy locks) {
         settings.limits().checkRam("memory", memoryMb);
         VmInfo v = existing(vmId);
         record("qm set " + vmId + " --memory " + memoryMb);
@@ -332,7 +332,7 @@ public final class FakeProvisioner implements VmProvisioner {
     }
 
     @Override
-    public DiskSize growDisk(VmId vmId, DiskSize increment) {
+    public DiskSize growDisk(VmId vmId, DiskSize increment, io.pveq.core.LockPolicy locks) {
         VmInfo v = existing(vmId);
         DiskSize total = settings.limits().checkDiskGrowth("disk", DiskSize.ofGiB(v.diskGb()), increment);
         record("qm disk resize " + vmId + " scsi0 +" + increment);
@@ -354,9 +354,9 @@ public final class FakeProvisioner implements VmProvisioner {
     }
 
     @Override
-    public void destroy(VmId vmId) {
+    public void destroy(VmId vmId, io.pveq.core.LockPolicy locks) {
         existing(vmId);
-        record("qm destroy " + vmId + " --purge");
+        record("qm destroy " + vmId + " --purge" + (locks.skipsLock() ? " --skiplock" : ""));
         vms.remove(vmId);
     }
 

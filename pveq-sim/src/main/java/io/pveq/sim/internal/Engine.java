@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Engine {
 
     /** How long Proxmox waits for a VM's lock file before giving up. */
-    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicLong OWNERS = new AtomicLong();
 
     private final StateStore store;
@@ -41,7 +41,8 @@ public final class Engine {
     private final Random random;
     private final Duration bootDelay;
     private final Duration refreshInterval;
-    private final String processId = UUID.randomUUID().toString().substring(0, 8);
+    /** Prefix of this process's lock owners: its pid first, so another process can tell a dead holder. */
+    private final String processId = ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
     private final Qm qm;
     private final Pvesh pvesh;
     private final Pvesm pvesm;
@@ -99,7 +100,7 @@ public final class Engine {
      * off, or the process was killed) is stopped.
      */
     public void followRealGuests() {
-        boolean stale = store.read(state -> state.vms.values().stream()
+        boolean stale = store.read(state -> state.realGuests != null && state.vms.values().stream()
                 .anyMatch(vm -> vm.qemu != null && !QemuGuests.alive(vm.qemu)));
         if (!stale) {
             return;
@@ -108,14 +109,21 @@ public final class Engine {
             for (VmState vm : state.vms.values()) {
                 if (vm.qemu != null && !QemuGuests.alive(vm.qemu)) {
                     qemu().ifPresent(q -> q.cleanRun(vm.vmid));
-                    vm.qemu = null;
-                    vm.status = "stopped";
-                    vm.pid = 0;
-                    vm.startedAtMillis = 0;
+                    QmStates.markStopped(vm);
                 }
             }
             return null;
         });
+    }
+
+    /** @return the {@code qm} operations, shared by the CLI and the API face */
+    public Qm qm() {
+        return qm;
+    }
+
+    /** @return the API data (the JSON answers of {@code pvesh get} and the REST API) */
+    public PveshData data() {
+        return pvesh.data();
     }
 
     /** @return the scaled boot delay: a started guest answers SSH this long after (re)boot */
@@ -209,7 +217,7 @@ public final class Engine {
     // ---- helpers shared by the command classes ----
 
     /** @return the VM on this node, or Proxmox's "does not exist" failure */
-    static VmState localVm(ClusterState state, String node, int vmid) {
+    public static VmState localVm(ClusterState state, String node, int vmid) {
         VmState vm = state.vms.get(vmid);
         if (vm == null || !vm.node.equals(node) || !"qemu".equals(vm.type)) {
             throw new Failure("Configuration file 'nodes/" + node + "/qemu-server/" + vmid + ".conf' does not exist");
@@ -217,11 +225,11 @@ public final class Engine {
         return vm;
     }
 
-    static NodeState node(ClusterState state, String name) {
+    public static NodeState node(ClusterState state, String name) {
         return state.node(name).orElseThrow(() -> new Failure("no such cluster node '" + name + "'"));
     }
 
-    static void requireQuorum(ClusterState state) {
+    public static void requireQuorum(ClusterState state) {
         if (!state.quorate()) {
             throw new Failure("cluster not ready - no quorum?");
         }
@@ -234,7 +242,7 @@ public final class Engine {
      * @return the owner token for {@link #unlockVm}
      */
     String lockVm(Exec exec, int vmid) {
-        String owner = processId + "-" + OWNERS.incrementAndGet();
+        String owner = newLockOwner();
         long waitNanos = Math.max(time.scaled(LOCK_TIMEOUT).toNanos(), Duration.ofSeconds(5).toNanos());
         long deadline = System.nanoTime() + waitNanos;
         boolean announced = false;
@@ -245,7 +253,7 @@ public final class Engine {
                 if (vm == null) {
                     return true;
                 }
-                if (vm.fileLockOwner.isEmpty() || vm.fileLockUntilMillis < now) {
+                if (lockFileFree(vm, now)) {
                     vm.fileLockOwner = owner;
                     vm.fileLockUntilMillis = now + Duration.ofMinutes(30).toMillis();
                     return true;
@@ -274,6 +282,32 @@ public final class Engine {
         }
     }
 
+    /** @return a new owner token for a VM's lock file, naming this process */
+    String newLockOwner() {
+        return processId + "-" + OWNERS.incrementAndGet();
+    }
+
+    /**
+     * A lock file is free when nobody holds it, its hold expired, or its holder's process is gone: Proxmox's
+     * lock files are flock()s, which the kernel drops when the holding process dies (a {@code kill -9} of a
+     * pveq server running this simulator in-process must not leave its VMs locked for the next one).
+     */
+    static boolean lockFileFree(VmState vm, long nowMillis) {
+        if (vm.fileLockOwner.isEmpty() || vm.fileLockUntilMillis < nowMillis) {
+            return true;
+        }
+        int colon = vm.fileLockOwner.indexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(vm.fileLockOwner.substring(0, colon));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     void unlockVm(int vmid, String owner) {
         store.write(state -> {
             VmState vm = state.vms.get(vmid);
@@ -286,30 +320,46 @@ public final class Engine {
     }
 
     /** Fails when the config carries a lock ({@code VM is locked (backup)}) unless skipped. */
-    static void checkConfigLock(VmState vm, boolean skiplock) {
+    public static void checkConfigLock(VmState vm, boolean skiplock) {
         String lock = vm.config.get("lock");
         if (lock != null && !skiplock) {
             throw new Failure("VM is locked (" + lock + ")");
         }
     }
 
-    /** Appends a finished task to the cluster's task log. */
+    /** Appends a finished CLI task to the cluster's task log. */
     void recordTask(String node, String type, String id, long startedMillis, String status) {
+        ClusterState.TaskRecord task = newTask(node, type, id, "root@pam", startedMillis);
+        finishTask(task, status);
+    }
+
+    /**
+     * Starts a task record: a fresh pid and the UPID
+     * {@code UPID:<node>:<pid>:<pstart>:<starttime>:<type>:<id>:<user>:} (not yet in the task list).
+     */
+    public ClusterState.TaskRecord newTask(String node, String type, String id, String user, long startedMillis) {
+        long sequence = store.write(ClusterState::nextSequence);
+        ClusterState.TaskRecord task = new ClusterState.TaskRecord();
+        task.node = node;
+        task.type = type;
+        task.id = id == null ? "" : id;
+        task.user = user;
+        task.pid = sequence % 4_000_000 + 1000;
+        task.pstart = task.pid * 7 % 100_000_000;
+        task.starttime = startedMillis / 1000;
+        task.upid = String.format(Locale.ROOT, "UPID:%s:%08X:%08X:%08X:%s:%s:%s:", node, task.pid, task.pstart,
+                task.starttime, type, task.id, task.user);
+        return task;
+    }
+
+    /** Ends a task: its exit status (the last line of {@code status}) and end time, added to the task list. */
+    public void finishTask(ClusterState.TaskRecord task, String status) {
         long now = time.nowMillis();
+        String text = status.strip();
+        int newline = text.lastIndexOf('\n');
+        task.status = newline >= 0 ? text.substring(newline + 1) : text;
+        task.endtime = now / 1000;
         store.write(state -> {
-            ClusterState.TaskRecord task = new ClusterState.TaskRecord();
-            task.node = node;
-            task.type = type;
-            task.id = id == null ? "" : id;
-            task.pid = state.nextSequence() % 4_000_000 + 1000;
-            task.pstart = task.pid * 7 % 100_000_000;
-            task.starttime = startedMillis / 1000;
-            task.endtime = now / 1000;
-            String text = status.strip();
-            int newline = text.lastIndexOf('\n');
-            task.status = newline >= 0 ? text.substring(newline + 1) : text;
-            task.upid = String.format(Locale.ROOT, "UPID:%s:%08X:%08X:%08X:%s:%s:%s:", node, task.pid, task.pstart,
-                    task.starttime, type, task.id, task.user);
             state.tasks.add(task);
             if (state.tasks.size() > ClusterState.MAX_TASKS) {
                 state.tasks.subList(0, state.tasks.size() - ClusterState.MAX_TASKS).clear();

@@ -7,8 +7,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** One running simulated command: its node, argv, output and deadline. Used by one thread. */
+/**
+ * One running simulated operation: its node, argv, output and deadline. A CLI command owns one (its
+ * output is what the command prints); so does an API task (its output is the task log, with the
+ * argv the equivalent {@code qm} command line). Used by one thread.
+ */
 public final class Exec {
+
+    /** How long an API task may run (tasks have no timeout of their own). */
+    private static final Duration TASK_LIMIT = Duration.ofDays(365);
 
     private final Engine engine;
     private final String node;
@@ -20,8 +27,18 @@ public final class Exec {
     private final long deadlineMillis;
     /** Simulated time this command has waited so far (what its timeout counts under virtual time). */
     private long waitedMillis;
+    /** True for an API task: it records itself in the task list, and a stop request interrupts it. */
+    private final boolean task;
+    /** True when the API face runs it (parameters arrive in the API's form, e.g. URL-encoded sshkeys). */
+    private final boolean api;
 
     Exec(Engine engine, String node, CommandRequest request) {
+        this(engine, node, request, false, false);
+    }
+
+    private Exec(Engine engine, String node, CommandRequest request, boolean task, boolean api) {
+        this.task = task;
+        this.api = api;
         this.engine = engine;
         this.node = node;
         this.request = request;
@@ -29,6 +46,35 @@ public final class Exec {
         long now = engine.time().nowMillis();
         long timeout = request.timeout().toMillis();
         this.deadlineMillis = Long.MAX_VALUE - now < timeout ? Long.MAX_VALUE : now + timeout;
+    }
+
+    /**
+     * An operation run by an API task on {@code node}.
+     *
+     * @param argv the equivalent CLI command line (for fault matching and messages)
+     * @param log  receives every output line, in order: the task log
+     */
+    public static Exec task(Engine engine, String node, List<String> argv, OutputListener log) {
+        return new Exec(engine, node, CommandRequest.builder(argv).timeout(TASK_LIMIT).listener(log).build(), true,
+                true);
+    }
+
+    /**
+     * An operation the API face runs within the request (a synchronous endpoint such as
+     * {@code PUT .../config}); its output is collected but not shown to anyone.
+     */
+    public static Exec call(Engine engine, String node, List<String> argv) {
+        return new Exec(engine, node, CommandRequest.builder(argv).timeout(TASK_LIMIT).build(), false, true);
+    }
+
+    /** @return true when an API task owns this operation */
+    public boolean isTask() {
+        return task;
+    }
+
+    /** @return true when the API face runs this operation (tasks and synchronous calls) */
+    public boolean isApi() {
+        return api;
     }
 
     public Engine engine() {
@@ -107,7 +153,15 @@ public final class Exec {
             engine.time().pause(Duration.ofMillis(Math.max(0, left)));
             throw new CommandTimeoutException(request.displayLine(), request.timeout(), stdoutText(), stderrText());
         }
-        engine.time().pause(amount);
+        try {
+            engine.time().pause(amount);
+        } catch (io.pveq.core.transport.TransportException e) {
+            if (task && Thread.currentThread().isInterrupted()) {
+                // a stopped task ends like an interrupted Proxmox worker; callers' cleanup runs on Failure
+                throw new Failure("received interrupt");
+            }
+            throw e;
+        }
     }
 
     private static void safe(OutputListener listener, OutputListener.Stream stream, String line) {

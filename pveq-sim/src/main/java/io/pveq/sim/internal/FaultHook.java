@@ -26,6 +26,14 @@ public interface FaultHook {
 
     Optional<SimFault> match(String node, List<String> argv);
 
+    /**
+     * The fault for an API request (method and schema path template) about to be served on
+     * {@code node}; {@code vmid} is the request's VMID or null.
+     */
+    default Optional<SimFault> matchApi(String node, String method, String template, String vmid) {
+        return Optional.empty();
+    }
+
     Optional<Integer> takeScriptFailure(int vmid);
 
     boolean guestUnreachable(int vmid);

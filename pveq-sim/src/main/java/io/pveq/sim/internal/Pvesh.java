@@ -44,6 +44,10 @@ final class Pvesh {
         this.data = new PveshData(engine);
     }
 
+    PveshData data() {
+        return data;
+    }
+
     void run(Exec exec, List<String> args) {
         String key = exec.node() + " " + args;
         long interval = engine.refreshInterval().toMillis();

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** The JSON data of the API paths the simulator answers, with Proxmox's field names and types. */
-final class PveshData {
+public final class PveshData {
 
     /** Config keys the API returns as numbers. */
     private static final Set<String> NUMERIC = Set.of("cores", "sockets", "balloon", "vcpus", "onboot", "numa",
@@ -24,7 +24,7 @@ final class PveshData {
         this.engine = engine;
     }
 
-    List<Map<String, Object>> resources(ClusterState state, String type) {
+    public List<Map<String, Object>> resources(ClusterState state, String type) {
         List<Map<String, Object>> out = new ArrayList<>();
         long now = engine.time().nowMillis();
         long interval = Math.max(1, engine.refreshInterval().toMillis());
@@ -114,7 +114,7 @@ final class PveshData {
         return entry;
     }
 
-    List<Map<String, Object>> nodes(ClusterState state) {
+    public List<Map<String, Object>> nodes(ClusterState state) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (NodeState node : state.nodes) {
             Map<String, Object> entry = nodeEntry(state, node);
@@ -125,7 +125,7 @@ final class PveshData {
         return out;
     }
 
-    Map<String, Object> version() {
+    public Map<String, Object> version() {
         Map<String, Object> out = new TreeMap<>();
         String version = engine.release().managerVersion();
         out.put("version", version);
@@ -134,7 +134,7 @@ final class PveshData {
         return out;
     }
 
-    Map<String, Object> nodeStatus(ClusterState state, String name) {
+    public Map<String, Object> nodeStatus(ClusterState state, String name) {
         NodeState node = state.node(name).orElseThrow();
         Map<String, Object> out = new TreeMap<>();
         Map<String, Object> cpuinfo = new TreeMap<>();
@@ -152,7 +152,7 @@ final class PveshData {
         out.put("wait", 0);
         long used = Usage.nodeMemoryUsed(state, node);
         out.put("memory", new TreeMap<>(Map.of("total", node.memoryBytes, "used", used, "free",
-                node.memoryBytes - used)));
+                node.memoryBytes - used, "available", node.memoryBytes - used)));
         out.put("swap", new TreeMap<>(Map.of("total", 1073737728L, "used", 0L, "free", 1073737728L)));
         out.put("rootfs", new TreeMap<>(Map.of("total", node.rootfsBytes, "used", node.rootfsBytes / 10,
                 "free", node.rootfsBytes - node.rootfsBytes / 10, "avail", node.rootfsBytes - node.rootfsBytes / 10)));
@@ -168,7 +168,7 @@ final class PveshData {
         return out;
     }
 
-    List<Map<String, Object>> storages(ClusterState state, String name, String content, String only) {
+    public List<Map<String, Object>> storages(ClusterState state, String name, String content, String only) {
         NodeState node = state.node(name).orElseThrow();
         List<Map<String, Object>> out = new ArrayList<>();
         for (StorageState storage : node.storages) {
@@ -195,7 +195,7 @@ final class PveshData {
         return out;
     }
 
-    List<Map<String, Object>> guests(ClusterState state, String node, String type) {
+    public List<Map<String, Object>> guests(ClusterState state, String node, String type) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (VmState vm : state.vms.values()) {
             if (vm.node.equals(node) && vm.type.equals(type)) {
@@ -214,23 +214,23 @@ final class PveshData {
         return out;
     }
 
-    Map<String, Object> config(ClusterState state, String node, int vmid) {
+    public Map<String, Object> config(ClusterState state, String node, int vmid) {
         VmState vm = Engine.localVm(state, node, vmid);
         Map<String, Object> out = new TreeMap<>();
         vm.config.forEach((k, v) -> out.put(k, k.equals("cipassword") ? VmSettings.HIDDEN
                 : NUMERIC.contains(k) && v.matches("\\d+") ? (Object) Long.parseLong(v) : v));
-        out.put("digest", CloudInit.sha1(vm.config.toString()));
+        out.put("digest", QmQuery.digest(vm));
         return out;
     }
 
-    Map<String, Object> currentStatus(ClusterState state, String node, int vmid) {
+    public Map<String, Object> currentStatus(ClusterState state, String node, int vmid) {
         VmState vm = Engine.localVm(state, node, vmid);
         Map<String, Object> out = new TreeMap<>();
         guestStats(vm, out);
         out.remove("maxcpu");
         out.put("cpus", QmQuery.cpus(vm));
         out.put("vmid", vmid);
-        out.put("qmpstatus", vm.running() ? "running" : "stopped");
+        out.put("qmpstatus", vm.running() ? (vm.paused ? "paused" : "running") : "stopped");
         out.put("ha", Map.of("managed", 0));
         out.put("disk", 0);
         if (vm.running()) {
@@ -242,7 +242,7 @@ final class PveshData {
         return out;
     }
 
-    List<Map<String, Object>> tasks(ClusterState state, String node, Map<String, String> params) {
+    public List<Map<String, Object>> tasks(ClusterState state, String node, Map<String, String> params) {
         List<Map<String, Object>> out = new ArrayList<>();
         int limit = Integer.parseInt(params.getOrDefault("limit", "50"));
         int skip = Integer.parseInt(params.getOrDefault("start", "0"));
@@ -264,7 +264,7 @@ final class PveshData {
         return out;
     }
 
-    Map<String, Object> taskStatus(ClusterState state, String node, String upid) {
+    public Map<String, Object> taskStatus(ClusterState state, String node, String upid) {
         for (ClusterState.TaskRecord task : state.tasks) {
             if (task.upid.equals(upid) && task.node.equals(node)) {
                 Map<String, Object> entry = taskEntry(task);
@@ -276,7 +276,8 @@ final class PveshData {
         throw new Failure("unable to parse worker upid '" + upid + "'");
     }
 
-    private static Map<String, Object> taskEntry(ClusterState.TaskRecord task) {
+    /** @return the fields a task list shows for a task (without its status) */
+    public static Map<String, Object> taskEntry(ClusterState.TaskRecord task) {
         Map<String, Object> entry = new TreeMap<>();
         entry.put("upid", task.upid);
         entry.put("node", task.node);

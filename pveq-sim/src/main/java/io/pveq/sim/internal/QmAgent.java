@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pveq.sim.internal.qemu.QemuGuests;
 import io.pveq.sim.internal.state.VmState;
 import java.io.IOException;
@@ -13,10 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code qm guest cmd VMID COMMAND}: the QEMU guest agent of a real guest, over its virtio-serial
- * socket. Simulated guests have no agent ({@code QEMU guest agent is not running}).
+ * The QEMU guest agent of a real guest, over its virtio-serial socket: {@code qm guest cmd VMID COMMAND}
+ * here, and the API face's {@code agent/*} paths through {@link #ask}. Simulated guests have no agent
+ * socket: {@code qm guest cmd} answers {@code QEMU guest agent is not running} for them, and the API face
+ * keeps its simulated answers.
  */
-final class QmAgent {
+public final class QmAgent {
 
     /** The commands {@code qm guest cmd} accepts (PVE 8 and 9). */
     static final List<String> COMMANDS = List.of("fsfreeze-freeze", "fsfreeze-status", "fsfreeze-thaw", "fstrim",
@@ -24,6 +27,7 @@ final class QmAgent {
             "get-timezone", "get-users", "get-vcpus", "info", "network-get-interfaces", "ping", "shutdown",
             "suspend-disk", "suspend-hybrid", "suspend-ram");
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PING = Duration.ofSeconds(3);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Engine engine;
@@ -42,22 +46,8 @@ final class QmAgent {
         if (!vm.running()) {
             throw new Failure("VM " + vmid + " is not running");
         }
-        Optional<QemuGuests> qemu = engine.qemu();
-        if (vm.qemu == null || qemu.isEmpty()) {
-            throw new Failure("QEMU guest agent is not running");
-        }
-        try {
-            // qemu-server checks with a ping first and names a silent agent so
-            qemu.get().agent(vm.qemu, "guest-ping", Duration.ofSeconds(3));
-        } catch (IOException e) {
-            throw new Failure("QEMU guest agent is not running");
-        }
-        JsonNode result;
-        try {
-            result = qemu.get().agent(vm.qemu, "guest-" + command, TIMEOUT);
-        } catch (IOException e) {
-            throw new Failure("VM " + vmid + " qmp command 'guest-" + command + "' failed - " + e.getMessage());
-        }
+        JsonNode result = ask(engine, vm, "guest-" + command, null)
+                .orElseThrow(() -> new Failure("QEMU guest agent is not running"));
         if (result.isObject() && result.isEmpty()) {
             return;
         }
@@ -69,5 +59,39 @@ final class QmAgent {
         } catch (IOException e) {
             throw new Failure("cannot print the agent's answer: " + e.getMessage());
         }
+    }
+
+    /**
+     * Runs one agent command in a running real guest, as qemu-server does: a ping first, so that a
+     * silent agent is named as such, then the command.
+     *
+     * @param engine    the cluster
+     * @param vm        the VM, running and with the agent configured (the caller checked)
+     * @param command   the agent's command, e.g. {@code guest-network-get-interfaces}
+     * @param arguments its arguments, or null
+     * @return the agent's answer; empty when the VM is not a real guest (its answers are simulated)
+     * @throws Failure {@code QEMU guest agent is not running} when the ping gets no answer, else
+     *                 {@code VM N qmp command 'guest-x' failed - ...}
+     */
+    public static Optional<JsonNode> ask(Engine engine, VmState vm, String command, ObjectNode arguments) {
+        Optional<QemuGuests> qemu = engine.qemu();
+        if (vm.qemu == null || qemu.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            qemu.get().agent(vm.qemu, "guest-ping", null, PING);
+        } catch (IOException e) {
+            throw new Failure("QEMU guest agent is not running");
+        }
+        try {
+            return Optional.of(qemu.get().agent(vm.qemu, command, arguments, TIMEOUT));
+        } catch (IOException e) {
+            throw new Failure("VM " + vm.vmid + " qmp command '" + command + "' failed - " + e.getMessage());
+        }
+    }
+
+    /** @return a new, empty argument object for {@link #ask} */
+    public static ObjectNode arguments() {
+        return JSON.createObjectNode();
     }
 }

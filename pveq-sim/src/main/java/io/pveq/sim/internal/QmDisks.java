@@ -25,11 +25,24 @@ final class QmDisks {
         this.settings = new VmSettings(engine);
     }
 
+    /** A create checked against the state but not yet claimed: options, secrets and disk plans. */
+    record CreatePlan(int vmid, Map<String, String> options, Map<String, String> secrets,
+                      Map<String, DiskPlan> plans, boolean start) {
+    }
+
     void create(Exec exec, Map<String, String> params) {
+        CreatePlan plan = prepareCreate(exec, params);
+        claim(exec, plan);
+        finishCreate(exec, plan);
+    }
+
+    /** Checks a create against the state (storages, import sources): Proxmox's checks before the claim. */
+    CreatePlan prepareCreate(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
         String node = exec.node();
         Map<String, String> options = new LinkedHashMap<>(params);
         options.remove("vmid");
+        options.remove("node");
         boolean start = "1".equals(options.remove("start"));
         options.remove("storage");
         options.remove("pool");
@@ -43,6 +56,17 @@ final class QmDisks {
             }
             return null;
         });
+        return new CreatePlan(vmid, options, secrets, plans, start);
+    }
+
+    /**
+     * Claims the VMID cluster-wide (atomic with every other create, in every process sharing the
+     * state): the config exists from here on, locked {@code create}.
+     *
+     * @throws Failure {@code unable to create VM N - VM N already exists on node 'X'}
+     */
+    void claim(Exec exec, CreatePlan plan) {
+        int vmid = plan.vmid();
         engine.store().write(state -> {
             Engine.requireQuorum(state);
             VmState existing = state.vms.get(vmid);
@@ -52,28 +76,33 @@ final class QmDisks {
             }
             VmState vm = new VmState();
             vm.vmid = vmid;
-            vm.node = node;
+            vm.node = exec.node();
             vm.createdAtMillis = engine.time().nowMillis();
             vm.config.put("lock", "create");
-            vm.fileLockOwner = "create-" + vmid + "-" + state.nextSequence();
+            vm.fileLockOwner = engine.newLockOwner();
             vm.fileLockUntilMillis = System.currentTimeMillis() + Duration.ofMinutes(30).toMillis();
             state.vms.put(vmid, vm);
             return vm.fileLockOwner;
         });
+    }
+
+    /** Allocates and imports the disks of a claimed VM and writes its config; removes it on failure. */
+    void finishCreate(Exec exec, CreatePlan plan) {
+        int vmid = plan.vmid();
         try {
             exec.pause(Duration.ofMillis(500));
             Map<String, String> config = new LinkedHashMap<>();
-            for (Map.Entry<String, String> option : options.entrySet()) {
+            for (Map.Entry<String, String> option : plan.options().entrySet()) {
                 String key = option.getKey();
-                DiskPlan plan = plans.get(key);
-                config.put(key, plan != null ? execute(exec, vmid, plan)
+                DiskPlan disk = plan.plans().get(key);
+                config.put(key, disk != null ? execute(exec, vmid, disk)
                         : settings.normalise(key, option.getValue(), null));
             }
             engine.store().write(state -> {
                 VmState vm = state.vms.get(vmid);
                 vm.config.remove("lock");
                 vm.config.putAll(config);
-                vm.secrets.putAll(secrets);
+                vm.secrets.putAll(plan.secrets());
                 vm.config.put("meta", "creation-qemu=" + engine.release().qemuVersion() + ",ctime="
                         + engine.time().nowMillis() / 1000);
                 vm.config.putIfAbsent("smbios1", "uuid=" + engine.uuid());
@@ -86,8 +115,16 @@ final class QmDisks {
             engine.qemu().ifPresent(qemu -> qemu.deleteVolumes(gone == null ? List.of()
                     : gone.volumes.stream().map(v -> v.file).filter(java.util.Objects::nonNull).toList()));
             throw new Failure("unable to create VM " + vmid + " - " + failure.getMessage());
+        } catch (RuntimeException interrupted) {
+            // a qm create killed midway cleans up too (qemu-server's eval around the worker): no VM is
+            // left locked 'create' with its lock file held by a command that is gone
+            engine.store().write(state -> state.vms.remove(vmid));
+            throw interrupted;
         }
-        if (start) {
+        if (plan.start()) {
+            if (exec.isTask()) {
+                exec.out("Execute autostart");
+            }
             new QmPower(engine).startVm(exec, vmid, false);
         }
     }
@@ -97,8 +134,9 @@ final class QmDisks {
         Map<String, String> options = new LinkedHashMap<>(params);
         options.remove("vmid");
         boolean skiplock = "1".equals(options.remove("skiplock"));
-        options.remove("digest");
+        String digest = options.remove("digest");
         options.remove("force");
+        options.remove("node");
         engine.store().read(state -> Engine.localVm(state, exec.node(), vmid));
         Map<String, String> secrets = settings.prepare(exec, options);
         String owner = engine.lockVm(exec, vmid);
@@ -106,6 +144,7 @@ final class QmDisks {
             VmState snapshot = engine.store().read(state -> {
                 VmState vm = Engine.localVm(state, exec.node(), vmid);
                 Engine.checkConfigLock(vm, skiplock);
+                checkDigest(vm, digest);
                 return vm;
             });
             StringBuilder echo = new StringBuilder("update VM ").append(vmid).append(':');
@@ -154,6 +193,25 @@ final class QmDisks {
         }
     }
 
+    /** Fails when {@code digest} is given and no longer matches the config (another writer came first). */
+    static void checkDigest(VmState vm, String digest) {
+        if (digest != null && !digest.equals(QmQuery.digest(vm))) {
+            throw new Failure("detected modified configuration - file changed by other user? Try again.");
+        }
+    }
+
+    /** {@code qm unlock}: drops the config lock, whatever it is (what an operator does after a dead task). */
+    void unlock(Exec exec, Map<String, String> params) {
+        int vmid = Integer.parseInt(params.get("vmid"));
+        engine.store().read(state -> Engine.localVm(state, exec.node(), vmid));
+        String owner = engine.lockVm(exec, vmid);
+        try {
+            engine.store().write(state -> Engine.localVm(state, exec.node(), vmid).config.remove("lock"));
+        } finally {
+            engine.unlockVm(vmid, owner);
+        }
+    }
+
     void resize(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
         String disk = params.get("disk");
@@ -163,19 +221,23 @@ final class QmDisks {
         try {
             String owner = engine.lockVm(exec, vmid);
             try {
-                resizeLocked(exec, vmid, disk, size, "1".equals(params.get("skiplock")));
+                resizeLocked(exec, vmid, disk, size, "1".equals(params.get("skiplock")), params.get("digest"));
             } finally {
                 engine.unlockVm(vmid, owner);
             }
         } catch (Failure failure) {
+            if (exec.isTask()) {
+                throw failure;
+            }
             exec.err(failure.getMessage().strip());
         }
     }
 
-    private void resizeLocked(Exec exec, int vmid, String disk, String size, boolean skiplock) {
+    private void resizeLocked(Exec exec, int vmid, String disk, String size, boolean skiplock, String digest) {
         String[] change = engine.store().write(state -> {
             VmState vm = Engine.localVm(state, exec.node(), vmid);
             Engine.checkConfigLock(vm, skiplock);
+            checkDigest(vm, digest);
             String drive = vm.config.get(disk);
             if (drive == null) {
                 throw new Failure("disk '" + disk + "' does not exist");
@@ -403,7 +465,7 @@ final class QmDisks {
     }
 
     /** Prints {@code transferred X of Y (P%)} lines while the copy's simulated time passes. */
-    private static void transfer(Exec exec, long bytes) {
+    static void transfer(Exec exec, long bytes) {
         int steps = 10;
         Duration step = Duration.ofNanos((long) (bytes / (double) IMPORT_BYTES_PER_SECOND * 1e9 / steps));
         for (int i = 0; i <= steps; i++) {

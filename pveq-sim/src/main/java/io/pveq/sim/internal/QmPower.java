@@ -61,6 +61,8 @@ final class QmPower {
             if (cloudinit) {
                 exec.out("generating cloud-init ISO");
             }
+            engine.store().read(state -> QmStates.startWarnings(Engine.localVm(state, exec.node(), vmid)))
+                    .forEach(warning -> exec.err("WARN: " + warning));
             Optional<VmState.QemuProcess> real = engine.qemu().map(qemu -> startReal(qemu, exec, vmid));
             exec.pause(Duration.ofSeconds(2));
             engine.store().write(state -> {
@@ -179,11 +181,7 @@ final class QmPower {
                 exec.pause(nominal);
             }
             engine.store().write(state -> {
-                VmState vm = Engine.localVm(state, exec.node(), vmid);
-                vm.status = "stopped";
-                vm.qemu = null;
-                vm.pid = 0;
-                vm.startedAtMillis = 0;
+                QmStates.markStopped(Engine.localVm(state, exec.node(), vmid));
                 return null;
             });
         } finally {

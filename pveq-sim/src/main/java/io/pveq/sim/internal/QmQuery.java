@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** {@code qm status|config|list|cloudinit}: read-only commands. */
-final class QmQuery {
+public final class QmQuery {
 
     private final Engine engine;
 
@@ -112,6 +112,16 @@ final class QmQuery {
         exec.outText(text);
     }
 
+    /** @return sockets times cores */
+    public static int cpuCount(VmState vm) {
+        return cpus(vm);
+    }
+
+    /** @return the configured memory in bytes */
+    public static long memoryBytes(VmState vm) {
+        return memoryMb(vm) << 20;
+    }
+
     static int cpus(VmState vm) {
         int cores = Integer.parseInt(vm.config.getOrDefault("cores", "1"));
         int sockets = Integer.parseInt(vm.config.getOrDefault("sockets", "1"));
@@ -147,5 +157,19 @@ final class QmQuery {
 
     long uptimeSeconds(VmState vm) {
         return vm.running() ? Math.max(0, (engine.time().nowMillis() - vm.startedAtMillis) / 1000) : 0;
+    }
+
+    /** @return the config digest the API reports and {@code digest} parameters are checked against */
+    public static String digest(VmState vm) {
+        return sha1(vm.config.toString());
+    }
+
+    /** @return the SHA-1 hex of a text (config digests) */
+    public static String digestOf(String text) {
+        return sha1(text);
+    }
+
+    static String sha1(String text) {
+        return CloudInit.sha1(text);
     }
 }

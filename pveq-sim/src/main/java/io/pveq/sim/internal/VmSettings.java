@@ -27,13 +27,20 @@ final class VmSettings {
     Map<String, String> prepare(Exec exec, Map<String, String> options) {
         Map<String, String> secrets = new LinkedHashMap<>();
         String keysFile = options.get("sshkeys");
-        if (keysFile != null) {
+        if (keysFile != null && exec.isApi()) {
+            // the API takes the URL-encoded keys themselves (qm reads them from a file and encodes them)
+            for (String line : uriUnescape(keysFile).split("\n")) {
+                String key = line.strip();
+                if (!key.isEmpty() && !key.startsWith("#") && !validKey(key)) {
+                    throw new Failure("SSH public key validation error");
+                }
+            }
+        } else if (keysFile != null) {
             String content = readFile(exec.node(), keysFile)
                     .orElseThrow(() -> new Failure("unable to open file '" + keysFile + "' - No such file or directory"));
             for (String line : content.split("\n")) {
                 String key = line.strip();
-                if (!key.isEmpty() && !key.startsWith("#") && !key.matches("(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp\\d+"
-                        + "|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com) [A-Za-z0-9+/=]+( .*)?")) {
+                if (!key.isEmpty() && !key.startsWith("#") && !validKey(key)) {
                     throw new Failure("400 Parameter verification failed.\nsshkeys: invalid format - invalid urlencoded"
                             + " string: " + key);
                 }
@@ -46,6 +53,11 @@ final class VmSettings {
             options.put("cipassword", HIDDEN);
         }
         return secrets;
+    }
+
+    private static boolean validKey(String key) {
+        return key.matches("(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp\\d+|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)"
+                + " [A-Za-z0-9+/=]+( .*)?");
     }
 
     /** @return the stored form of an option value */

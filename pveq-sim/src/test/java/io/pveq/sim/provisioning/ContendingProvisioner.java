@@ -4,32 +4,34 @@ import io.pveq.core.InstallResult;
 import io.pveq.core.Operation;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.event.ProgressListener;
+import io.pveq.core.testing.ParentChannel;
 import io.pveq.sim.SimulatedCluster;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Run in a separate JVM by {@link SimConcurrencyTest}: a provisioner of its own on a simulated cluster
- * persisted in a folder that another process installs on at the same time. Prints {@code READY},
- * waits for a line on stdin (so that both start together), submits {@code count} installs at once and
- * prints {@code vmid<TAB>ip} per finished install, or {@code FAILED<TAB>message}.
+ * persisted in a folder that another process installs on at the same time. Over its
+ * {@link ParentChannel}: says {@code READY}, waits for {@code go} (so that both start together), submits
+ * {@code count} installs at once and sends {@code vmid<TAB>ip} per finished install, or
+ * {@code FAILED<TAB>message}.
  */
 public final class ContendingProvisioner {
 
     private ContendingProvisioner() {
     }
 
-    public static void main(String[] args) throws java.io.IOException {
+    public static void main(String[] args) throws IOException {
         Path folder = Path.of(args[0]);
         int count = Integer.parseInt(args[1]);
         Path temp = Path.of(args[2]);
-        try (SimulatedCluster cluster = SimSetup.cluster().stateFolder(folder).build();
+        try (ParentChannel parent = ParentChannel.open();
+             SimulatedCluster cluster = SimSetup.cluster().stateFolder(folder).build();
              VmProvisioner provisioner = SimSetup.provisioner(cluster, temp)) {
-            System.out.println("READY");
-            System.out.flush();
-            new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
-                    .readLine();
+            parent.send("READY");
+            parent.receive();
             List<Operation<InstallResult>> ops = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 ops.add(provisioner.submitInstall(SimInstallTest.spec().node("pve" + (1 + i % 3)).build(),
@@ -38,9 +40,9 @@ public final class ContendingProvisioner {
             for (Operation<InstallResult> op : ops) {
                 try {
                     InstallResult result = op.await();
-                    System.out.println(result.vmId().value() + "\t" + result.ip().address());
+                    parent.send(result.vmId().value() + "\t" + result.ip().address());
                 } catch (RuntimeException e) {
-                    System.out.println("FAILED\t" + e.getMessage().replace('\n', ' '));
+                    parent.send("FAILED\t" + String.valueOf(e.getMessage()).replace('\n', ' ').replace('\r', ' '));
                 }
             }
         }

@@ -7,8 +7,10 @@ import io.pveq.core.InstallResult;
 import io.pveq.core.Operation;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.event.ProgressListener;
+import io.pveq.core.testing.ChildJvm;
 import io.pveq.sim.SimulatedCluster;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -73,33 +75,24 @@ class SimConcurrencyTest {
         try (SimulatedCluster init = SimSetup.cluster().stateFolder(folder).build()) {
             assertEquals(3, init.nodes().size());
         }
-        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                ContendingProvisioner.class.getName(), folder.toString(), "8", otherTemp.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (SimulatedCluster mine = SimSetup.cluster().stateFolder(folder).build();
-             VmProvisioner provisioner = SimSetup.provisioner(mine, temp);
-             java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
-                     other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-            assertEquals("READY", out.readLine());
-            other.getOutputStream().write('\n'); // go: both submit their installs now
-            other.getOutputStream().flush();
+        try (ChildJvm other = ChildJvm.start(ContendingProvisioner.class, folder.toString(), "8", otherTemp.toString());
+             SimulatedCluster mine = SimSetup.cluster().stateFolder(folder).build();
+             VmProvisioner provisioner = SimSetup.provisioner(mine, temp)) {
+            assertEquals("READY", other.receive());
+            other.send("go"); // both submit their installs now
             List<Operation<InstallResult>> ops = submit(provisioner, 8);
             List<String> lines = new ArrayList<>();
             for (InstallResult r : ops.stream().map(Operation::await).toList()) {
                 lines.add(r.vmId().value() + "\t" + r.ip().address());
             }
-            List<String> theirs = out.lines().toList();
-            assertTrue(other.waitFor(3, java.util.concurrent.TimeUnit.MINUTES), "the other provisioner hangs");
-            assertEquals(0, other.exitValue());
+            List<String> theirs = other.receiveAll(Duration.ofMinutes(3));
+            assertEquals(0, other.awaitExit(Duration.ofMinutes(1)), other.output());
             assertEquals(8, theirs.size(), "the other provisioner said: " + theirs);
             assertTrue(theirs.stream().noneMatch(l -> l.startsWith("FAILED")), theirs.toString());
             lines.addAll(theirs);
             assertEquals(16, lines.stream().map(l -> l.split("\t")[0]).distinct().count(), "VMIDs collide: " + lines);
             assertEquals(16, lines.stream().map(l -> l.split("\t")[1]).distinct().count(), "addresses collide: " + lines);
             assertEquals(16, mine.vmIds().size(), "leftover or missing VMs");
-        } finally {
-            other.destroyForcibly();
         }
     }
 }

@@ -12,12 +12,16 @@ final class DaemonThreads {
     }
 
     static ExecutorService cachedPool(String prefix) {
+        return Executors.newCachedThreadPool(factory(prefix));
+    }
+
+    /** @return a factory of daemon threads named {@code prefix-N} */
+    static ThreadFactory factory(String prefix) {
         AtomicInteger count = new AtomicInteger();
-        ThreadFactory factory = r -> {
+        return r -> {
             Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
-        return Executors.newCachedThreadPool(factory);
     }
 }

@@ -24,7 +24,28 @@ import java.util.concurrent.CompletableFuture;
  */
 final class EngineOperation<R> implements Operation<R> {
 
-    private final OperationId id = OperationId.random();
+    /** Where the operation's changes go besides memory (the job store); see {@link Persistence}. */
+    interface Sink {
+        /** No job store. */
+        Sink NONE = new Sink() {
+        };
+
+        /** A non-terminal event was appended at {@code index}. Must not throw. */
+        default void event(EngineOperation<?> op, int index, ProgressEvent event) {
+        }
+
+        /** The VM became known. Must not throw. */
+        default void vm(EngineOperation<?> op, VmId vmId) {
+        }
+
+        /** The terminal event was appended at {@code index}; the operation ends in {@code state}. Must not throw. */
+        default void finished(EngineOperation<?> op, int index, ProgressEvent terminal, OperationState state,
+                              Optional<Object> result) {
+        }
+    }
+
+    private final OperationId id;
+    private final Sink sink;
     private final OperationKind kind;
     private final Instant startedAt;
     private final List<ProgressEvent> log = new ArrayList<>();
@@ -57,9 +78,21 @@ final class EngineOperation<R> implements Operation<R> {
     }
 
     EngineOperation(OperationKind kind, Optional<VmId> vmId, Instant startedAt) {
+        this(OperationId.random(), kind, vmId, startedAt, List.of(), Sink.NONE);
+    }
+
+    /**
+     * @param log  events already in the log (an operation recovered from the job store), not re-persisted
+     * @param sink where changes go besides memory
+     */
+    EngineOperation(OperationId id, OperationKind kind, Optional<VmId> vmId, Instant startedAt, List<ProgressEvent> log,
+                    Sink sink) {
+        this.id = Objects.requireNonNull(id, "id");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.vmId = vmId.orElse(null);
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
+        this.log.addAll(log);
+        this.sink = Objects.requireNonNull(sink, "sink");
     }
 
     @Override
@@ -78,7 +111,10 @@ final class EngineOperation<R> implements Operation<R> {
     }
 
     void vmId(VmId value) {
-        this.vmId = value;
+        if (!value.equals(this.vmId)) {
+            this.vmId = value;
+            sink.vm(this, value);
+        }
     }
 
     @Override
@@ -91,20 +127,51 @@ final class EngineOperation<R> implements Operation<R> {
         return state;
     }
 
-    /** @return when the operation finished, if it has */
-    Optional<Instant> finishedAt() {
-        return Optional.ofNullable(finishedAt);
-    }
-
     @Override
     public synchronized List<ProgressEvent> events() {
         return List.copyOf(log);
     }
 
-    /** Appends an event and hands it to every subscriber, in order. */
+    @Override
+    public synchronized int eventCount() {
+        return log.size();
+    }
+
+    @Override
+    public synchronized Optional<ProgressEvent> terminalEvent() {
+        return log.isEmpty() || !log.get(log.size() - 1).isTerminal() ? Optional.empty()
+                : Optional.of(log.get(log.size() - 1));
+    }
+
+    @Override
+    public Optional<Instant> finishedAt() {
+        return Optional.ofNullable(finishedAt);
+    }
+
+    /**
+     * Appends an event (persisting it first when there is a job store, so whatever a subscriber saw can be
+     * replayed from any instance) and hands it to every subscriber, in order. Terminal events go through
+     * {@link #terminate}.
+     */
     synchronized void emit(ProgressEvent event) {
         log.add(event);
         int index = log.size() - 1;
+        if (event.isTerminal()) {
+            throw new IllegalStateException("terminal events end the operation through terminate()");
+        }
+        sink.event(this, index, event);
+        deliver(event, index);
+    }
+
+    /** Appends the terminal event, stores the end (state, result, event in one go) and delivers the event. */
+    synchronized void terminate(ProgressEvent terminal, OperationState end, Optional<Object> value) {
+        log.add(terminal);
+        int index = log.size() - 1;
+        sink.finished(this, index, terminal, end, value);
+        deliver(terminal, index);
+    }
+
+    private void deliver(ProgressEvent event, int index) {
         for (Subscriber s : List.copyOf(subscribers)) {
             if (s.open && s.next == index) {
                 s.next++;

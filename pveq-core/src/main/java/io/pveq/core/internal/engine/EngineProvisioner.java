@@ -7,6 +7,7 @@ import io.pveq.core.InstallFailedException;
 import io.pveq.core.InstallResult;
 import io.pveq.core.InstallSpec;
 import io.pveq.core.InvalidSpecException;
+import io.pveq.core.LockPolicy;
 import io.pveq.core.NodeInfo;
 import io.pveq.core.NodeName;
 import io.pveq.core.Operation;
@@ -66,7 +67,7 @@ public final class EngineProvisioner implements VmProvisioner {
         this.ownExecutor = setup.executor().isPresent() ? Optional.empty()
                 : Optional.of(DaemonThreads.cachedPool("pveq-operation"));
         this.registry = new OperationRegistry(setup.clock(), settings.timeouts().operationRetention(),
-                setup.executor().orElseGet(ownExecutor::get));
+                setup.executor().orElseGet(ownExecutor::get), setup.durable());
         this.inventory = new Inventory(router, setup.clock());
         this.power = new PowerOps(ctx, registry);
         this.resources = new ResourceOps(ctx, registry, power);
@@ -79,7 +80,10 @@ public final class EngineProvisioner implements VmProvisioner {
      * @return a provisioner
      */
     public static EngineProvisioner create(ProvisionerSetup setup, InitScriptSource scripts, Retry retry) {
-        return new EngineProvisioner(setup, scripts, retry);
+        EngineProvisioner provisioner = new EngineProvisioner(setup, scripts, retry);
+        JournalActions actions = new JournalActions(provisioner.ctx);
+        provisioner.registry.startKeeping(step -> () -> actions.undo(step));
+        return provisioner;
     }
 
     /** @return the node router (for tests and the server's diagnostics) */
@@ -144,8 +148,8 @@ public final class EngineProvisioner implements VmProvisioner {
     public Operation<InstallResult> submitInstall(InstallSpec spec, ProgressListener listener) {
         return open(() -> {
             validate(spec);
-            return registry.submit(OperationKind.INSTALL, Optional.empty(), Stage.CHECKING_VMID, listener,
-                    run -> new InstallPipeline(ctx, spec).run(run), EngineProvisioner::installFailure);
+            return registry.submit(OperationKind.INSTALL, Optional.empty(), OperationCodec.spec(spec), Stage.CHECKING_VMID,
+                    listener, run -> new InstallPipeline(ctx, spec).run(run), EngineProvisioner::installFailure);
         });
     }
 
@@ -171,8 +175,8 @@ public final class EngineProvisioner implements VmProvisioner {
     }
 
     @Override
-    public void stop(VmId vmId) {
-        open(() -> power.stop(vmId));
+    public void stop(VmId vmId, LockPolicy locks) {
+        open(() -> power.stop(vmId, locks));
     }
 
     @Override
@@ -187,18 +191,18 @@ public final class EngineProvisioner implements VmProvisioner {
     }
 
     @Override
-    public void setCpu(VmId vmId, int cpu) {
-        open(() -> resources.setCpu(vmId, cpu));
+    public void setCpu(VmId vmId, int cpu, LockPolicy locks) {
+        open(() -> resources.setCpu(vmId, cpu, locks));
     }
 
     @Override
-    public void setMemory(VmId vmId, int memoryMb) {
-        open(() -> resources.setMemory(vmId, memoryMb));
+    public void setMemory(VmId vmId, int memoryMb, LockPolicy locks) {
+        open(() -> resources.setMemory(vmId, memoryMb, locks));
     }
 
     @Override
-    public DiskSize growDisk(VmId vmId, DiskSize increment) {
-        return open(() -> resources.growDisk(vmId, increment));
+    public DiskSize growDisk(VmId vmId, DiskSize increment, LockPolicy locks) {
+        return open(() -> resources.growDisk(vmId, increment, locks));
     }
 
     @Override
@@ -207,8 +211,8 @@ public final class EngineProvisioner implements VmProvisioner {
     }
 
     @Override
-    public void destroy(VmId vmId) {
-        open(() -> resources.destroy(vmId));
+    public void destroy(VmId vmId, LockPolicy locks) {
+        open(() -> resources.destroy(vmId, locks));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.pveq.core.InvalidSpecException;
 import io.pveq.core.Operation;
 import io.pveq.core.OperationCancelledException;
 import io.pveq.core.OperationId;
+import io.pveq.core.OperationState;
 import io.pveq.core.Operations;
 import io.pveq.core.PveqException;
 import io.pveq.core.VmId;
@@ -84,6 +85,8 @@ public final class OperationRegistry implements Operations {
     private final Duration retention;
     private final ExecutorService executor;
     private final Map<OperationId, EngineOperation<?>> operations = new LinkedHashMap<>();
+    private final Optional<Persistence> persistence;
+    private final Optional<OperationKeeper> keeper;
 
     /**
      * @param clock     time for elapsed times and retention
@@ -91,9 +94,46 @@ public final class OperationRegistry implements Operations {
      * @param executor  runs the operations
      */
     public OperationRegistry(Clock clock, Duration retention, ExecutorService executor) {
+        this(clock, retention, executor, Optional.empty());
+    }
+
+    /**
+     * @param durable the job store, when operations are kept across restarts and shared between instances;
+     *                {@link #startKeeping} then starts the lease, cancel and takeover loop
+     */
+    OperationRegistry(Clock clock, Duration retention, ExecutorService executor,
+                      Optional<io.pveq.core.store.DurableOperations> durable) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retention = Objects.requireNonNull(retention, "retention");
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.persistence = durable.map(d -> new Persistence(d, clock));
+        this.keeper = persistence.map(p -> new OperationKeeper(this, p, clock));
+    }
+
+    /**
+     * Starts keeping operations durable (renewing leases, picking up cancel requests, recovering what a
+     * previous process of this instance, or an instance whose lease ran out, left running). No-op without
+     * a job store.
+     *
+     * @param undo how a stored journal step is undone (the engine's {@link JournalActions})
+     */
+    void startKeeping(java.util.function.Function<JournalStep, RollbackJournal.Undo> undo) {
+        keeper.ifPresent(k -> k.start(undo));
+    }
+
+    /** @return the clock */
+    Clock clock() {
+        return clock;
+    }
+
+    /** @return how long finished operations stay listed */
+    Duration retention() {
+        return retention;
+    }
+
+    /** @return the executor operations run on */
+    ExecutorService executor() {
+        return executor;
     }
 
     /**
@@ -107,16 +147,34 @@ public final class OperationRegistry implements Operations {
      */
     <R> EngineOperation<R> submit(OperationKind kind, Optional<VmId> vmId, Stage firstStage, ProgressListener listener,
                                   Work<R> work, FailureMapper failures) {
-        EngineOperation<R> op = new EngineOperation<>(kind, vmId, clock.instant());
+        return submit(kind, vmId, "{}", firstStage, listener, work, failures);
+    }
+
+    /**
+     * Starts an operation.
+     *
+     * @param spec what was asked, as JSON without secrets (kept in the job store)
+     */
+    <R> EngineOperation<R> submit(OperationKind kind, Optional<VmId> vmId, String spec, Stage firstStage,
+                                  ProgressListener listener, Work<R> work, FailureMapper failures) {
+        EngineOperation<R> op = new EngineOperation<>(io.pveq.core.OperationId.random(), kind, vmId, clock.instant(),
+                List.of(), persistence.<EngineOperation.Sink>map(p -> p).orElse(EngineOperation.Sink.NONE));
+        if (vmId.isPresent()) {
+            // other instances' operations too (a best-effort check: Proxmox's own locks are the last word)
+            Optional<Operation<?>> elsewhere = persistence.isPresent() ? runningFor(vmId.get()) : Optional.empty();
+            if (elsewhere.isPresent()) {
+                throw busy(vmId.get(), elsewhere.get());
+            }
+        }
         synchronized (this) {
             purge();
             if (vmId.isPresent()) {
-                Optional<Operation<?>> running = runningFor(vmId.get());
+                Optional<Operation<?>> running = runningHereFor(vmId.get());
                 if (running.isPresent()) {
-                    throw new VmStateException(vmId.get(), "VM " + vmId.get() + " is busy with a running "
-                            + running.get().kind() + " operation (" + running.get().id() + "); wait for it or cancel it");
+                    throw busy(vmId.get(), running.get());
                 }
             }
+            persistence.ifPresent(p -> p.created(op, spec));
             operations.put(op.id(), op);
         }
         op.subscribe(0, listener);
@@ -131,8 +189,14 @@ public final class OperationRegistry implements Operations {
         return op;
     }
 
+    private static VmStateException busy(VmId vmId, Operation<?> running) {
+        return new VmStateException(vmId, "VM " + vmId + " is busy with a running " + running.kind() + " operation ("
+                + running.id() + "); wait for it or cancel it");
+    }
+
     private <R> void runWork(EngineOperation<R> op, Stage firstStage, Work<R> work, FailureMapper failures) {
-        OperationRun run = new OperationRun(op, clock, firstStage);
+        OperationRun run = new OperationRun(op, clock, firstStage, new RollbackJournal(
+                persistence.map(p -> p.journal(op.id())).orElse(RollbackJournal.Sink.NONE)));
         Done<R> done;
         try {
             if (!op.begin(Thread.currentThread())) {
@@ -149,11 +213,12 @@ public final class OperationRegistry implements Operations {
         Thread.interrupted();
         run.journal().commit();
         run.flushDetails();
-        run.emit(new OperationSucceeded(run.stage(), done.summary(), run.context()));
+        op.terminate(new OperationSucceeded(run.stage(), done.summary(), run.context()), OperationState.SUCCEEDED,
+                Optional.ofNullable(done.value()));
         op.succeed(done.value(), clock.instant());
     }
 
-    private void fail(EngineOperation<?> op, OperationRun run, Throwable cause, FailureMapper failures) {
+    void fail(EngineOperation<?> op, OperationRun run, Throwable cause, FailureMapper failures) {
         boolean cancelled = op.cancelRequested() || cause instanceof OperationCancelledException;
         run.flushDetails();
         Stage failed = run.stage();
@@ -187,7 +252,8 @@ public final class OperationRegistry implements Operations {
         } catch (RuntimeException e) {
             error = new PveqException(reason, cause);
         }
-        run.emit(new OperationFailed(failed, reason, cancelled, outcome.report(), outcome.complete(), run.context()));
+        op.terminate(new OperationFailed(failed, reason, cancelled, outcome.report(), outcome.complete(), run.context()),
+                cancelled ? OperationState.CANCELLED : OperationState.FAILED, Optional.empty());
         op.fail(error, cancelled, clock.instant());
     }
 
@@ -205,27 +271,75 @@ public final class OperationRegistry implements Operations {
     }
 
     @Override
-    public synchronized List<Operation<?>> list() {
-        purge();
-        List<Operation<?>> all = new ArrayList<>(operations.values());
-        all.sort(Comparator.comparing(Operation<?>::startedAt).reversed());
-        return List.copyOf(all);
+    public List<Operation<?>> list() {
+        Map<OperationId, Operation<?>> all = new LinkedHashMap<>();
+        if (keeper.isPresent()) {
+            for (io.pveq.core.store.StoredOperation stored : persistence.get().store().list(
+                    persistence.get().config().keepFinished() + MAX_RETAINED)) {
+                all.put(stored.id(), keeper.get().view(stored));
+            }
+        }
+        synchronized (this) {
+            purge();
+            all.putAll(operations); // this process's own objects, live, win over stored snapshots
+        }
+        List<Operation<?>> sorted = new ArrayList<>(all.values());
+        sorted.sort(Comparator.comparing(Operation<?>::startedAt).reversed());
+        return List.copyOf(sorted);
     }
 
     @Override
-    public synchronized Optional<Operation<?>> find(OperationId id) {
-        purge();
-        return Optional.ofNullable(operations.get(id));
+    public Optional<Operation<?>> find(OperationId id) {
+        synchronized (this) {
+            purge();
+            EngineOperation<?> here = operations.get(id);
+            if (here != null) {
+                return Optional.of(here);
+            }
+        }
+        return keeper.flatMap(k -> persistence.get().store().find(id).map(k::view));
     }
 
     @Override
-    public synchronized Optional<Operation<?>> runningFor(VmId vmId) {
+    public synchronized List<Operation<?>> runningHere() {
+        List<Operation<?>> running = new ArrayList<>(operations.values().stream().filter(o -> !o.state().isFinished())
+                .toList());
+        running.sort(Comparator.comparing(Operation<?>::startedAt).reversed());
+        return List.copyOf(running);
+    }
+
+    @Override
+    public Optional<Operation<?>> runningFor(VmId vmId) {
+        Optional<Operation<?>> here = runningHereFor(vmId);
+        if (here.isPresent() || keeper.isEmpty()) {
+            return here;
+        }
+        return persistence.get().store().running().stream().filter(s -> s.vmId().map(vmId::equals).orElse(false))
+                .findFirst().map(keeper.get()::view);
+    }
+
+    private synchronized Optional<Operation<?>> runningHereFor(VmId vmId) {
         for (EngineOperation<?> op : operations.values()) {
             if (!op.state().isFinished() && op.vmId().map(vmId::equals).orElse(false)) {
                 return Optional.of(op);
             }
         }
         return Optional.empty();
+    }
+
+    /** @return this process's operation object, if it runs or ran it */
+    synchronized Optional<EngineOperation<?>> local(OperationId id) {
+        return Optional.ofNullable(operations.get(id));
+    }
+
+    /** Adds an operation recovered from the job store, so it is served live while it rolls back. */
+    synchronized void adopt(EngineOperation<?> op) {
+        operations.put(op.id(), op);
+    }
+
+    /** @return the job store writer, when there is a store */
+    Optional<Persistence> persistence() {
+        return persistence;
     }
 
     /**
@@ -238,6 +352,7 @@ public final class OperationRegistry implements Operations {
         synchronized (this) {
             running = operations.values().stream().filter(op -> !op.state().isFinished()).toList();
         }
+        keeper.ifPresent(OperationKeeper::stopTakingOver);
         running.forEach(EngineOperation::cancel);
         long deadline = System.nanoTime() + wait.toNanos();
         for (EngineOperation<?> op : running) {
@@ -251,5 +366,6 @@ public final class OperationRegistry implements Operations {
                 LOG.warn("{} did not finish its rollback in time", op);
             }
         }
+        keeper.ifPresent(OperationKeeper::close);
     }
 }

@@ -38,7 +38,7 @@ final class OperationRun {
     private final EngineOperation<?> operation;
     private final Clock clock;
     private final Instant start;
-    private final RollbackJournal journal = new RollbackJournal();
+    private final RollbackJournal journal;
     private Stage stage;
     private VmId vmId;
     private Ipv4Address ip;
@@ -48,10 +48,16 @@ final class OperationRun {
     private final java.util.ArrayDeque<StageDetail> heldBack = new java.util.ArrayDeque<>();
 
     OperationRun(EngineOperation<?> operation, Clock clock, Stage firstStage) {
+        this(operation, clock, firstStage, new RollbackJournal());
+    }
+
+    /** @param journal the operation's journal (writing durable entries to the job store, when there is one) */
+    OperationRun(EngineOperation<?> operation, Clock clock, Stage firstStage, RollbackJournal journal) {
         this.operation = operation;
         this.clock = clock;
-        this.start = clock.instant();
+        this.start = operation.startedAt();
         this.stage = firstStage;
+        this.journal = journal;
         operation.vmId().ifPresent(id -> this.vmId = id);
     }
 
@@ -93,6 +99,11 @@ final class OperationRun {
 
     void emit(ProgressEvent event) {
         operation.emit(event);
+    }
+
+    /** @return the operation this run works for */
+    EngineOperation<?> operation() {
+        return operation;
     }
 
     /** @throws OperationCancelledException when a cancel was asked for */

@@ -1,6 +1,7 @@
 package io.pveq.core.internal.engine;
 
 import io.pveq.core.Ipv4Address;
+import io.pveq.core.LockPolicy;
 import io.pveq.core.NodeName;
 import io.pveq.core.Operation;
 import io.pveq.core.VmId;
@@ -43,7 +44,9 @@ final class PowerOps {
 
     Operation<VmOutcome> submitStart(VmId vmId, ProgressListener listener) {
         NodeName node = ctx.router().locate(vmId);
-        return registry.submit(OperationKind.START, Optional.of(vmId), Stage.STARTING_VM, listener, run -> {
+        LockGuard.check(ctx, ctx.router().pve(node), vmId, LockPolicy.RESPECT, "start", false);
+        return registry.submit(OperationKind.START, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+                vmId.value())), Stage.STARTING_VM, listener, run -> {
             Instant began = ctx.clock().instant();
             PveNode pve = ctx.router().pve(node);
             SshTarget target = SshTarget.of(ctx, pve, vmId);
@@ -60,14 +63,15 @@ final class PowerOps {
         }, OperationRegistry.PLAIN);
     }
 
-    void stop(VmId vmId) {
+    void stop(VmId vmId, LockPolicy locks) {
         NodeName node = ctx.router().locate(vmId);
         PveNode pve = ctx.router().pve(node);
+        LockGuard.check(ctx, pve, vmId, locks, "stop", true);
         if (!currentStatus(pve, vmId).isRunning()) {
             return;
         }
         try {
-            ctx.retry().run("qm stop " + vmId, () -> pve.stop(vmId, true));
+            ctx.retry().run("qm stop " + vmId, () -> pve.stop(vmId, locks.skipsLock()));
         } catch (VmStateException e) {
             if (!String.valueOf(e.getMessage()).contains("not running")) {
                 throw e;
@@ -81,7 +85,9 @@ final class PowerOps {
             throw new io.pveq.core.InvalidSpecException("timeout", "must be positive, got " + timeout);
         }
         NodeName node = ctx.router().locate(vmId);
-        return registry.submit(OperationKind.SHUTDOWN, Optional.of(vmId), Stage.SHUTTING_DOWN_VM, listener, run -> {
+        LockGuard.check(ctx, ctx.router().pve(node), vmId, LockPolicy.RESPECT, "shutdown", false);
+        return registry.submit(OperationKind.SHUTDOWN, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+                vmId.value(), "timeout_s", timeout.toSeconds(), "force", force)), Stage.SHUTTING_DOWN_VM, listener, run -> {
             Instant began = ctx.clock().instant();
             PveNode pve = ctx.router().pve(node);
             boolean timedOut = run.stage(Stage.SHUTTING_DOWN_VM, "ACPI shutdown of VM " + vmId + " (up to "
@@ -105,7 +111,7 @@ final class PowerOps {
                     }, t -> t ? "VM " + vmId + " ignored the shutdown request" : "VM " + vmId + " is stopped");
             if (timedOut) {
                 run.stage(Stage.STOPPING_VM, "forcing VM " + vmId + " off", () -> ctx.retry().run("qm stop " + vmId,
-                        () -> pve.stop(vmId, true)), "VM " + vmId + " stopped by force");
+                        () -> pve.stop(vmId, false)), "VM " + vmId + " stopped by force");
             }
             run.stage(Stage.FINALIZING, "checking the state", () -> { }, "VM " + vmId + " is stopped");
             return new OperationRegistry.Done<>(new VmOutcome(vmId, node, VmStatus.STOPPED, Optional.empty(),
@@ -116,10 +122,12 @@ final class PowerOps {
     Operation<VmOutcome> submitReboot(VmId vmId, ProgressListener listener) {
         NodeName node = ctx.router().locate(vmId);
         PveNode pve = ctx.router().pve(node);
+        LockGuard.check(ctx, pve, vmId, LockPolicy.RESPECT, "reboot", false);
         if (!currentStatus(pve, vmId).isRunning()) {
             throw new VmStateException(vmId, "VM " + vmId + " is not running; start it instead");
         }
-        return registry.submit(OperationKind.REBOOT, Optional.of(vmId), Stage.REBOOTING_VM, listener, run -> {
+        return registry.submit(OperationKind.REBOOT, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+                vmId.value())), Stage.REBOOTING_VM, listener, run -> {
             Instant began = ctx.clock().instant();
             SshTarget target = SshTarget.of(ctx, pve, vmId);
             run.vm(vmId, target.address());

@@ -3,6 +3,7 @@ package io.pveq.core.internal.engine;
 import io.pveq.core.CpuLevel;
 import io.pveq.core.DiskSize;
 import io.pveq.core.InvalidSpecException;
+import io.pveq.core.LockPolicy;
 import io.pveq.core.NodeName;
 import io.pveq.core.NodeRouter;
 import io.pveq.core.NodeUnavailableException;
@@ -42,36 +43,45 @@ final class ResourceOps {
         this.power = power;
     }
 
-    void setCpu(VmId vmId, int cpu) {
+    void setCpu(VmId vmId, int cpu, LockPolicy locks) {
         ctx.settings().limits().checkCpu("cpu", cpu);
         PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
-        ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, ConfigUpdate.builder().cores(cpu).build()));
+        LockGuard.check(ctx, pve, vmId, locks, "set cpu", true);
+        ConfigUpdate.Builder update = ConfigUpdate.builder().cores(cpu);
+        if (locks.skipsLock()) {
+            update.skipLock();
+        }
+        ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
     }
 
-    void setMemory(VmId vmId, int memoryMb) {
+    void setMemory(VmId vmId, int memoryMb, LockPolicy locks) {
         ctx.settings().limits().checkRam("memory", memoryMb);
         PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
+        VmConfig config = LockGuard.check(ctx, pve, vmId, locks, "set memory", true);
         ConfigUpdate.Builder update = ConfigUpdate.builder().memoryMiB(memoryMb);
         var balloon = ctx.settings().limits().balloonFor(memoryMb);
         if (balloon.isPresent()) {
             update.balloonMiB(balloon.getAsInt());
         } else {
             // no site minimum: keep the VM's own balloon, but never above the memory (Proxmox refuses that)
-            VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
             config.get("balloon").map(Integer::parseInt).filter(b -> b > memoryMb)
                     .ifPresent(b -> update.balloonMiB(memoryMb));
+        }
+        if (locks.skipsLock()) {
+            update.skipLock();
         }
         ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
     }
 
-    DiskSize growDisk(VmId vmId, DiskSize increment) {
+    DiskSize growDisk(VmId vmId, DiskSize increment, LockPolicy locks) {
         PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
-        VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
+        VmConfig config = LockGuard.check(ctx, pve, vmId, locks, "set disk", true);
         String slot = bootDisk(config).orElseThrow(() -> new InvalidSpecException("disk", "VM " + vmId
                 + " has no disk to grow"));
         DiskSize current = config.disk(slot).flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         DiskSize wanted = ctx.settings().limits().checkDiskGrowth("disk", current, increment);
-        Optional<String> said = ctx.retry().call("qm resize " + vmId, () -> pve.growBy(vmId, slot, increment));
+        Optional<String> said = ctx.retry().call("qm resize " + vmId, () -> pve.growBy(vmId, slot, increment,
+                locks.skipsLock()));
         DiskSize after = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId)).disk(slot)
                 .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         if (after.compareTo(wanted) < 0) {
@@ -106,7 +116,10 @@ final class ResourceOps {
         if (!ctx.router().onlineNodes().contains(target)) {
             throw new NodeUnavailableException(target.value(), "node " + target + " is offline");
         }
-        return registry.submit(OperationKind.MIGRATE, Optional.of(vmId), Stage.CHECKING_TARGET_NODE, listener, run -> {
+        LockGuard.check(ctx, ctx.router().pve(source), vmId, LockPolicy.RESPECT, "migrate", false);
+        return registry.submit(OperationKind.MIGRATE, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+                vmId.value(), "source", source.value(), "target", target.value())), Stage.CHECKING_TARGET_NODE,
+                listener, run -> {
             Instant began = ctx.clock().instant();
             PveNode pve = ctx.router().pve(source);
             PowerOps.SshTarget ssh = PowerOps.SshTarget.of(ctx, pve, vmId);
@@ -115,19 +128,27 @@ final class ResourceOps {
                 checkCpu(pve, vmId, target);
                 return VmStatus.fromProxmox(pve.status(vmId).status()).isRunning();
             }, r -> "node " + target + " can run VM " + vmId + (r ? " (running: online migration)" : ""));
-            run.stage(Stage.MIGRATING_VM, "migrating VM " + vmId + " from " + source + " to " + target
-                    + " with local disks", () -> {
-                        // slots in name order, so two opposite migrations cannot wait for each other
-                        NodeName first = source.compareTo(target) < 0 ? source : target;
-                        NodeName second = first.equals(source) ? target : source;
-                        try (NodeRouter.Permit a = ctx.router().acquireHeavyTask(first);
-                             NodeRouter.Permit b = ctx.router().acquireHeavyTask(second)) {
-                            OutputListener progress = (stream, line) -> DiskImportOutput.progressPercent(line)
-                                    .ifPresent(pct -> run.progress(Math.round(pct * 100), 10_000, 0));
-                            ctx.retry().run("qm migrate " + vmId, () -> pve.migrate(vmId, target, running, true,
-                                    Optional.empty(), Optional.of(progress)));
-                        }
-                    }, "VM " + vmId + " now lives on " + target);
+            // durable for the whole stage: a process that dies in it leaves a recovery that finds the VM
+            // and reports where it is (Proxmox completes or aborts the move itself; nothing is undone)
+            JournalStep.Migration step = new JournalStep.Migration(vmId.value(), source.value(), target.value());
+            RollbackJournal.Registration check = run.journal().registerDurable(step, () -> "");
+            try {
+                run.stage(Stage.MIGRATING_VM, "migrating VM " + vmId + " from " + source + " to " + target
+                        + " with local disks", () -> {
+                            // slots in name order, so two opposite migrations cannot wait for each other
+                            NodeName first = source.compareTo(target) < 0 ? source : target;
+                            NodeName second = first.equals(source) ? target : source;
+                            try (NodeRouter.Permit a = ctx.router().acquireHeavyTask(first);
+                                 NodeRouter.Permit b = ctx.router().acquireHeavyTask(second)) {
+                                OutputListener progress = (stream, line) -> DiskImportOutput.progressPercent(line)
+                                        .ifPresent(pct -> run.progress(Math.round(pct * 100), 10_000, 0));
+                                ctx.retry().run("qm migrate " + vmId, () -> pve.migrate(vmId, target, running, true,
+                                        Optional.empty(), Optional.of(progress)));
+                            }
+                        }, "VM " + vmId + " now lives on " + target);
+            } finally {
+                check.drop();
+            }
             if (running) {
                 power.waitForSsh(run, ssh);
             }
@@ -156,7 +177,7 @@ final class ResourceOps {
         }
     }
 
-    void destroy(VmId vmId) {
+    void destroy(VmId vmId, LockPolicy locks) {
         Optional<Operation<?>> running = registry.runningFor(vmId);
         if (running.isPresent()) {
             running.get().cancel();
@@ -175,7 +196,9 @@ final class ResourceOps {
             }
         }
         NodeName node = ctx.router().locate(vmId);
-        new VmRemoval(ctx).remove(ctx.router().pve(node), vmId);
+        PveNode pve = ctx.router().pve(node);
+        LockGuard.check(ctx, pve, vmId, locks, "destroy", true);
+        new VmRemoval(ctx).remove(pve, vmId, locks.skipsLock());
         ctx.allocator().forget(vmId);
     }
 }

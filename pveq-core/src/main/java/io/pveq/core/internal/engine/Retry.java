@@ -3,7 +3,6 @@ package io.pveq.core.internal.engine;
 import io.pveq.core.ClusterUnavailableException;
 import io.pveq.core.LockTimeoutException;
 import io.pveq.core.OperationCancelledException;
-import io.pveq.core.VmLockedException;
 import io.pveq.core.transport.TransportException;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries transient Proxmox failures with exponential backoff: lock timeouts ({@code can't lock file
- * ... got timeout}), short-lived locks held by Proxmox itself ({@code VM is locked (create)}, ...)
- * and a lost quorum. Everything else fails at once. Thread-safe and stateless apart from its settings.
+ * Retries transient Proxmox failures with exponential backoff: lock-file timeouts ({@code can't lock
+ * file ... got timeout}: another task held the VM's lock file for a moment) and a lost quorum.
+ * Everything else fails at once, config locks included ({@code VM is locked (backup)}): they last as
+ * long as the backup or migration that set them, so the caller hears about them at once (HTTP 409).
+ * Thread-safe and stateless apart from its settings.
  */
 public final class Retry {
 
@@ -68,11 +69,6 @@ public final class Retry {
     public static boolean transientFailure(RuntimeException e) {
         if (e instanceof LockTimeoutException) {
             return true;
-        }
-        if (e instanceof VmLockedException locked) {
-            // Proxmox's own short locks; a backup or a migration may hold the VM for long, but a retry
-            // with a bounded total wait is still the right answer before failing
-            return !locked.lock().equals("template");
         }
         return e instanceof ClusterUnavailableException && String.valueOf(e.getMessage()).contains("quorum");
     }

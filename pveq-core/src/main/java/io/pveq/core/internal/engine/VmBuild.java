@@ -11,7 +11,6 @@ import io.pveq.core.VmExistsException;
 import io.pveq.core.VmId;
 import io.pveq.core.VmTags;
 import io.pveq.core.event.Stage;
-import io.pveq.core.guest.GuestEndpoint;
 import io.pveq.core.image.LocalImage;
 import io.pveq.core.internal.pve.ConfigUpdate;
 import io.pveq.core.internal.pve.CreateVmSpec;
@@ -48,6 +47,7 @@ final class VmBuild {
     private final InstallPipeline.LeaseHolder leases;
     private final PveNode pve;
     private final VmRemoval removal;
+    private final JournalActions actions;
 
     VmBuild(EngineContext ctx, OperationRun run, InstallPipeline.Plan plan, InstallPipeline.LeaseHolder leases) {
         this.ctx = ctx;
@@ -56,6 +56,7 @@ final class VmBuild {
         this.leases = leases;
         this.pve = ctx.router().pve(plan.node());
         this.removal = new VmRemoval(ctx);
+        this.actions = new JournalActions(ctx);
     }
 
     Built createAndConfigure(LocalImage image, String keys) {
@@ -86,10 +87,12 @@ final class VmBuild {
                 String name = plan.nameFor(id);
                 run.vm(id, Optional.of(lease.address().address()));
                 Ipv4Cidr address = lease.address();
-                // registered before the create: a create cut short (a cancel, a lost connection) may have
-                // left the VM behind, and only the rollback, run uninterrupted, can look reliably
-                RollbackJournal.Registration vmUndo = run.journal().register("destroy VM " + id,
-                        () -> undoCreate(id, name, address));
+                // registered (and written to the job store) before the create: a create cut short (a cancel, a
+                // lost connection, a killed process) may have left the VM behind, and only the rollback, run
+                // uninterrupted, can look reliably
+                JournalStep.CreatedVm step = new JournalStep.CreatedVm(id.value(), plan.node().value(), name,
+                        address.address().toString(), plan.spec().user());
+                RollbackJournal.Registration vmUndo = run.journal().registerDurable(step, () -> actions.undo(step));
                 try {
                     ctx.retry().run("qm create " + id, () -> pve.create(createSpec(lease, name, file.path()),
                             Optional.empty()));
@@ -107,7 +110,7 @@ final class VmBuild {
                 if (InstallPipeline.poolMode(ctx) && lostAddress(id, address)) {
                     checkAttempts(attempt);
                     ctx.allocator().backingOff(id);
-                    removal.removeEverywhere(id, Optional.of(plan.node()));
+                    removal.removeEverywhere(id, Optional.of(plan.node()), false);
                     vmUndo.drop();
                     ctx.allocator().addressLost(address.address());
                     // jittered, so two installs that met on one address do not meet again on the next
@@ -123,37 +126,6 @@ final class VmBuild {
             file.close();
             keysUndo.drop();
         }
-    }
-
-    /**
-     * The rollback of a create: when VM {@code id} is ours, destroy it wherever it is; free the id and
-     * address; forget its guest. Ours means: it carries the name this install gave it, or it has only
-     * the {@code lock: create} of a create that was cut short (Proxmox writes the name with the rest of
-     * the config at the end of the create). The {@code pveq} tag alone is not proof: another pveq install
-     * that won the id carries it too.
-     */
-    private String undoCreate(VmId id, String name, Ipv4Cidr address) {
-        String done;
-        Optional<VmConfig> config;
-        try {
-            config = Optional.of(ctx.retry().read("qm config " + id, () -> pve.config(id)));
-        } catch (io.pveq.core.VmNotFoundException notCreated) {
-            config = Optional.empty();
-        }
-        if (config.isEmpty()) {
-            // not on the node it was created on (installs do not migrate): never created, or gone already;
-            // a VM with this id elsewhere is someone else's
-            done = "VM " + id + " was not created or is gone already";
-        } else if (config.get().name().equals(Optional.of(name))
-                || config.get().name().isEmpty() && config.get().lock().equals(Optional.of("create"))) {
-            done = removal.removeEverywhere(id, Optional.of(plan.node()));
-            done = done.isEmpty() ? "VM " + id + " was already gone" : done;
-        } else {
-            return "VM " + id + " is not ours (named " + config.get().name().orElse("-") + "); left alone";
-        }
-        ctx.allocator().release(id, address.address());
-        removal.forget(new GuestEndpoint(id, address.address().toString(), 22, plan.spec().user()));
-        return done;
     }
 
     private IpAllocator.Lease retryRequested(IpAllocator.Lease lost) {

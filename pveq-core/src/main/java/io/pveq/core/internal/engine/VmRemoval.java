@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stops and destroys a VM wherever it is at this moment: the node cluster state names first, then
- * every other configured node (cluster state may lag behind a migration). Stop uses
- * {@code --skiplock}; destroy purges the VM from jobs and HA and removes unreferenced disks too.
- * Lock timeouts are retried. Thread-safe.
+ * every other configured node (cluster state may lag behind a migration). Destroy purges the VM from
+ * jobs and HA and removes unreferenced disks too. {@code --skiplock} is passed only when the caller
+ * says so: an operator's {@code force}, or the rollback of a VM pveq is creating that still carries the
+ * {@code create} lock of a create cut short. Lock-file timeouts are retried. Thread-safe.
  */
 final class VmRemoval {
 
@@ -33,7 +34,7 @@ final class VmRemoval {
      * @param hintNode where it was last seen
      * @return what was done, e.g. {@code stopped and destroyed VM 101 on pve2}; {@code ""} when the VM was gone already
      */
-    String removeEverywhere(VmId vmId, Optional<NodeName> hintNode) {
+    String removeEverywhere(VmId vmId, Optional<NodeName> hintNode, boolean skipLock) {
         Set<NodeName> candidates = new LinkedHashSet<>();
         try {
             ctx.router().findVm(vmId).filter(ClusterVm::qemu).map(ClusterVm::node).ifPresent(candidates::add);
@@ -48,7 +49,7 @@ final class VmRemoval {
             }
             PveNode pve = ctx.router().pve(node);
             try {
-                remove(pve, vmId);
+                remove(pve, vmId, skipLock);
                 return "stopped and destroyed VM " + vmId + " on " + node;
             } catch (VmNotFoundException notHere) {
                 // try the next node
@@ -58,17 +59,19 @@ final class VmRemoval {
     }
 
     /**
-     * Stops (forced, skiplock) and destroys with purge on one node, then tells the guest access to forget
-     * the VM's SSH endpoint (its host key and connections), so a new VM at the same VMID and address is
+     * Stops (power off) and destroys with purge on one node, then tells the guest access to forget the
+     * VM's SSH endpoint (its host key and connections), so a new VM at the same VMID and address is
      * trusted afresh; {@link VmNotFoundException} when not there.
+     *
+     * @param skipLock pass {@code --skiplock 1} to both commands (see the class comment for when)
      */
-    void remove(PveNode pve, VmId vmId) {
+    void remove(PveNode pve, VmId vmId, boolean skipLock) {
         Optional<GuestEndpoint> endpoint = endpointOf(pve, vmId);
         boolean running = ctx.retry().read("qm status " + vmId, () -> pve.status(vmId)).running();
         if (running) {
-            ctx.retry().run("qm stop " + vmId, () -> pve.stop(vmId, true));
+            ctx.retry().run("qm stop " + vmId, () -> pve.stop(vmId, skipLock));
         }
-        ctx.retry().run("qm destroy " + vmId, () -> pve.destroy(vmId, true, true, true));
+        ctx.retry().run("qm destroy " + vmId, () -> pve.destroy(vmId, true, true, skipLock));
         endpoint.ifPresent(this::forget);
     }
 

@@ -144,6 +144,11 @@ public record ConfigUpdate(Map<String, String> options, Set<String> secrets) {
         }
 
         /** @return the update; throws {@link InvalidSpecException} when empty */
+        /** Adds {@code --skiplock 1}: the update goes through a config lock (root only in Proxmox). */
+        public Builder skipLock() {
+            return put("skiplock", "1");
+        }
+
         public ConfigUpdate build() {
             Map<String, String> all = new LinkedHashMap<>(options);
             if (!deletes.isEmpty()) {

@@ -84,51 +84,66 @@ public final class PveErrors {
                                          Optional<VmId> vmId) {
         String stderr = result.stderr();
         String text = stderr.isBlank() ? result.stdout() : stderr;
+        return recognise(text, node.value(), "`" + request.displayLine() + "`", vmId)
+                .orElseGet(() -> new CommandFailedException(node.value(), request.displayLine(), result.exitCode(),
+                        redactedTail(request, text)));
+    }
+
+    /**
+     * Recognises one of Proxmox's error texts (FACTS.md), whichever dialect carried it: a command's
+     * stderr or the reason of an HTTP answer of the REST API.
+     *
+     * @param text    the error text
+     * @param node    the node that answered (for messages)
+     * @param context what was asked, for messages: a command line or {@code POST /nodes/pve1/qemu}
+     * @param vmId    the VM the request was about, if any (used when the text names none)
+     * @return the exception that tells the caller what to do, or empty when the text is not recognised
+     */
+    public static Optional<PveqException> recognise(String text, String node, String context, Optional<VmId> vmId) {
         Matcher m = LOCK_TIMEOUT.matcher(text);
         if (m.find()) {
             Optional<VmId> id = m.group(1) != null ? vmIdOf(m.group(1)) : vmId;
             if (id.isPresent()) {
-                return new LockTimeoutException(id.get());
+                return Optional.of(new LockTimeoutException(id.get()));
             }
         }
         m = EXISTS.matcher(text);
         if (m.find() && vmIdOf(m.group(1)).isPresent()) {
-            return new VmExistsException(vmIdOf(m.group(1)).get(), m.group(2));
+            return Optional.of(new VmExistsException(vmIdOf(m.group(1)).get(), m.group(2)));
         }
         m = NO_CONFIG.matcher(text);
         if (m.find()) {
             Optional<VmId> id = vmIdOf(m.group(1)).or(() -> vmId);
             if (id.isPresent()) {
-                return new VmNotFoundException(id.get());
+                return Optional.of(new VmNotFoundException(id.get()));
             }
         }
         m = LOCKED.matcher(text);
         if (m.find() && vmId.isPresent()) {
-            return new VmLockedException(vmId.get(), m.group(1));
+            return Optional.of(new VmLockedException(vmId.get(), m.group(1)));
         }
         m = STORAGE.matcher(text);
         if (m.find()) {
-            return new StorageException(m.group(1), "storage '" + m.group(1) + "' " + m.group(2) + " on node "
-                    + node + " (`" + request.displayLine() + "`)");
+            return Optional.of(new StorageException(m.group(1), "storage '" + m.group(1) + "' " + m.group(2)
+                    + " on node " + node + " (" + context + ")"));
         }
         if (NO_QUORUM.matcher(text).find()) {
-            return new ClusterUnavailableException("cluster not ready - no quorum (node " + node + ", `"
-                    + request.displayLine() + "`)");
+            return Optional.of(new ClusterUnavailableException("cluster not ready - no quorum (node " + node + ", "
+                    + context + ")"));
         }
         m = NO_NODE.matcher(text);
         if (m.find()) {
-            return new NodeUnavailableException(m.group(1), "no such cluster node '" + m.group(1) + "' (asked node "
-                    + node + ")");
+            return Optional.of(new NodeUnavailableException(m.group(1), "no such cluster node '" + m.group(1)
+                    + "' (asked node " + node + ")"));
         }
         m = STATE.matcher(text);
         if (m.find()) {
             Optional<VmId> id = m.group(1) != null ? vmIdOf(m.group(1)).or(() -> vmId) : vmId;
             if (id.isPresent()) {
-                return new VmStateException(id.get(), m.group().strip() + " (node " + node + ")");
+                return Optional.of(new VmStateException(id.get(), m.group().strip() + " (node " + node + ")"));
             }
         }
-        return new CommandFailedException(node.value(), request.displayLine(), result.exitCode(),
-                redactedTail(request, text));
+        return Optional.empty();
     }
 
     /**

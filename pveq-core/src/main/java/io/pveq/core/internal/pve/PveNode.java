@@ -137,9 +137,12 @@ public final class PveNode {
         return resize(QmCommands.resizeTo(vmId, disk, size), vmId);
     }
 
-    /** Grows {@code disk} by {@code size}; see {@link #resizeTo} for what the returned text means. */
-    public Optional<String> growBy(VmId vmId, String disk, DiskSize size) {
-        return resize(QmCommands.growBy(vmId, disk, size), vmId);
+    /**
+     * Grows {@code disk} by {@code size}, through a config lock when {@code skipLock}; see {@link #resizeTo}
+     * for what the returned text means.
+     */
+    public Optional<String> growBy(VmId vmId, String disk, DiskSize size, boolean skipLock) {
+        return resize(QmCommands.growBy(vmId, disk, size, skipLock), vmId);
     }
 
     private Optional<String> resize(CommandRequest request, VmId vmId) {

@@ -140,9 +140,10 @@ public final class QmCommands {
         return new Argv("qm", "resize", vmId.toString(), slot(disk), size.toProxmox()).toRequest();
     }
 
-    /** {@code qm resize VMID DISK +SIZE}: grows the disk by {@code size}. */
-    public static CommandRequest growBy(VmId vmId, String disk, DiskSize size) {
-        return new Argv("qm", "resize", vmId.toString(), slot(disk), "+" + size.toProxmox()).toRequest();
+    /** {@code qm resize VMID DISK +SIZE [--skiplock 1]}: grows the disk by {@code size}. */
+    public static CommandRequest growBy(VmId vmId, String disk, DiskSize size, boolean skipLock) {
+        return new Argv("qm", "resize", vmId.toString(), slot(disk), "+" + size.toProxmox())
+                .flag("skiplock", skipLock).toRequest();
     }
 
     private static String slot(String disk) {

@@ -197,6 +197,10 @@ final class FakePve {
         return 2;
     }
 
+    /** The qm commands that refuse a VM with a config lock unless {@code --skiplock 1} (Proxmox's check_lock). */
+    private static final java.util.Set<String> CHECK_LOCK = java.util.Set.of("set", "stop", "start", "shutdown",
+            "reboot", "destroy", "migrate", "resize", "disk resize", "disk import");
+
     private int answer(String node, List<String> argv, String[] out, Optional<String> keys) {
         if (argv.get(0).equals("rm")) {
             return 0;
@@ -232,6 +236,11 @@ final class FakePve {
         }
         if (vm == null || !vm.node.equals(node) || !vm.type.equals("qemu")) {
             return missing(node, id, out);
+        }
+        String lock = vm.config.get("lock");
+        if (lock != null && !"1".equals(opts.get("skiplock")) && CHECK_LOCK.contains(sub)) {
+            out[1] = "VM is locked (" + lock + ")\n"; // Proxmox's check_lock, before the command changes anything
+            return 255;
         }
         return existing(vm, id, sub, argv, opts, out);
     }

@@ -28,7 +28,17 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Consumer<ProvisionerSettings.Builder> settings, AddressProbe probe, String... nodes) {
-        this.pve = new FakePve(nodes);
+        this(new FakePve(nodes), settings, probe, Optional.empty(), nodes);
+    }
+
+    /** A provisioner over an existing fake cluster, its operations kept in a job store (another "instance"). */
+    Harness(FakePve pve, io.pveq.core.store.DurableOperations durable, String... nodes) {
+        this(pve, b -> { }, AddressProbe.NEVER_IN_USE, Optional.of(durable), nodes);
+    }
+
+    Harness(FakePve pve, Consumer<ProvisionerSettings.Builder> settings, AddressProbe probe,
+            Optional<io.pveq.core.store.DurableOperations> durable, String... nodes) {
+        this.pve = pve;
         this.guests = new FakeGuests(pve);
         ProvisionerSettings.Builder b = ProvisionerSettings.builder().mainNode(nodes[0]).storage("local-lvm")
                 .gateway("192.168.0.1").rootPassword("root-secret-1");
@@ -38,6 +48,7 @@ final class Harness implements AutoCloseable {
         settings.accept(b);
         ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(b.build()).images(images).guests(guests)
                 .probe(probe);
+        durable.ifPresent(setup::durable);
         for (int i = 0; i < nodes.length; i++) {
             FakePve.Node transport = pve.node(nodes[i]);
             setup.node(NodeName.of(nodes[i]), i == 0 ? ProvisionerSetup.NodeConnection.local(transport)

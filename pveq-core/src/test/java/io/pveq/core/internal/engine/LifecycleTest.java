@@ -32,11 +32,12 @@ class LifecycleTest {
     }
 
     @Test
-    void stopPullsThePlugWithSkiplockOnTheNodeTheVmLivesOn() {
+    void stopPullsThePlugOnTheNodeTheVmLivesOnWithoutSkippingLocks() {
         try (Harness h = new Harness("pve1", "pve2")) {
             InstallResult r = h.provisioner.install(Harness.spec().node("pve2").build(), ProgressListener.NONE);
             h.provisioner.stop(r.vmId());
-            assertEquals(1, h.pve.commandsWith("pve2: qm stop 100 --skiplock 1").size(), h.pve.commands.toString());
+            assertEquals(1, h.pve.commandsWith("pve2: qm stop 100").size(), h.pve.commands.toString());
+            assertEquals(List.of(), h.pve.commandsWith("--skiplock"));
             assertEquals(VmStatus.STOPPED, h.provisioner.status(r.vmId()));
             h.provisioner.stop(r.vmId());
             assertEquals(1, h.pve.commandsWith("qm stop").size(), "stopping a stopped VM is not an error");
@@ -79,7 +80,8 @@ class LifecycleTest {
                     () -> h.provisioner.shutdown(r.vmId(), Duration.ofSeconds(30), false));
             assertTrue(e.getMessage().contains("did not power off within 30s"), e.getMessage());
             assertEquals(VmStatus.STOPPED, h.provisioner.shutdown(r.vmId(), Duration.ofSeconds(30), true).status());
-            assertEquals(1, h.pve.commandsWith("qm stop 100 --skiplock 1").size());
+            assertEquals(1, h.pve.commandsWith("qm stop 100").size());
+            assertEquals(List.of(), h.pve.commandsWith("--skiplock"));
         }
     }
 
@@ -184,8 +186,9 @@ class LifecycleTest {
             h.provisioner.migrate(r.vmId(), NodeName.of("pve2"), ProgressListener.NONE);
             h.provisioner.destroy(r.vmId());
             assertTrue(h.pve.vms.isEmpty());
-            assertEquals(1, h.pve.commandsWith("pve2: qm destroy 100 --purge 1 --destroy-unreferenced-disks 1"
-                    + " --skiplock 1").size(), h.pve.commands.toString());
+            assertEquals(1, h.pve.commandsWith("pve2: qm destroy 100 --purge 1 --destroy-unreferenced-disks 1").size(),
+                    h.pve.commands.toString());
+            assertEquals(List.of(), h.pve.commandsWith("--skiplock"));
             assertThrows(VmNotFoundException.class, () -> h.provisioner.destroy(r.vmId()));
             assertThrows(VmNotFoundException.class, () -> h.provisioner.status(r.vmId()));
         }

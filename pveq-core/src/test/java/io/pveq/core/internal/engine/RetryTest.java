@@ -31,10 +31,19 @@ class RetryTest {
     }
 
     @Test
-    void lockTimeoutsAndProxmoxLocksAreRetriedWithCappedDoublingWaits() {
+    void lockTimeoutsAreRetriedWithCappedDoublingWaits() {
         assertEquals("done", retry.call("x", failing(3, new LockTimeoutException(VmId.of(100)))));
         assertEquals(List.of(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1)), sleeps);
-        assertEquals("done", retry.call("x", failing(1, new VmLockedException(VmId.of(100), "create"))));
+    }
+
+    @Test
+    void aConfigLockFailsAtOnce() {
+        for (String lock : List.of("backup", "migrate", "create", "snapshot")) {
+            VmLockedException e = assertThrows(VmLockedException.class,
+                    () -> retry.call("x", failing(1, new VmLockedException(VmId.of(100), lock))));
+            assertEquals(lock, e.lock());
+        }
+        assertEquals(List.of(), sleeps);
     }
 
     @Test

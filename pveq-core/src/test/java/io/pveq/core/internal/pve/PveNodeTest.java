@@ -82,7 +82,7 @@ class PveNodeTest {
         transport.on(List.of("qm", "resize"), 0, "", "VM 101 qmp command 'block_resize' failed - oops\n");
         assertTrue(node.resizeTo(ID, "scsi0", DiskSize.ofGiB(16)).orElseThrow().contains("block_resize"));
         transport.on(List.of("qm", "resize"), 0, "", "trying to acquire lock...\n OK\n");
-        assertEquals(java.util.Optional.empty(), node.growBy(ID, "scsi0", DiskSize.ofGiB(1)));
+        assertEquals(java.util.Optional.empty(), node.growBy(ID, "scsi0", DiskSize.ofGiB(1), false));
     }
 
     @Test

@@ -179,7 +179,7 @@ class QmCommandsTest {
         assertEquals(List.of("qm", "resize", "101", "scsi0", "16G"),
                 QmCommands.resizeTo(ID, "scsi0", DiskSize.ofGiB(16)).argv());
         assertEquals(List.of("qm", "resize", "101", "scsi0", "+10G"),
-                QmCommands.growBy(ID, "scsi0", DiskSize.ofGiB(10)).argv());
+                QmCommands.growBy(ID, "scsi0", DiskSize.ofGiB(10), false).argv());
         assertThrows(InvalidSpecException.class, () -> QmCommands.resizeTo(ID, "scsi31", DiskSize.ofGiB(1)));
     }
 

@@ -134,11 +134,15 @@ final class SpecGenerator {
         if (coin()) {
             update.delete("unused0").delete("ide3");
         }
+        if (coin()) {
+            update.skipLock();
+        }
         requests.add(QmCommands.set(id, update.build()));
         DiskSize size = pick(List.of(DiskSize.ofGiB(1 + random.nextInt(2000)), DiskSize.ofMiB(3584),
                 ProxmoxSizes.parse("1.5G"), DiskSize.ofGiB(1024)));
         requests.add(QmCommands.resizeTo(id, slot, size));
-        requests.add(QmCommands.growBy(id, slot, size));
+        requests.add(QmCommands.growBy(id, slot, size, false));
+        requests.add(QmCommands.growBy(id, slot, size, true));
         Optional<Duration> timeout = coin() ? Optional.empty() : Optional.of(Duration.ofSeconds(random.nextInt(600)));
         requests.add(QmCommands.start(id, timeout));
         requests.add(QmCommands.stop(id, coin(), timeout));

@@ -4,12 +4,10 @@ import io.pveq.core.NodeName;
 import io.pveq.core.transport.CommandRequest;
 import io.pveq.core.transport.CommandResult;
 import io.pveq.core.transport.TransportException;
-import io.pveq.sim.PveRelease;
 import io.pveq.sim.SimulatedCluster;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,32 +34,12 @@ public final class SimCommandLine {
             err.println("usage: SimCommandLine qm|pvesh|pvesm [ARGS]");
             return 2;
         }
-        String state = env.get("PVEQ_SIM_STATE");
-        if (state == null || state.isBlank()) {
-            err.println("pveq-sim: set PVEQ_SIM_STATE to the folder holding the simulated cluster's state");
+        SimulatedCluster.Builder builder;
+        try {
+            builder = LauncherEnvironment.builder(env);
+        } catch (IllegalArgumentException e) {
+            err.println("pveq-sim: " + e.getMessage());
             return 2;
-        }
-        SimulatedCluster.Builder builder = SimulatedCluster.builder().stateFolder(Path.of(state));
-        String speed = env.getOrDefault("PVEQ_SIM_SPEED", "1");
-        if (speed.equals("instant")) {
-            builder.instant();
-        } else {
-            try {
-                builder.speedFactor(Double.parseDouble(speed));
-            } catch (IllegalArgumentException e) {
-                err.println("pveq-sim: PVEQ_SIM_SPEED must be a positive number or 'instant', got '" + speed + "'");
-                return 2;
-            }
-        }
-        String release = env.getOrDefault("PVEQ_SIM_RELEASE", "8.4");
-        switch (release) {
-            case "8.1" -> builder.release(PveRelease.PVE_8_1);
-            case "8.4" -> builder.release(PveRelease.PVE_8_4);
-            case "9.1" -> builder.release(PveRelease.PVE_9_1);
-            default -> {
-                err.println("pveq-sim: PVEQ_SIM_RELEASE must be 8.1, 8.4 or 9.1, got '" + release + "'");
-                return 2;
-            }
         }
         try (SimulatedCluster cluster = builder.build()) {
             String nodeName = env.get("PVEQ_SIM_NODE");

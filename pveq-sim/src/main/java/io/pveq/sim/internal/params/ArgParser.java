@@ -94,15 +94,7 @@ public final class ArgParser {
         }
         options.keySet().removeAll(spec.positionals());
         values.putAll(options);
-        Map<String, String> errors = new TreeMap<>();
-        for (Map.Entry<String, String> entry : values.entrySet()) {
-            Rule rule = spec.rules().get(entry.getKey());
-            if (rule == null) {
-                continue;
-            }
-            Optional<String> error = rule.check(entry.getValue());
-            error.ifPresent(message -> errors.put(entry.getKey(), message));
-        }
+        Map<String, String> errors = check(spec.rules(), values);
         for (String required : spec.required()) {
             if (!values.containsKey(required)) {
                 errors.put(required, "property is missing and it is not optional");
@@ -115,6 +107,36 @@ public final class ArgParser {
             throw new ParamException(text.toString());
         }
         return values;
+    }
+
+    /**
+     * Checks values against their rules, as Proxmox's schema verification does for the CLI and the
+     * API alike. Valid booleans are normalised to {@code 1}/{@code 0} in {@code values}; values
+     * without a rule are left alone (the caller decides what an unknown parameter means).
+     *
+     * @return parameter name to Proxmox's message, sorted; empty when all are valid
+     */
+    public static Map<String, String> check(Map<String, Rule> rules, Map<String, String> values) {
+        Map<String, String> errors = new TreeMap<>();
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            Rule rule = rules.get(entry.getKey());
+            if (rule == null) {
+                continue;
+            }
+            Optional<String> error;
+            try {
+                error = rule.check(entry.getValue());
+            } catch (StackOverflowError e) {
+                // a pathological value for a pattern with nested repetition: it does not match
+                error = Optional.of("value does not match the regex pattern");
+            }
+            if (error.isPresent()) {
+                errors.put(entry.getKey(), error.get());
+            } else if (rule.isBoolean()) {
+                entry.setValue(truth(entry.getValue()) ? "1" : "0");
+            }
+        }
+        return errors;
     }
 
     /** @return the truth of a valid boolean spelling */

@@ -66,6 +66,9 @@ public final class Formats {
 
     public static Rule tagList() {
         return Rule.format(v -> {
+            if (v.isEmpty()) {
+                return Optional.of("invalid tag ''");
+            }
             for (String tag : v.split("[;, ]")) {
                 if (!tag.isEmpty() && !TAG.matcher(tag).matches()) {
                     return Optional.of("invalid tag '" + tag + "'");
@@ -77,6 +80,9 @@ public final class Formats {
 
     public static Rule addressList() {
         return Rule.format(v -> {
+            if (v.isBlank()) {
+                return Optional.of("value '' does not look like a valid IP address");
+            }
             for (String address : v.split("[ ,;]+")) {
                 if (!address.isEmpty() && !isIpv4(address) && !isIpv6(address)) {
                     return Optional.of("value '" + address + "' does not look like a valid IP address");
@@ -125,6 +131,23 @@ public final class Formats {
     public static Rule ipv6() {
         return Rule.format(v -> isIpv6(v) ? Optional.empty()
                 : Optional.of("value does not look like a valid IPv6 address"));
+    }
+
+    /** Proxmox's {@code storage-pair-list}: {@code STORAGE}, {@code 1}, or {@code SRC:DST} pairs. */
+    public static Rule storagePairList() {
+        return Rule.format(v -> {
+            if (v.equals("1")) {
+                return Optional.empty();
+            }
+            for (String pair : v.split(",", -1)) {
+                for (String storage : pair.split(":", -1)) {
+                    if (!storage.matches("(?i)[a-z][a-z0-9\\-_.]*[a-z0-9]")) {
+                        return Optional.of("storage ID '" + storage + "' contains illegal characters");
+                    }
+                }
+            }
+            return Optional.empty();
+        });
     }
 
     /** Either of two rules. */

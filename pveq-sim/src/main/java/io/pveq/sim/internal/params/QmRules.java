@@ -69,6 +69,9 @@ public final class QmRules {
         rules.put("citype", oneOf("configdrive2", "nocloud", "opennebula"));
         rules.put("ciupgrade", bool());
         rules.put("template", bool());
+        // what Proxmox's own backup, migrate, clone and snapshot tasks set; root may set it by hand too
+        rules.put("lock", oneOf("backup", "clone", "create", "migrate", "rollback", "snapshot", "snapshot-delete",
+                "suspending", "suspended"));
         for (Map.Entry<String, Integer> bus : DISK_BUSES.entrySet()) {
             for (int i = 0; i < bus.getValue(); i++) {
                 rules.put(bus.getKey() + i, disk(bus.getKey(), major));

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * cloud-init drive is a NoCloud ISO written at each start, and a started QEMU daemonizes, so it
  * outlives the command that started it as on a node; its pid and sockets are kept in the VM's state.
  * Every process started here carries {@code PVEQ_SIM_GUEST_OWNER=<owner>} in its environment, which
- * {@link Reaper} uses to end them all. Thread-safe (no state of its own besides the configuration).
+ * {@link Reaper} uses to end them all. Thread-safe.
  */
 public final class QemuGuests {
 
@@ -42,6 +42,7 @@ public final class QemuGuests {
 
     private final RealGuestsState config;
     private final Path work;
+    private final Map<String, Object> agentLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public QemuGuests(RealGuestsState config) {
         this.config = config;
@@ -264,6 +265,20 @@ public final class QemuGuests {
         return process != null && Processes.startTicks(process.pid).map(t -> t == process.startTicks).orElse(false);
     }
 
+    /**
+     * Runs a QMP command that changes a running guest at once ({@code system_reset}, {@code stop},
+     * {@code cont}).
+     *
+     * @throws Failure {@code VM N qmp command 'x' failed - ...} as qemu-server words it
+     */
+    public void monitor(VmState.QemuProcess process, String command) {
+        try {
+            QemuSocket.qmp(QemuCommandLine.qmp(Path.of(process.run), process.vmid), command, null, QMP);
+        } catch (IOException e) {
+            throw new Failure("VM " + process.vmid + " qmp command '" + command + "' failed - " + e.getMessage());
+        }
+    }
+
     /** QMP {@code quit}; waits for the process to end, killing it when it does not. */
     public void stop(VmState.QemuProcess process) {
         if (!alive(process)) {
@@ -299,13 +314,19 @@ public final class QemuGuests {
     }
 
     /**
-     * Runs a guest agent command ({@code guest-ping}, {@code guest-network-get-interfaces}, ...).
+     * Runs a guest agent command ({@code guest-ping}, {@code guest-network-get-interfaces}, ...). The
+     * agent's socket takes one client at a time: exchanges with one guest are serialised here.
      *
+     * @param arguments the command's arguments, or null
      * @return the agent's answer
-     * @throws IOException when the agent does not answer in time (it is not running)
+     * @throws IOException when the agent does not answer in time (it is not running) or answers an error
      */
-    public JsonNode agent(VmState.QemuProcess process, String command, Duration timeout) throws IOException {
-        return QemuSocket.agent(QemuCommandLine.qga(Path.of(process.run), process.vmid), command, timeout);
+    public JsonNode agent(VmState.QemuProcess process, String command, JsonNode arguments, Duration timeout)
+            throws IOException {
+        Path socket = QemuCommandLine.qga(Path.of(process.run), process.vmid);
+        synchronized (agentLocks.computeIfAbsent(socket.toString(), k -> new Object())) {
+            return QemuSocket.agent(socket, command, arguments, timeout);
+        }
     }
 
     /** @return the last {@code lines} lines the guest printed on its serial console */

@@ -72,11 +72,12 @@ final class QemuSocket implements AutoCloseable {
     /**
      * Runs one guest agent command.
      *
-     * @param command e.g. {@code guest-ping}
+     * @param command   e.g. {@code guest-ping}
+     * @param arguments its arguments, or null
      * @return the {@code return} member of the answer
      * @throws IOException when the agent does not answer in time or answers an error
      */
-    static JsonNode agent(Path socket, String command, Duration timeout) throws IOException {
+    static JsonNode agent(Path socket, String command, JsonNode arguments, Duration timeout) throws IOException {
         try (QemuSocket s = new QemuSocket(socket, timeout)) {
             long id = ThreadLocalRandom.current().nextLong(1, Integer.MAX_VALUE);
             ObjectNode sync = command("guest-sync");
@@ -88,7 +89,11 @@ final class QemuSocket implements AutoCloseable {
                     break;
                 }
             }
-            s.send(command(command));
+            ObjectNode message = command(command);
+            if (arguments != null) {
+                message.set("arguments", arguments);
+            }
+            s.send(message);
             return s.readReply();
         }
     }

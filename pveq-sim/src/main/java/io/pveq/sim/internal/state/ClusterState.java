@@ -26,6 +26,8 @@ public final class ClusterState {
     public long resourcesRefreshedAt;
     /** Set when VMs boot real guests under QEMU; every process sharing the state starts them the same way. */
     public RealGuestsState realGuests;
+    /** Users, tokens, roles and ACLs of the REST API face. */
+    public AccessState access = new AccessState();
 
     /** A finished task as /nodes/{node}/tasks lists it. */
     public static final class TaskRecord {

@@ -6,8 +6,9 @@ import io.pveq.core.PveqException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +18,7 @@ import java.util.function.Function;
 
 /**
  * Keeps the state as {@code state.json} in a folder shared by several processes. Each access takes
- * an exclusive {@link FileLock} on {@code state.lock} (and a lock inside this process, since file
+ * an exclusive {@link java.nio.channels.FileLock} on {@code state.lock} (and a lock inside this process, since file
  * locks are held per process), reads the file, and for updates writes it back through a temporary
  * file and an atomic rename before the lock is released.
  */
@@ -35,6 +36,8 @@ public final class FolderStateStore implements StateStore {
     /** The state loaded by the outermost call of the thread holding {@link #local}. */
     private ClusterState current;
     private boolean dirty;
+    /** An interrupt of the thread holding {@link #local}, set aside while it reads and writes the folder. */
+    private boolean interruptPending;
 
     public FolderStateStore(Path folder) {
         this.folder = folder;
@@ -84,6 +87,13 @@ public final class FolderStateStore implements StateStore {
     /**
      * Runs {@code body} holding the folder lock. A nested call from the same thread (a read inside an
      * update, say) reuses the state already loaded; the outermost call saves when anything wrote.
+     *
+     * <p>The folder stands for pmxcfs, which answers a command even while it is being cancelled: an
+     * interrupt (a job cancelled, a task stopped) must not make the state unreachable, or the command's
+     * cleanup (its lock released, a half-made VM removed) would fail with it. File I/O on an interrupted
+     * thread closes its channel, so the interrupt is set aside while the folder is read and written, the
+     * step is retried when one arrives meanwhile, and the interrupt is raised again before returning: the
+     * command notices it at its next wait.
      */
     @SuppressWarnings("try")
     private <T> T lockedRaw(Function<ClusterState, T> body) {
@@ -92,9 +102,9 @@ public final class FolderStateStore implements StateStore {
             if (local.getHoldCount() > 1) {
                 return body.apply(current);
             }
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                current = load();
+            interruptPending = Thread.interrupted();
+            try (FileChannel channel = acquire()) {
+                current = uninterruptibly(this::load);
                 dirty = false;
                 try {
                     return body.apply(current);
@@ -107,10 +117,50 @@ public final class FolderStateStore implements StateStore {
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("simulator state in " + folder + ": " + e.getMessage(), e);
+            } finally {
+                if (interruptPending || Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                }
+                interruptPending = false;
             }
         } finally {
             local.unlock();
         }
+    }
+
+    /** @return the open lock file's channel, holding the exclusive lock (released when it closes) */
+    private FileChannel acquire() throws IOException {
+        while (true) {
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                channel.lock();
+                return channel;
+            } catch (FileLockInterruptionException | ClosedByInterruptException e) {
+                Thread.interrupted();
+                interruptPending = true;
+                channel.close();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Runs a file step again when an interrupt closed its channel meanwhile (see {@link #lockedRaw}). */
+    private <T> T uninterruptibly(IoStep<T> step) throws IOException {
+        while (true) {
+            try {
+                return step.run();
+            } catch (ClosedByInterruptException e) {
+                Thread.interrupted();
+                interruptPending = true;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoStep<T> {
+        T run() throws IOException;
     }
 
     private ClusterState load() throws IOException {
@@ -132,11 +182,14 @@ public final class FolderStateStore implements StateStore {
         try {
             byte[] bytes = JSON.writeValueAsBytes(state);
             Path temp = folder.resolve("state.json.tmp");
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.write(ByteBuffer.wrap(bytes));
-                out.force(false);
-            }
+            uninterruptibly(() -> {
+                try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    out.write(ByteBuffer.wrap(bytes));
+                    out.force(false);
+                }
+                return null;
+            });
             Files.move(temp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             cached = null;
             cachedStamp = -1;

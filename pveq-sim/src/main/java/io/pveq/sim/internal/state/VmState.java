@@ -15,6 +15,10 @@ public final class VmState {
     /** Values Proxmox keeps but never shows as given (the plain cloud-init password). */
     public TreeMap<String, String> secrets = new TreeMap<>();
     public String status = "stopped";
+    /** Paused (suspended to RAM): Proxmox still reports status running, with qmpstatus paused. */
+    public boolean paused;
+    /** Snapshots by name; each holds the config of its time (its {@code parent} key links the tree). */
+    public TreeMap<String, Snapshot> snapshots = new TreeMap<>();
     public long createdAtMillis;
     public long startedAtMillis;
     /** When the guest OS last (re)booted: SSH answers from this plus the boot delay. */
@@ -55,6 +59,13 @@ public final class VmState {
             this.sizeBytes = sizeBytes;
             this.format = format;
         }
+    }
+
+    /** A snapshot: the config at that time, when, and the user's description. */
+    public static final class Snapshot {
+        public TreeMap<String, String> config = new TreeMap<>();
+        public long snaptime;
+        public String description = "";
     }
 
     /** What happened inside the guest. */

@@ -25,10 +25,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The simulator's {@code qm}/{@code pvesh} launchers on the PATH of a real sshd, reached through the
- * SSH transport: what a remote Proxmox node looks like to pveq. Skipped when the launchers are not
- * built ({@code pveq-sim/bin} plus its packaged jar and {@code target/lib}).
+ * SSH transport: what a remote Proxmox node looks like to pveq. An integration test: the launchers run
+ * pveq-sim's packaged jar and {@code target/lib}, which exist from the package phase on (in the reactor,
+ * pveq-sim is packaged before this module's integration tests). Skipped when they are not built, as
+ * with {@code mvn -pl pveq-ssh verify} on its own.
  */
-class SimLaunchersOverSshTest {
+class SimLaunchersOverSshIT {
 
     private static final Path SIM = Path.of("..", "pveq-sim").toAbsolutePath().normalize();
     private static final Path STATE = Path.of(System.getProperty("java.io.tmpdir"), "pveq-ssh-sim-" + UUID.randomUUID());

@@ -1,0 +1,229 @@
+package io.pveq.core.internal.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pveq.core.InstallResult;
+import io.pveq.core.Operation;
+import io.pveq.core.OperationId;
+import io.pveq.core.OperationState;
+import io.pveq.core.VmId;
+import io.pveq.core.event.OperationFailed;
+import io.pveq.core.event.ProgressEvent;
+import io.pveq.core.event.ProgressListener;
+import io.pveq.core.store.DurableOperations;
+import io.pveq.core.store.InMemoryOperationStore;
+import io.pveq.core.store.OperationStore;
+import io.pveq.core.store.StoredEvent;
+import io.pveq.core.store.StoredJournalEntry;
+import io.pveq.core.store.StoredOperation;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Durable operations over a job store shared by two provisioners in one JVM (standing for two server
+ * processes): what is written when, recovery after a "restart" (the first process's store access cut,
+ * as when it is killed), takeover after the lease, cancel and follow from the other instance.
+ */
+class DurableOperationsTest {
+
+    private static final Duration LEASE = Duration.ofMillis(1500);
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    /** A store whose every call fails once {@code dead} is set: a killed process writes nothing more. */
+    private static OperationStore killable(OperationStore store, AtomicBoolean dead, List<String> trace) {
+        return (OperationStore) Proxy.newProxyInstance(OperationStore.class.getClassLoader(),
+                new Class<?>[] {OperationStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    if (dead.get()) {
+                        throw new IllegalStateException("the process is dead");
+                    }
+                    if (method.getName().equals("putJournal")) {
+                        trace.add("store: putJournal " + ((StoredJournalEntry) args[1]).json());
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static DurableOperations durable(OperationStore store, String instance) {
+        return new DurableOperations(store, instance, LEASE, POLL, 100);
+    }
+
+    private static void await(BooleanSupplier condition, Duration within, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static OperationFailed terminal(List<ProgressEvent> events) {
+        ProgressEvent last = events.get(events.size() - 1);
+        assertTrue(last instanceof OperationFailed, "ends with the failure: " + last);
+        return (OperationFailed) last;
+    }
+
+    @Test
+    void everythingIsWrittenAndTheJournalEntryBeforeTheCreate() {
+        InMemoryOperationStore store = new InMemoryOperationStore();
+        FakePve pve = new FakePve("pve1");
+        try (Harness h = new Harness(pve, durable(killable(store, new AtomicBoolean(), pve.commands), "a"), "pve1")) {
+            Operation<InstallResult> op = h.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
+            InstallResult r = op.await();
+            int putAt = indexOf(pve.commands, "store: putJournal {\"type\":\"created_vm\",\"vmid\":100");
+            int createAt = indexOf(pve.commands, "pve1: qm create 100");
+            assertTrue(putAt >= 0 && putAt < createAt, "journal entry before the create: " + pve.commands);
+            StoredOperation stored = store.find(op.id()).orElseThrow();
+            assertEquals(OperationState.SUCCEEDED, stored.state());
+            assertEquals(op.events().size(), stored.eventCount());
+            assertEquals(op.events().stream().map(ProgressEvent::toJson).toList(), store.events(op.id(), 0).stream()
+                    .map(e -> OperationCodec.event(e.json()).toJson()).toList(), "the same log, event for event");
+            assertEquals(List.of(), store.journal(op.id()), "a success keeps nothing to undo");
+            assertEquals(r, OperationCodec.result(stored.result().orElseThrow()));
+            String everything = stored.spec() + store.events(op.id(), 0) + pve.commands.stream()
+                    .filter(c -> c.startsWith("store:")).toList();
+            assertTrue(stored.spec().contains("\"password\":true"), stored.spec());
+            assertFalse(everything.contains("user-pass-1") || everything.contains("root-secret-1"), "no secret stored");
+        }
+    }
+
+    private static int indexOf(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void aRestartedInstanceRollsBackWhatItsPreviousProcessLeftRunningAtOnce() throws Exception {
+        InMemoryOperationStore store = new InMemoryOperationStore();
+        FakePve pve = new FakePve("pve1");
+        AtomicBoolean killed = new AtomicBoolean();
+        Harness first = new Harness(pve, durable(killable(store, killed, new CopyOnWriteArrayList<>()), "pveq-1"), "pve1");
+        CountDownLatch gate = new CountDownLatch(1);
+        first.guests.gate = gate;
+        OperationId id = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE).id();
+        assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS), "the install waits for SSH, VM 100 created");
+        assertTrue(pve.vm(100) != null);
+        killed.set(true); // the first process is gone: it writes nothing more
+        long restarted = System.nanoTime();
+        try (Harness second = new Harness(pve, durable(store, "pveq-1"), "pve1")) {
+            await(() -> store.find(id).orElseThrow().state().isFinished(), Duration.ofSeconds(10), "the recovery");
+            assertTrue(System.nanoTime() - restarted < LEASE.toNanos(), "its own operations need no lease to expire");
+            StoredOperation done = store.find(id).orElseThrow();
+            assertEquals(OperationState.FAILED, done.state());
+            assertTrue(pve.vm(100) == null, "the half-built VM is destroyed: " + pve.commands);
+            Operation<?> seen = second.provisioner.operations().find(id).orElseThrow();
+            OperationFailed end = terminal(seen.events());
+            assertEquals(OperationKeeper.RESTARTED, end.reason());
+            assertTrue(end.rolledBack().stream().anyMatch(d -> d.contains("destroyed VM 100")), end.rolledBack().toString());
+            assertTrue(end.message().startsWith("[-] failed: interrupted by a restart of the server; rolled back: "),
+                    end.message());
+            assertEquals(List.of(), store.journal(id));
+            List<ProgressEvent> replayed = new CopyOnWriteArrayList<>();
+            seen.subscribe(3, replayed::add).close();
+            assertEquals(seen.events().subList(3, seen.events().size()), replayed, "replay from Last-Event-ID");
+        } finally {
+            gate.countDown();
+            first.provisioner.close();
+        }
+    }
+
+    @Test
+    void anotherInstanceTakesOverAfterTheLeaseAndRollsBack() throws Exception {
+        InMemoryOperationStore store = new InMemoryOperationStore();
+        FakePve pve = new FakePve("pve1");
+        AtomicBoolean cutOff = new AtomicBoolean();
+        Harness first = new Harness(pve, durable(killable(store, cutOff, new CopyOnWriteArrayList<>()), "pveq-1"), "pve1");
+        CountDownLatch gate = new CountDownLatch(1);
+        first.guests.gate = gate;
+        try (Harness second = new Harness(pve, durable(store, "pveq-2"), "pve1")) {
+            OperationId id = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE).id();
+            assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS));
+            Operation<?> view = second.provisioner.operations().find(id).orElseThrow();
+            assertFalse(view.local(), "seen from the other instance");
+            List<ProgressEvent> followed = new CopyOnWriteArrayList<>();
+            second.provisioner.operations().find(id).orElseThrow().subscribe(0, followed::add);
+            Thread.sleep(LEASE.toMillis() / 2);
+            assertEquals(OperationState.RUNNING, store.find(id).orElseThrow().state(), "a live lease is respected");
+            cutOff.set(true); // the first instance dies
+            await(() -> store.find(id).orElseThrow().state().isFinished(), LEASE.multipliedBy(4), "the takeover");
+            assertTrue(pve.vm(100) == null, pve.commands.toString());
+            OperationFailed end = terminal(second.provisioner.operations().find(id).orElseThrow().events());
+            assertTrue(end.reason().contains("server instance pveq-1 stopped renewing its lease"), end.reason());
+            await(() -> !followed.isEmpty() && followed.get(followed.size() - 1).isTerminal(), Duration.ofSeconds(5),
+                    "the follower to see the end");
+            assertEquals(second.provisioner.operations().find(id).orElseThrow().events(), followed,
+                    "followed live across instances: every event once, in order");
+        } finally {
+            gate.countDown();
+            first.provisioner.close();
+        }
+    }
+
+    @Test
+    void anOperationIsCancelledFromTheOtherInstance() throws Exception {
+        InMemoryOperationStore store = new InMemoryOperationStore();
+        FakePve pve = new FakePve("pve1");
+        try (Harness first = new Harness(pve, durable(store, "pveq-1"), "pve1");
+             Harness second = new Harness(pve, durable(store, "pveq-2"), "pve1")) {
+            first.guests.gate = new CountDownLatch(1);
+            Operation<InstallResult> op = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
+            assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS));
+            Operation<?> remote = second.provisioner.operations().find(op.id()).orElseThrow();
+            assertTrue(remote.cancel());
+            await(() -> op.state().isFinished(), Duration.ofSeconds(10), "the owner to cancel");
+            assertEquals(OperationState.CANCELLED, op.state());
+            assertTrue(pve.vm(100) == null);
+            assertEquals(OperationState.CANCELLED, store.find(op.id()).orElseThrow().state());
+            assertTrue(second.provisioner.operations().list().stream().anyMatch(o -> o.id().equals(op.id())
+                    && o.state() == OperationState.CANCELLED));
+            assertTrue(terminal(second.provisioner.operations().find(op.id()).orElseThrow().events()).cancelled());
+        }
+    }
+
+    @Test
+    void aBrokenStoreRefusesNewWorkBeforeAnythingRuns() {
+        FakePve pve = new FakePve("pve1");
+        AtomicBoolean dead = new AtomicBoolean(true);
+        try (Harness h = new Harness(pve, durable(killable(new InMemoryOperationStore(), dead, new CopyOnWriteArrayList<>()),
+                "a"), "pve1")) {
+            org.junit.jupiter.api.Assertions.assertThrows(io.pveq.core.ClusterUnavailableException.class,
+                    () -> h.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE));
+            assertTrue(pve.commands.isEmpty(), pve.commands.toString());
+        }
+    }
+
+    @Test
+    void storedEventsDecodeToTheSameEvents() {
+        for (ProgressEvent e : List.<ProgressEvent>of(
+                new io.pveq.core.event.StageStarted(io.pveq.core.event.Stage.CREATING_VM, "creating",
+                        io.pveq.core.event.EventContext.of(Duration.ofMillis(1234), VmId.of(101),
+                                io.pveq.core.Ipv4Address.parse("ip", "10.0.0.101"))),
+                new io.pveq.core.event.TransferProgress(io.pveq.core.event.Stage.DOWNLOADING_IMAGE, 5, 10, 2.5,
+                        io.pveq.core.event.EventContext.of(Duration.ZERO)),
+                new OperationFailed(io.pveq.core.event.Stage.IMPORTING_DISK, "boom \"x\"", true, List.of("a", "b"), false,
+                        io.pveq.core.event.EventContext.of(Duration.ofSeconds(3))))) {
+            assertEquals(e, OperationCodec.event(OperationCodec.event(e)));
+            assertEquals(e.toJson(), OperationCodec.event(new StoredEvent(0, OperationCodec.event(e)).json()).toJson());
+        }
+    }
+}

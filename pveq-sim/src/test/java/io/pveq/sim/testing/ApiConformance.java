@@ -1,0 +1,114 @@
+package io.pveq.sim.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pveq.core.testing.PveSchema;
+import io.pveq.core.testing.ReturnsValidator;
+import io.pveq.core.testing.SchemaViolation;
+import io.pveq.sim.SimApiExchange;
+import io.pveq.sim.SimApiObserver;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Holds every exchange of the simulator's REST API face to the real schema of its release
+ * ({@code apidata.js} of PVE 8.4 or 9.1): each request the simulator accepted must be valid against
+ * the endpoint's {@code parameters}, each 200 answer's {@code data} against its {@code returns}.
+ * A violation is thrown at the simulator (which answers {@code 500 pveq-sim observer: ...} instead,
+ * so the client under test sees it) and kept for {@link ApiConformanceExtension} to fail the test
+ * with. Installed JVM-wide by {@link ApiConformanceSession} when a JUnit session starts; when the
+ * shared reference data is absent it checks nothing. Thread-safe.
+ */
+public final class ApiConformance implements SimApiObserver {
+
+    private static final ApiConformance SHARED = new ApiConformance();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, Optional<PveSchema>> schemas = new ConcurrentHashMap<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final AtomicLong checked = new AtomicLong();
+
+    /** @return the JVM-wide instance */
+    public static ApiConformance shared() {
+        return SHARED;
+    }
+
+    @Override
+    public void exchanged(SimApiExchange exchange) {
+        if (exchange.template().isEmpty()) {
+            return;
+        }
+        Optional<PveSchema> schema = schemas.computeIfAbsent("pve" + exchange.release().major(), ApiConformance::load);
+        if (schema.isEmpty()) {
+            return;
+        }
+        checked.incrementAndGet();
+        List<SchemaViolation> found = check(schema.get(), exchange);
+        if (!found.isEmpty()) {
+            String text = exchange.method() + " " + exchange.path() + " (" + exchange.template().get() + ", "
+                    + schema.get().version() + ") breaks the schema: " + found;
+            violations.add(text);
+            throw new AssertionError(text);
+        }
+    }
+
+    /** @return the violations of one exchange against a schema */
+    public static List<SchemaViolation> check(PveSchema schema, SimApiExchange exchange) {
+        String method = exchange.method();
+        String template = exchange.template().orElseThrow();
+        List<SchemaViolation> found = new ArrayList<>();
+        if (exchange.verified()) {
+            Map<String, String> scalars = new LinkedHashMap<>(exchange.parameters());
+            exchange.arrays().keySet().forEach(scalars::remove);
+            found.addAll(schema.validate(method, template, scalars).stream()
+                    .filter(v -> !(exchange.arrays().containsKey(v.parameter())
+                            && v.message().equals("required parameter is missing")))
+                    .toList());
+            exchange.arrays().forEach((name, values) -> schema.parameter(method, template, name).ifPresentOrElse(
+                    spec -> found.addAll(ReturnsValidator.validateArrayParameter(name, spec, values)),
+                    () -> found.add(new SchemaViolation(name, "unknown parameter"))));
+        }
+        if (exchange.status() == 200) {
+            Optional<JsonNode> returns = schema.returns(method, template);
+            if (returns.isEmpty()) {
+                found.add(new SchemaViolation(method + " " + template, "no such endpoint in " + schema.version()));
+            } else {
+                try {
+                    JsonNode body = JSON.readTree(exchange.body());
+                    found.addAll(ReturnsValidator.validate(returns.get(), body.path("data")));
+                } catch (IOException e) {
+                    found.add(new SchemaViolation("body", "not JSON: " + e.getMessage()));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** @return violations recorded since the last {@link #drain()} */
+    public List<String> drain() {
+        List<String> copy = List.copyOf(violations);
+        violations.removeAll(copy);
+        return copy;
+    }
+
+    /** @return how many exchanges were checked */
+    public long checked() {
+        return checked.get();
+    }
+
+    private static Optional<PveSchema> load(String version) {
+        try {
+            return Optional.of(PveSchema.load(version));
+        } catch (TestAbortedException e) {
+            return Optional.empty();
+        }
+    }
+}
