@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pveq.core.transport.CommandRequest;
@@ -68,9 +67,9 @@ class RealGuestInstallIT {
     @BeforeAll
     static void start() throws Exception {
         GuestImages images = RealGuestPeers.images("12");
-        RealGuestPeers.assumePort22Free(ADDRESS);
+        RealGuestPeers.requirePort22Free(ADDRESS);
         Path launchers = RealGuestPeers.projectRoot().resolve("pveq-sim").resolve("bin");
-        assumeTrue(Files.isDirectory(launchers.resolveSibling("target").resolve("lib")),
+        assertTrue(Files.isDirectory(launchers.resolveSibling("target").resolve("lib")),
                 "the simulator's launchers are packaged first (mvn verify packages pveq-sim before pveq-server)");
         state = dir.resolve("cluster");
         // the test owns the real guests: whatever the launchers start is ended when it closes

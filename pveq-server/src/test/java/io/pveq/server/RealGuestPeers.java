@@ -1,7 +1,9 @@
 package io.pveq.server;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import io.pveq.core.testing.TestPeer;
 import io.pveq.sim.GuestImages;
 import io.pveq.sim.RealGuests;
 import java.io.IOException;
@@ -20,8 +22,8 @@ import java.util.stream.Stream;
 /**
  * What the real-guest tests need from this machine: QEMU, root (port 22 on loopback addresses), and
  * the Debian images built by {@code pveq-sim/guest-images/ensure-images.sh} in the image cache
- * ({@code $PVEQ_GUEST_IMAGES}, else {@code ~/.cache/pveq/guest-images}); {@code .ci/run} builds them.
- * A test without them is skipped with a message that says how to get them.
+ * ({@code $PVEQ_GUEST_IMAGES}, else {@code ~/.cache/pveq/guest-images}); {@code .ci/run} installs the
+ * peers and builds the images. A test without them fails at once saying how to get them (never skips).
  */
 final class RealGuestPeers {
 
@@ -39,29 +41,37 @@ final class RealGuestPeers {
                 : Path.of(System.getProperty("user.home"), ".cache", "pveq", "guest-images");
     }
 
-    /** @return the built images, or skips the test saying what is missing */
+    /** @return the built images; fails the test saying what is missing and how to get it */
     static GuestImages images(String... versions) {
-        assumeTrue(Files.isExecutable(RealGuests.DEFAULT_QEMU),
-                "real guests: QEMU missing (apt-get install qemu-system-x86; .ci/run installs it)");
-        assumeTrue("root".equals(System.getProperty("user.name")),
-                "real guests: forwarding a guest's SSH from a loopback address's port 22 needs root");
+        assertTrue(TestPeer.QEMU.require().equals(RealGuests.DEFAULT_QEMU), "real guests run "
+                + RealGuests.DEFAULT_QEMU);
+        TestPeer.QEMU_IMG.require();
+        TestPeer.GENISOIMAGE.require();
+        TestPeer.BUSYBOX.require();
+        assertTrue("root".equals(System.getProperty("user.name")),
+                "real guests: forwarding a guest's SSH from a loopback address's port 22 needs root (.ci/run runs as root)");
         Path recipe = projectRoot().resolve("pveq-sim").resolve("guest-images");
         var found = GuestImages.locate(cacheRoot(), recipe);
-        assumeTrue(found.isPresent(), "real guests: no images built from this recipe in " + cacheRoot()
-                + "; run pveq-sim/guest-images/ensure-images.sh (as .ci/run does)");
+        if (found.isEmpty()) {
+            fail("real guests: no images built from this recipe in " + cacheRoot()
+                    + "; run pveq-sim/guest-images/ensure-images.sh (as .ci/run does; about 2 minutes per release)");
+        }
         for (String version : versions) {
-            assumeTrue(found.get().debian(version).isPresent(), "real guests: Debian " + version
-                    + " image not built; run pveq-sim/guest-images/ensure-images.sh");
+            if (found.get().debian(version).isEmpty()) {
+                fail("real guests: Debian " + version + " image not built in " + found.get().folder()
+                        + "; run pveq-sim/guest-images/ensure-images.sh");
+            }
         }
         return found.get();
     }
 
-    /** Skips unless {@code address:22} can be bound (something else may hold port 22 on every address). */
-    static void assumePort22Free(String address) {
+    /** Fails unless {@code address:22} can be bound (a guest's SSH is forwarded from there). */
+    static void requirePort22Free(String address) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(address, 22));
         } catch (IOException e) {
-            assumeTrue(false, "real guests: cannot bind " + address + ":22 (" + e.getMessage() + ")");
+            fail("real guests: cannot bind " + address + ":22 for the guest's SSH forward (" + e.getMessage()
+                    + "); is a guest of an earlier run still up?");
         }
     }
 

@@ -79,7 +79,7 @@ class RealGuestScriptsIT {
     void debian11InitScriptRunsTwiceOnDebian11AndTheSecondRunChangesNothing() throws Exception {
         GuestImages images = RealGuestPeers.images("11");
         String address = "127.0.10.151";
-        RealGuestPeers.assumePort22Free(address);
+        RealGuestPeers.requirePort22Free(address);
         try (SshGuestAccess ssh = SshGuestAccess.builder(dir.resolve("guest_key")).build();
              SimulatedCluster cluster = SimulatedCluster.builder().node("pve1", "127.0.10.11").instant()
                      .realGuests(RealGuests.of(ssh, images)).build()) {
@@ -161,7 +161,7 @@ class RealGuestScriptsIT {
     void debian13InitScriptRunsTwiceThenAFailingInitScriptRollsTheInstallBack() throws Exception {
         GuestImages images = RealGuestPeers.images("13");
         String address = "127.0.10.152";
-        RealGuestPeers.assumePort22Free(address);
+        RealGuestPeers.requirePort22Free(address);
         // the real script twice (the second run must change nothing), then a failure of our own
         String real = bundled("debian_13.sh");
         String twiceThenFail = "#!/usr/bin/env bash\nset -u\nreal=$(mktemp)\ncat >\"$real\" <<'PVEQ_REAL_INIT_SCRIPT'\n"
@@ -203,7 +203,7 @@ class RealGuestScriptsIT {
     void aGuestThatNeverBootsTimesOutWithItsSerialConsoleAndIsRolledBack() throws Exception {
         RealGuestPeers.images();
         String address = "127.0.10.153";
-        RealGuestPeers.assumePort22Free(address);
+        RealGuestPeers.requirePort22Free(address);
         // a disk with no boot loader, published as Debian 11's image
         Path blank = dir.resolve("blank").resolve("debian-11");
         Files.createDirectories(blank);

@@ -2,9 +2,9 @@ package io.pveq.sim.realguests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pveq.core.NodeName;
+import io.pveq.core.testing.TestPeer;
 import io.pveq.core.transport.CommandRequest;
 import io.pveq.core.transport.CommandResult;
 import io.pveq.sim.SimulatedCluster;
@@ -87,8 +87,8 @@ class CloudInitSeedTest {
 
     @Test
     void theSeedIsoHoldsExactlyTheseFilesUnderTheCidataLabel(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/genisoimage")) && Files.isExecutable(Path.of("/usr/bin/isoinfo")),
-                "genisoimage not installed (apt-get install genisoimage)");
+        TestPeer.GENISOIMAGE.require();
+        TestPeer.ISOINFO.require();
         RealGuestsState config = new RealGuestsState();
         config.qemu = "/usr/bin/qemu-system-x86_64";
         config.workFolder = dir.toString();
