@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pveq.sim.testing.ApiConformance;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -44,6 +46,8 @@ class SimApiMainIT {
         pb.environment().put("PORT", Integer.toString(port));
         pb.environment().put("BIND_ADDRESS", "127.0.0.1");
         pb.environment().put("SIM_API_PORT", Integer.toString(apiPort));
+        Path record = dir.resolve("exchanges.jsonl");
+        pb.environment().put("PVEQ_SIM_API_RECORD", record.toString());
         Process p = pb.start();
         try {
             HttpClient plain = HttpClient.newHttpClient();
@@ -74,6 +78,9 @@ class SimApiMainIT {
                         .build(), HttpResponse.BodyHandlers.ofString()).body();
             }
             assertTrue(list.contains("from-proxmox-api"), "pveq-server sees the VM made through the Proxmox API: " + list);
+            ApiConformance.Recording recording = ApiConformance.checkRecording(record);
+            assertEquals(List.of(), recording.violations(), "the server's simulated API keeps to the schema");
+            assertTrue(recording.checked() >= 1, "the create was recorded and checked: " + recording);
         } finally {
             p.destroy();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));

@@ -3,6 +3,7 @@ package io.pveq.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pveq.sim.testing.ApiConformance;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,6 +73,8 @@ class LauncherIT {
         env.put("PVEQ_SIM_STATE", state.toString());
         env.put("PVEQ_SIM_SPEED", "instant");
         env.put("PVEQ_SIM_API_PORT", "0");
+        Path record = Files.createTempFile("pveq-sim-api-", ".jsonl");
+        env.put("PVEQ_SIM_API_RECORD", record.toString());
         env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Process server = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
@@ -108,7 +111,11 @@ class LauncherIT {
             assertTrue(vms.body().contains("\"name\":\"from-cli\""), vms.body());
             Run taken = run("pve3", "qm", "create", "100");
             assertEquals("unable to create VM 100 - VM 100 already exists on node 'pve1'\n", taken.stderr());
+            ApiConformance.Recording recording = ApiConformance.checkRecording(record);
+            assertEquals(List.of(), recording.violations(), "the launcher's answers keep to the schema");
+            assertEquals(2, recording.checked(), "both exchanges were recorded and checked");
         } finally {
+            Files.deleteIfExists(record);
             server.destroy();
             assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the API launcher stops on SIGTERM");
         }

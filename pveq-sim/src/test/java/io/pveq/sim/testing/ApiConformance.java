@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pveq.core.testing.PveSchema;
 import io.pveq.core.testing.ReturnsValidator;
 import io.pveq.core.testing.SchemaViolation;
+import io.pveq.sim.PveRelease;
 import io.pveq.sim.SimApiExchange;
 import io.pveq.sim.SimApiObserver;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +93,66 @@ public final class ApiConformance implements SimApiObserver {
             }
         }
         return found;
+    }
+
+    /**
+     * What a server in another process recorded (see {@code PVEQ_SIM_API_RECORD}) held to the schema.
+     *
+     * @param checked    exchanges checked (those served as an endpoint of the schema)
+     * @param violations one line per exchange that breaks the schema
+     */
+    public record Recording(long checked, List<String> violations) {
+    }
+
+    /**
+     * Checks every exchange a server in another process recorded, as the in-process servers are
+     * checked as they answer.
+     *
+     * @param file the file named by {@code PVEQ_SIM_API_RECORD} when the process started
+     * @return what was checked and what broke the schema (nothing checked when the reference data is absent)
+     * @throws IOException when the file cannot be read
+     */
+    public static Recording checkRecording(Path file) throws IOException {
+        long checked = 0;
+        List<String> found = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            SimApiExchange exchange = recorded(JSON.readTree(line));
+            if (exchange.template().isEmpty()) {
+                continue;
+            }
+            Optional<PveSchema> schema = SHARED.schemas.computeIfAbsent("pve" + exchange.release().major(),
+                    ApiConformance::load);
+            if (schema.isEmpty()) {
+                continue;
+            }
+            checked++;
+            List<SchemaViolation> violations = check(schema.get(), exchange);
+            if (!violations.isEmpty()) {
+                found.add(exchange.method() + " " + exchange.path() + " (" + exchange.template().get() + ", "
+                        + schema.get().version() + ") breaks the schema: " + violations);
+            }
+        }
+        return new Recording(checked, List.copyOf(found));
+    }
+
+    private static SimApiExchange recorded(JsonNode line) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        line.path("parameters").fields().forEachRemaining(e -> parameters.put(e.getKey(), e.getValue().asText()));
+        Map<String, List<String>> arrays = new LinkedHashMap<>();
+        line.path("arrays").fields().forEachRemaining(e -> {
+            List<String> values = new ArrayList<>();
+            e.getValue().forEach(v -> values.add(v.asText()));
+            arrays.put(e.getKey(), values);
+        });
+        JsonNode template = line.path("template");
+        return new SimApiExchange(PveRelease.valueOf(line.path("release").asText()),
+                line.path("method").asText(), line.path("path").asText(),
+                template.isTextual() ? Optional.of(template.asText()) : Optional.empty(), parameters, arrays,
+                line.path("verified").asBoolean(), line.path("authid").asText(), line.path("status").asInt(),
+                line.path("reason").asText(), line.path("body").asText());
     }
 
     /** @return violations recorded since the last {@link #drain()} */
