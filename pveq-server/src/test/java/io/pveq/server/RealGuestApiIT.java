@@ -195,6 +195,7 @@ class RealGuestApiIT {
             List<Long> after = RealGuestPeers.qemuProcesses(work.toString());
             assertEquals(1, after.size());
             assertNotEquals(before, after, "the reboot started a new QEMU process");
+            assertEquals(VmStatus.RUNNING, api.vms().status(PVE1, VMID).status(), "running again after the reboot");
             cluster.guestAccess().awaitReady(endpoint, BOOT, null);
             List<String> instances = Collections.synchronizedList(new ArrayList<>());
             assertEquals(0, cluster.guestAccess().runScript(endpoint, new GuestScript("check.sh",

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The server's simulated mode with {@code SIM_GUESTS=qemu}: the simulator's mirror publishes the built
  * Debian images under their official names (so installs download, verify and import bootable images),
  * {@code /api/info} says the guests are real, and stopping the server leaves no work folder behind.
- * No guest is booted here; {@link RealGuestInstallIT} and {@link RealGuestScriptsIT} boot them.
+ * No guest is booted here; {@link RealGuestInstallIT}, {@link RealGuestApiIT} and {@link RealGuestScriptsIT}
+ * boot them.
  */
 class SimulatedRealGuestsModeIT {
 

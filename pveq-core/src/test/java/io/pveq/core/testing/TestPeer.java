@@ -68,6 +68,8 @@ public final class TestPeer {
     public static final TestPeer BUSYBOX = program("busybox", "busybox");
     /** Builds the guest images from Debian's packages ({@code pveq-sim/guest-images}). */
     public static final TestPeer DEBOOTSTRAP = program("debootstrap", "debootstrap");
+    /** Compiles the small C programs that make process states Java cannot (a main thread that ends first). */
+    public static final TestPeer GCC = program("gcc", "gcc");
     /** Partitions the guest images without a loop device. */
     public static final TestPeer SFDISK = program("sfdisk", "fdisk");
     /** A Proxmox VE API client no one here wrote, against the simulated API. */

@@ -222,6 +222,10 @@ final class QmPower {
                 vm.bootedAtMillis = engine.time().nowMillis();
                 vm.guest.boots++;
                 restarted.ifPresent(p -> {
+                    // the old QEMU's end may have been seen meanwhile (Engine.followRealGuests marks the VM
+                    // stopped between the two processes, as Proxmox's status shows it): running again
+                    vm.status = "running";
+                    vm.paused = false;
                     vm.qemu = p;
                     vm.pid = (int) p.pid;
                     vm.startedAtMillis = engine.time().nowMillis();
