@@ -154,11 +154,11 @@ final class EngineOperation<R> implements Operation<R> {
      * {@link #terminate}.
      */
     synchronized void emit(ProgressEvent event) {
-        log.add(event);
-        int index = log.size() - 1;
         if (event.isTerminal()) {
             throw new IllegalStateException("terminal events end the operation through terminate()");
         }
+        log.add(event);
+        int index = log.size() - 1;
         sink.event(this, index, event);
         deliver(event, index);
     }

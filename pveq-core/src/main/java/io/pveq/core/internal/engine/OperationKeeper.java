@@ -94,6 +94,7 @@ final class OperationKeeper implements AutoCloseable {
 
     private void round() {
         Instant now = clock.instant();
+        persistence.retryBacklog();
         try {
             renew(now);
             if (takingOver) {

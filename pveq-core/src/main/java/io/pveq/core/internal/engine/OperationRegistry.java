@@ -194,32 +194,64 @@ public final class OperationRegistry implements Operations {
                 + running.id() + "); wait for it or cancel it");
     }
 
+    /**
+     * Runs an operation's work and ends it: whatever happens (the work throws anything, a cancel lands
+     * anywhere, ending it throws), the operation ends with exactly one terminal event and a finished state.
+     */
     private <R> void runWork(EngineOperation<R> op, Stage firstStage, Work<R> work, FailureMapper failures) {
         OperationRun run = new OperationRun(op, clock, firstStage, new RollbackJournal(
                 persistence.map(p -> p.journal(op.id())).orElse(RollbackJournal.Sink.NONE)));
-        Done<R> done;
         try {
-            if (!op.begin(Thread.currentThread())) {
-                throw new OperationCancelledException("cancelled before it started");
+            Done<R> done;
+            try {
+                if (!op.begin(Thread.currentThread())) {
+                    throw new OperationCancelledException("cancelled before it started");
+                }
+                done = work.run(run);
+            } finally {
+                op.workEnded();
+                Thread.interrupted(); // no cancel interrupts this thread any more: the end (or the rollback) must run
             }
-            done = work.run(run);
+            run.flushDetails();
+            OperationSucceeded end = new OperationSucceeded(run.stage(), done.summary(), run.context());
+            run.journal().commit();
+            op.terminate(end, OperationState.SUCCEEDED, Optional.ofNullable(done.value()));
+            op.succeed(done.value(), clock.instant());
         } catch (Throwable e) {
-            op.workEnded();
-            Thread.interrupted(); // the rollback's commands must run
-            fail(op, run, e, failures);
-            return;
+            if (op.terminalEvent().isEmpty()) {
+                fail(op, run, e, failures);
+            } else if (!op.state().isFinished()) {
+                op.fail(new PveqException("ending the operation failed: " + FailureText.of(e), e), false,
+                        clock.instant());
+            }
         }
-        op.workEnded();
-        Thread.interrupted();
-        run.journal().commit();
-        run.flushDetails();
-        op.terminate(new OperationSucceeded(run.stage(), done.summary(), run.context()), OperationState.SUCCEEDED,
-                Optional.ofNullable(done.value()));
-        op.succeed(done.value(), clock.instant());
     }
 
+    /**
+     * Rolls the operation's journal back and ends it failed or cancelled. Never throws: when the rollback,
+     * the failure mapper or anything else breaks, the operation still ends, reporting the rollback as
+     * incomplete.
+     */
     void fail(EngineOperation<?> op, OperationRun run, Throwable cause, FailureMapper failures) {
         boolean cancelled = op.cancelRequested() || cause instanceof OperationCancelledException;
+        try {
+            rollBackAndEnd(op, run, cause, failures, cancelled);
+        } catch (Throwable broken) {
+            LOG.error("{}: ending it after '{}' failed", op, FailureText.of(cause), broken);
+            String reason = cancelled ? "cancelled during '" + run.stage().label() + "'" : FailureText.of(cause);
+            if (op.terminalEvent().isEmpty()) {
+                op.terminate(new OperationFailed(run.stage(), reason, cancelled,
+                        List.of("FAILED to end the operation cleanly (" + FailureText.of(broken) + ")"), false,
+                        run.context()), cancelled ? OperationState.CANCELLED : OperationState.FAILED, Optional.empty());
+            }
+            if (!op.state().isFinished()) {
+                op.fail(new PveqException(reason, cause), cancelled, clock.instant());
+            }
+        }
+    }
+
+    private void rollBackAndEnd(EngineOperation<?> op, OperationRun run, Throwable cause, FailureMapper failures,
+                                boolean cancelled) {
         run.flushDetails();
         Stage failed = run.stage();
         RollbackJournal.Outcome outcome = new RollbackJournal.Outcome(List.of(), List.of());
@@ -366,6 +398,13 @@ public final class OperationRegistry implements Operations {
                 LOG.warn("{} did not finish its rollback in time", op);
             }
         }
+        persistence.ifPresent(p -> {
+            int waiting = p.retryBacklog();
+            if (waiting > 0) {
+                LOG.error("job store: {} write(s) of ended operations could not be stored before closing; another"
+                        + " instance (or this one, restarted) rolls them back as interrupted", waiting);
+            }
+        });
         keeper.ifPresent(OperationKeeper::close);
     }
 }

@@ -174,7 +174,10 @@ public final class RollbackJournal {
                 if (what != null && !what.isBlank()) {
                     done.add(what);
                 }
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                // an undo that breaks (even with an Error) must not keep the others from running
                 LOG.warn("rollback step '{}' failed", entry.label(), e);
                 failures.add(entry.label() + " (" + e.getMessage() + ")");
             }

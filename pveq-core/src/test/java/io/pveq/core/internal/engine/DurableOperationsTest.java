@@ -200,6 +200,100 @@ class DurableOperationsTest {
         }
     }
 
+    /**
+     * A store that refuses every call from an interrupted thread, as HikariCP does when the pool has no idle
+     * connection ("Interrupted during connection acquisition"), and every write while {@code down} is set.
+     */
+    private static OperationStore refusingInterrupted(OperationStore store, AtomicBoolean down, List<String> refused) {
+        return (OperationStore) Proxy.newProxyInstance(OperationStore.class.getClassLoader(),
+                new Class<?>[] {OperationStore.class}, (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (Thread.currentThread().isInterrupted() && !name.equals("close")) {
+                        refused.add("interrupted: " + name);
+                        throw new IllegalStateException("Interrupted during connection acquisition");
+                    }
+                    if (down.get() && (name.equals("appendEvent") || name.equals("finish") || name.equals("setVm"))) {
+                        refused.add("down: " + name);
+                        throw new IllegalStateException("the store is unreachable");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static void assertStoredLogIsTheLocalOne(InMemoryOperationStore store, Operation<?> op) {
+        List<StoredEvent> stored = store.events(op.id(), 0);
+        for (int i = 0; i < stored.size(); i++) {
+            assertEquals(i, stored.get(i).index(), "no gap in the stored log: " + stored);
+        }
+        assertEquals(op.events().stream().map(ProgressEvent::toJson).toList(), stored.stream()
+                .map(e -> OperationCodec.event(e.json()).toJson()).toList(), "the same log, event for event");
+    }
+
+    @Test
+    void aCancelInterruptingTheJobLeavesNoGapAndTheFollowerOnTheOtherInstanceSeesTheEnd() throws Exception {
+        InMemoryOperationStore store = new InMemoryOperationStore();
+        FakePve pve = new FakePve("pve1");
+        List<String> refused = new CopyOnWriteArrayList<>();
+        try (Harness first = new Harness(pve, durable(refusingInterrupted(store, new AtomicBoolean(), refused), "pveq-1"),
+                "pve1");
+             Harness second = new Harness(pve, durable(store, "pveq-2"), "pve1")) {
+            first.guests.gate = new CountDownLatch(1);
+            Operation<InstallResult> op = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
+            assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS));
+            List<ProgressEvent> followed = new CopyOnWriteArrayList<>();
+            second.provisioner.operations().find(op.id()).orElseThrow().subscribe(0, followed::add);
+            // the cancel interrupts the job in its wait; the stage then reports its failure with the flag still set
+            assertTrue(op.cancel());
+            await(() -> op.state().isFinished(), Duration.ofSeconds(10), "the cancel");
+            assertEquals(OperationState.CANCELLED, op.state());
+            await(() -> store.find(op.id()).orElseThrow().state().isFinished(), Duration.ofSeconds(5), "the stored end");
+            assertEquals(OperationState.CANCELLED, store.find(op.id()).orElseThrow().state());
+            assertStoredLogIsTheLocalOne(store, op);
+            await(() -> !followed.isEmpty() && followed.get(followed.size() - 1).isTerminal(), Duration.ofSeconds(5),
+                    "the follower on the other instance to see the end");
+            assertEquals(op.events(), followed);
+            assertTrue(pve.vm(100) == null, "rolled back: " + pve.commands);
+            assertEquals(List.of(), refused, "no store call ever ran on an interrupted thread");
+        }
+    }
+
+    @Test
+    void writesTheStoreRefusesWaitInOrderAndReachItWhenItIsBack() throws Exception {
+        InMemoryOperationStore store = new InMemoryOperationStore();
+        FakePve pve = new FakePve("pve1");
+        AtomicBoolean down = new AtomicBoolean();
+        List<String> refused = new CopyOnWriteArrayList<>();
+        try (Harness first = new Harness(pve, durable(refusingInterrupted(store, down, refused), "pveq-1"), "pve1");
+             Harness second = new Harness(pve, durable(store, "pveq-2"), "pve1")) {
+            first.guests.gate = new CountDownLatch(1);
+            Operation<InstallResult> op = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
+            assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS));
+            List<ProgressEvent> followed = new CopyOnWriteArrayList<>();
+            second.provisioner.operations().find(op.id()).orElseThrow().subscribe(0, followed::add);
+            down.set(true);
+            assertTrue(op.cancel());
+            await(() -> op.state().isFinished(), Duration.ofSeconds(10), "the cancel");
+            Thread.sleep(POLL.toMillis() * 4); // several keeper rounds retry in vain
+            assertTrue(refused.stream().anyMatch(r -> r.equals("down: finish")) || refused.contains("down: appendEvent"),
+                    refused.toString());
+            StoredOperation meanwhile = store.find(op.id()).orElseThrow();
+            assertEquals(OperationState.RUNNING, meanwhile.state(), "the end waits for the store");
+            assertTrue(meanwhile.leaseUntil().isAfter(java.time.Instant.now()), "and its owner keeps the lease");
+            down.set(false);
+            await(() -> store.find(op.id()).orElseThrow().state().isFinished(), Duration.ofSeconds(5),
+                    "the waiting writes to reach the store");
+            assertEquals(OperationState.CANCELLED, store.find(op.id()).orElseThrow().state());
+            assertStoredLogIsTheLocalOne(store, op);
+            await(() -> !followed.isEmpty() && followed.get(followed.size() - 1).isTerminal(), Duration.ofSeconds(5),
+                    "the follower to see the end");
+            assertEquals(op.events(), followed);
+        }
+    }
+
     @Test
     void aBrokenStoreRefusesNewWorkBeforeAnythingRuns() {
         FakePve pve = new FakePve("pve1");

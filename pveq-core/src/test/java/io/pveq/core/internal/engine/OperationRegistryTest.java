@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -106,5 +108,47 @@ class OperationRegistryTest {
         assertThrows(OperationCancelledException.class, op::await);
         assertEquals(OperationState.CANCELLED, op.state());
         assertTrue(((OperationFailed) op.events().get(op.events().size() - 1)).cancelled());
+    }
+
+    @Test
+    void anOperationWhoseSuccessCannotBeReportedStillEndsAndRollsBack() {
+        List<String> undone = new CopyOnWriteArrayList<>();
+        // no VM named anywhere: the success event cannot be made (it must carry the VM id)
+        var op = registry.submit(OperationKind.START, Optional.empty(), Stage.STARTING_VM, ProgressListener.NONE,
+                run -> {
+                    run.journal().register("a", () -> {
+                        undone.add("a");
+                        return "undid a";
+                    });
+                    return new OperationRegistry.Done<>("ok", "finished");
+                }, OperationRegistry.PLAIN);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> op.result().get(10, TimeUnit.SECONDS),
+                "the operation ends");
+        assertTrue(e.getCause() instanceof PveqException, e.toString());
+        assertEquals(OperationState.FAILED, op.state());
+        assertEquals(List.of("a"), undone, "what it made is undone, since its success cannot be told");
+        assertEquals(1, op.events().stream().filter(ProgressEvent::isTerminal).count());
+        assertTrue(op.events().get(op.events().size() - 1) instanceof OperationFailed);
+    }
+
+    @Test
+    void anUndoThrowingAnErrorKeepsNeitherTheOtherUndosNorTheEndFromHappening() {
+        List<String> undone = new CopyOnWriteArrayList<>();
+        var op = registry.submit(OperationKind.START, Optional.of(VmId.of(103)), Stage.STARTING_VM, ProgressListener.NONE,
+                run -> {
+                    run.journal().register("a", () -> {
+                        undone.add("a");
+                        return "undid a";
+                    });
+                    run.journal().register("b", () -> {
+                        throw new AssertionError("b broke badly");
+                    });
+                    throw new IllegalStateException("boom");
+                }, OperationRegistry.PLAIN);
+        assertThrows(ExecutionException.class, () -> op.result().get(10, TimeUnit.SECONDS), "the operation ends");
+        assertEquals(List.of("a"), undone);
+        OperationFailed last = (OperationFailed) op.events().get(op.events().size() - 1);
+        assertEquals(List.of("undid a", "FAILED to b (b broke badly)"), last.rolledBack());
+        assertEquals(OperationState.FAILED, op.state());
     }
 }
