@@ -97,6 +97,7 @@ class RealGuestInstallIT {
         Map<String, String> env = new TreeMap<>();
         env.put("BIND_ADDRESS", "127.0.0.1");
         env.put("PORT", "0");
+        env.put("DATA_DIR", dir.resolve("data").toString());
         env.put("GATEWAY", "127.0.10.1");
         env.put("MAIN_NODE", "pve1");
         env.put("NODE_pve1", "127.0.0.1");

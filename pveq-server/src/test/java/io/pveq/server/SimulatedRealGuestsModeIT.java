@@ -32,7 +32,7 @@ class SimulatedRealGuestsModeIT {
         GuestImages images = RealGuestPeers.images("12");
         EnvConfig config = EnvConfig.load(Map.of("BIND_ADDRESS", "127.0.0.1", "PORT", "0", "SIM_GUESTS", "qemu",
                 "SIM_GUEST_IMAGES", images.folder().toString(), "GUEST_SSH_KEY",
-                dir.resolve("guest_key").toString()));
+                dir.resolve("guest_key").toString(), "DATA_DIR", dir.resolve("data").toString()));
         Backend.Built built = Backend.create(config, new ServerMetrics());
         try {
             assertEquals("qemu", built.facts().get("sim_guests"));
