@@ -186,6 +186,31 @@ class SimulatedEndToEndTest {
         assertEquals("node", ServerFixture.json(same).get("field").asText());
         assertEquals("VM " + vmid + " destroyed", http.post(base + "/destroy", null).body());
         assertEquals(404, http.get(base + "/status").statusCode());
+        List<String> kinds = new java.util.ArrayList<>();
+        for (JsonNode j : ServerFixture.json(http.get("/api/jobs")).get("jobs")) {
+            if (j.path("vm_id").asInt() == vmid) {
+                kinds.add(j.get("kind").asText() + " " + j.get("state").asText());
+                if (j.get("kind").asText().equals("install")) {
+                    break; // this test's install; older jobs of another test may have had the same VMID
+                }
+            }
+        }
+        assertEquals(List.of("destroy succeeded", "start succeeded", "stop succeeded", "migrate succeeded",
+                "reboot succeeded", "set-disk succeeded", "set-memory succeeded", "set-cpu succeeded",
+                "install succeeded"), kinds, "the short calls are jobs too, newest first");
+        String stopJob = null;
+        for (JsonNode j : ServerFixture.json(http.get("/api/jobs")).get("jobs")) {
+            if (j.path("vm_id").asInt() == vmid && j.get("kind").asText().equals("stop")) {
+                stopJob = j.get("id").asText();
+            }
+        }
+        try (RawHttp r = RawHttp.send(null, server.port(), "GET", "/api/jobs/" + stopJob + "/events", null)) {
+            List<InstallStreamTest.Frame> frames = InstallStreamTest.readFrames(r, Integer.MAX_VALUE);
+            assertEquals(3, frames.size());
+            assertEquals("stopping VM", data(frames.get(0)).get("step").asText());
+            assertTrue(data(lastOf(frames)).get("message").asText().startsWith("[+] VM " + vmid + " stopped in "),
+                    frames.toString());
+        }
         String metrics = http.get("/metrics").body();
         assertTrue(metrics.contains("pveq_commands_total{node=\"pve1\",command=\"qm create\",outcome=\"ok\"}"), metrics);
     }

@@ -2,7 +2,12 @@ package io.pveq.core.event;
 
 import java.util.List;
 
-/** The long operations that report progress, each with its stages in the order they run. */
+/**
+ * The operations pveq runs and keeps as jobs, each with its stages in the order they run. The long ones
+ * ({@code submit...}) run in the background and report progress; the short ones ({@link #STOP},
+ * {@link #DESTROY}, {@link #SET_CPU}, {@link #SET_MEMORY}, {@link #GROW_DISK}) run on the caller's thread
+ * in one stage and are kept all the same: listed, with their events and outcome (in the job store too).
+ */
 public enum OperationKind {
     /** Create and fully provision a VM ({@code POST /api/vm/install}). */
     INSTALL("install", List.of(Stage.CHECKING_VMID, Stage.ASSIGNING_IP, Stage.VALIDATING_CPU_AND_RAM,
@@ -18,7 +23,17 @@ public enum OperationKind {
     SHUTDOWN("shutdown", List.of(Stage.SHUTTING_DOWN_VM, Stage.STOPPING_VM, Stage.FINALIZING)),
     /** Migrate to another node with local disks ({@code POST /api/vm/:id/set/node}). */
     MIGRATE("migrate", List.of(Stage.CHECKING_TARGET_NODE, Stage.MIGRATING_VM, Stage.WAITING_FOR_SSH,
-            Stage.FINALIZING));
+            Stage.FINALIZING)),
+    /** Power off at once ({@code POST /api/vm/:id/stop}); short. */
+    STOP("stop", List.of(Stage.STOPPING_VM)),
+    /** Stop and delete with its disks ({@code POST /api/vm/:id/destroy}); short. */
+    DESTROY("destroy", List.of(Stage.DESTROYING_VM)),
+    /** Set the cores ({@code POST /api/vm/:id/set/cpu}); short. */
+    SET_CPU("set-cpu", List.of(Stage.SETTING_CPU)),
+    /** Set the memory ({@code POST /api/vm/:id/set/memory}); short. */
+    SET_MEMORY("set-memory", List.of(Stage.SETTING_MEMORY)),
+    /** Grow the boot disk ({@code POST /api/vm/:id/set/disk}); short. */
+    GROW_DISK("set-disk", List.of(Stage.GROWING_DISK));
 
     private final String label;
     private final List<Stage> stages;

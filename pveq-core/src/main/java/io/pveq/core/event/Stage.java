@@ -50,8 +50,16 @@ public enum Stage {
     REBOOTING_VM("rebooting VM"),
     /** ACPI shutdown, waiting up to the timeout. */
     SHUTTING_DOWN_VM("shutting down VM"),
-    /** Forced stop after a shutdown timed out (only when forcing was asked for). */
+    /** {@code qm stop}: the stop operation, or a forced stop after a shutdown timed out (when asked for). */
     STOPPING_VM("stopping VM"),
+    /** {@code qm destroy} (stopping the VM first when it runs). */
+    DESTROYING_VM("destroying VM"),
+    /** {@code qm set --cores}. */
+    SETTING_CPU("setting CPU"),
+    /** {@code qm set --memory} (and the balloon). */
+    SETTING_MEMORY("setting memory"),
+    /** {@code qm resize} of the boot disk. */
+    GROWING_DISK("growing disk"),
     /** The target node exists, is online and can take the VM. */
     CHECKING_TARGET_NODE("checking target node"),
     /** {@code qm migrate} with local disks. */

@@ -53,6 +53,11 @@ final class JobStore implements AutoCloseable {
         }
         try {
             String instance = s.instance().orElseGet(() -> generatedInstance(s.dataDir()));
+            try {
+                jdbc.reserveInstance(instance); // PostgreSQL: a second live server with this name stops here
+            } catch (PveqException e) {
+                throw new InvalidSpecException("INSTANCE_ID", e.getMessage());
+            }
             Duration poll = s.lease().dividedBy(5).compareTo(Duration.ofSeconds(1)) < 0 ? s.lease().dividedBy(5)
                     : Duration.ofSeconds(1);
             DurableOperations durable = new DurableOperations(jdbc, instance, s.lease(), poll, s.history());

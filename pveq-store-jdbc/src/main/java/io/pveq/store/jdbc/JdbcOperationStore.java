@@ -49,6 +49,7 @@ public final class JdbcOperationStore implements OperationStore {
     private final String description;
     private final boolean postgres;
     private Optional<java.nio.channels.FileChannel> lockFile = Optional.empty();
+    private volatile InstanceReservation reservation;
 
     private JdbcOperationStore(DataSource data, Optional<HikariDataSource> ownPool, String description) {
         this.data = data;
@@ -142,7 +143,7 @@ public final class JdbcOperationStore implements OperationStore {
         pool.setJdbcUrl(jdbcUrl);
         pool.setUsername(user);
         password.ifPresent(p -> pool.setPassword(p.reveal()));
-        pool.setMaximumPoolSize(8);
+        pool.setMaximumPoolSize(9); // 8 for the work, 1 held by reserveInstance
         pool.setConnectionTimeout(10_000);
         return pooled(pool, redacted(jdbcUrl));
     }
@@ -435,8 +436,38 @@ public final class JdbcOperationStore implements OperationStore {
         });
     }
 
+    /**
+     * Reserves an instance name for this process while the store stays open, so two live servers never run
+     * under one name (each would renew the other's leases and roll back its jobs as its own after a restart).
+     * On PostgreSQL a session advisory lock on a connection of its own: released when the store closes or the
+     * process dies, so a restarted instance takes its name back at once. An {@link #embedded} store is one
+     * process's already (its folder is locked), and other databases are not checked. Calling it again with
+     * the name already held does nothing.
+     *
+     * @throws PveqException naming the instance when another live process holds it
+     * @throws IllegalStateException when this store holds another name already
+     */
+    public synchronized void reserveInstance(String instance) {
+        Objects.requireNonNull(instance, "instance");
+        if (!postgres) {
+            return;
+        }
+        if (reservation != null) {
+            if (reservation.instance().equals(instance)) {
+                return;
+            }
+            throw new IllegalStateException("this store holds the instance name '" + reservation.instance()
+                    + "' already, not '" + instance + "'");
+        }
+        reservation = InstanceReservation.take(data, instance, description);
+    }
+
     @Override
     public void close() {
+        InstanceReservation held = reservation;
+        if (held != null) {
+            held.close();
+        }
         ownPool.ifPresent(pool -> {
             pool.close();
             LOG.debug("job store {} closed", description);

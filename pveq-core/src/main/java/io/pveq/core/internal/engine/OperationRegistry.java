@@ -189,6 +189,44 @@ public final class OperationRegistry implements Operations {
         return op;
     }
 
+    /**
+     * Runs a short operation on the calling thread, kept like the long ones: listed, its one stage's events
+     * and its end stored (when there is a job store), recovered as interrupted after a crash. Check the input
+     * and the VM's lock before: a call refused up front leaves no job. A cancel marks it, never interrupts
+     * the caller's thread.
+     *
+     * @param spec    what was asked, as JSON without secrets
+     * @param what    for the started event, e.g. {@code stopping VM 101 on pve1}
+     * @param summary for the succeeded event, from the body's result
+     * @return the body's result
+     * @throws RuntimeException what the body threw, after the job ended failed with it
+     * @throws ClusterUnavailableException when the job store cannot take the operation (nothing has run)
+     */
+    <T> T runShort(OperationKind kind, VmId vmId, String spec, String what, java.util.function.Supplier<T> body,
+                   java.util.function.Function<T, String> summary) {
+        Stage stage = kind.stages().get(0);
+        EngineOperation<Object> op = new EngineOperation<>(io.pveq.core.OperationId.random(), kind, Optional.of(vmId),
+                clock.instant(), List.of(), persistence.<EngineOperation.Sink>map(p -> p).orElse(EngineOperation.Sink.NONE));
+        synchronized (this) {
+            purge();
+            persistence.ifPresent(p -> p.created(op, spec));
+            operations.put(op.id(), op);
+        }
+        OperationRun run = new OperationRun(op, clock, stage);
+        T value;
+        String[] done = new String[1];
+        try {
+            run.vm(vmId, Optional.empty());
+            value = run.stage(stage, what, body, v -> done[0] = summary.apply(v));
+        } catch (RuntimeException | Error e) {
+            fail(op, run, e, PLAIN);
+            throw e;
+        }
+        op.terminate(new OperationSucceeded(stage, done[0], run.context()), OperationState.SUCCEEDED, Optional.empty());
+        op.succeed(null, clock.instant());
+        return value;
+    }
+
     private static VmStateException busy(VmId vmId, Operation<?> running) {
         return new VmStateException(vmId, "VM " + vmId + " is busy with a running " + running.kind() + " operation ("
                 + running.id() + "); wait for it or cancel it");

@@ -156,7 +156,8 @@ final class Persistence implements EngineOperation.Sink {
             @Override
             public void write(boolean retry) {
                 // a retried append may have reached the store although it failed (the answer was lost)
-                if (retry && config.store().events(op.id(), index).stream().anyMatch(e -> e.index() == index)) {
+                if (retry && (!stillOurs(op.id()) || config.store().events(op.id(), index).stream()
+                        .anyMatch(e -> e.index() == index))) {
                     return;
                 }
                 config.store().appendEvent(op.id(), stored);
@@ -174,6 +175,9 @@ final class Persistence implements EngineOperation.Sink {
         write(op.id(), new Write() {
             @Override
             public void write(boolean retry) {
+                if (retry && !stillOurs(op.id())) {
+                    return;
+                }
                 config.store().setVm(op.id(), vmId);
             }
 
@@ -193,7 +197,7 @@ final class Persistence implements EngineOperation.Sink {
         write(op.id(), new Write() {
             @Override
             public void write(boolean retry) {
-                if (retry && config.store().find(op.id()).map(s -> s.state().isFinished()).orElse(true)) {
+                if (retry && !stillOurs(op.id())) {
                     return;
                 }
                 if (!config.store().finish(op.id(), config.instance(), state, at, value, end)) {
@@ -207,6 +211,15 @@ final class Persistence implements EngineOperation.Sink {
                 return "the end of " + op;
             }
         });
+    }
+
+    /**
+     * @return true while the stored operation runs under this instance; a write that waited is dropped once
+     *         another instance took the operation over (and ended it) meanwhile
+     */
+    private boolean stillOurs(OperationId id) {
+        return config.store().find(id).map(s -> !s.state().isFinished() && s.owner().equals(config.instance()))
+                .orElse(false);
     }
 
     /**

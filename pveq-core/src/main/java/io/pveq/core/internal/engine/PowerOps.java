@@ -67,16 +67,20 @@ final class PowerOps {
         NodeName node = ctx.router().locate(vmId);
         PveNode pve = ctx.router().pve(node);
         LockGuard.check(ctx, pve, vmId, locks, "stop", true);
-        if (!currentStatus(pve, vmId).isRunning()) {
-            return;
-        }
-        try {
-            ctx.retry().run("qm stop " + vmId, () -> pve.stop(vmId, locks.skipsLock()));
-        } catch (VmStateException e) {
-            if (!String.valueOf(e.getMessage()).contains("not running")) {
-                throw e;
-            }
-        }
+        registry.runShort(OperationKind.STOP, vmId, OperationCodec.spec(java.util.Map.of("vm_id", vmId.value(),
+                "force", locks.skipsLock())), "stopping VM " + vmId + " on " + node, () -> {
+                    if (!currentStatus(pve, vmId).isRunning()) {
+                        return "VM " + vmId + " was not running";
+                    }
+                    try {
+                        ctx.retry().run("qm stop " + vmId, () -> pve.stop(vmId, locks.skipsLock()));
+                    } catch (VmStateException e) {
+                        if (!String.valueOf(e.getMessage()).contains("not running")) {
+                            throw e;
+                        }
+                    }
+                    return "VM " + vmId + " stopped";
+                }, s -> s);
     }
 
     Operation<VmOutcome> submitShutdown(VmId vmId, Duration timeout, boolean force, ProgressListener listener) {

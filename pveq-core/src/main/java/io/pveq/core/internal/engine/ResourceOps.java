@@ -51,7 +51,15 @@ final class ResourceOps {
         if (locks.skipsLock()) {
             update.skipLock();
         }
-        ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
+        registry.runShort(OperationKind.SET_CPU, vmId, spec(vmId, "cpu", cpu, locks), "setting VM " + vmId + " to "
+                + cpu + " cores", () -> {
+                    ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
+                    return "VM " + vmId + " cpu set to " + cpu;
+                }, s -> s);
+    }
+
+    private static String spec(VmId vmId, String field, Object value, LockPolicy locks) {
+        return OperationCodec.spec(java.util.Map.of("vm_id", vmId.value(), field, value, "force", locks.skipsLock()));
     }
 
     void setMemory(VmId vmId, int memoryMb, LockPolicy locks) {
@@ -70,7 +78,11 @@ final class ResourceOps {
         if (locks.skipsLock()) {
             update.skipLock();
         }
-        ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
+        registry.runShort(OperationKind.SET_MEMORY, vmId, spec(vmId, "memory", memoryMb, locks), "setting VM " + vmId
+                + " to " + memoryMb + " MB", () -> {
+                    ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
+                    return "VM " + vmId + " memory set to " + memoryMb + " MB";
+                }, s -> s);
     }
 
     DiskSize growDisk(VmId vmId, DiskSize increment, LockPolicy locks) {
@@ -80,6 +92,13 @@ final class ResourceOps {
                 + " has no disk to grow"));
         DiskSize current = config.disk(slot).flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         DiskSize wanted = ctx.settings().limits().checkDiskGrowth("disk", current, increment);
+        return registry.runShort(OperationKind.GROW_DISK, vmId, spec(vmId, "disk", increment.toProxmox(), locks),
+                "growing " + slot + " of VM " + vmId + " by " + increment, () -> grow(pve, vmId, config, slot, increment,
+                        wanted, locks), after -> "VM " + vmId + " disk grown by " + increment + " to " + after);
+    }
+
+    private DiskSize grow(PveNode pve, VmId vmId, VmConfig config, String slot, DiskSize increment, DiskSize wanted,
+                          LockPolicy locks) {
         Optional<String> said = ctx.retry().call("qm resize " + vmId, () -> pve.growBy(vmId, slot, increment,
                 locks.skipsLock()));
         DiskSize after = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId)).disk(slot)
@@ -198,7 +217,11 @@ final class ResourceOps {
         NodeName node = ctx.router().locate(vmId);
         PveNode pve = ctx.router().pve(node);
         LockGuard.check(ctx, pve, vmId, locks, "destroy", true);
-        new VmRemoval(ctx).remove(pve, vmId, locks.skipsLock());
+        registry.runShort(OperationKind.DESTROY, vmId, OperationCodec.spec(java.util.Map.of("vm_id", vmId.value(),
+                "force", locks.skipsLock())), "destroying VM " + vmId + " on " + node, () -> {
+                    new VmRemoval(ctx).remove(pve, vmId, locks.skipsLock());
+                    return "VM " + vmId + " destroyed";
+                }, s -> s);
         ctx.allocator().forget(vmId);
     }
 }

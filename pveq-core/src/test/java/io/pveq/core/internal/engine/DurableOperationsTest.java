@@ -233,6 +233,19 @@ class DurableOperationsTest {
                 .map(e -> OperationCodec.event(e.json()).toJson()).toList(), "the same log, event for event");
     }
 
+    /** An install on {@code first}, held in its wait for SSH, and the events {@code second} follows of it. */
+    private record Followed(Operation<InstallResult> op, List<ProgressEvent> events) {
+    }
+
+    private static Followed installFollowedFromTheOther(Harness first, Harness second) throws InterruptedException {
+        first.guests.gate = new CountDownLatch(1);
+        Operation<InstallResult> op = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
+        assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS));
+        List<ProgressEvent> followed = new CopyOnWriteArrayList<>();
+        second.provisioner.operations().find(op.id()).orElseThrow().subscribe(0, followed::add);
+        return new Followed(op, followed);
+    }
+
     @Test
     void aCancelInterruptingTheJobLeavesNoGapAndTheFollowerOnTheOtherInstanceSeesTheEnd() throws Exception {
         InMemoryOperationStore store = new InMemoryOperationStore();
@@ -241,11 +254,9 @@ class DurableOperationsTest {
         try (Harness first = new Harness(pve, durable(refusingInterrupted(store, new AtomicBoolean(), refused), "pveq-1"),
                 "pve1");
              Harness second = new Harness(pve, durable(store, "pveq-2"), "pve1")) {
-            first.guests.gate = new CountDownLatch(1);
-            Operation<InstallResult> op = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
-            assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS));
-            List<ProgressEvent> followed = new CopyOnWriteArrayList<>();
-            second.provisioner.operations().find(op.id()).orElseThrow().subscribe(0, followed::add);
+            Followed f = installFollowedFromTheOther(first, second);
+            Operation<InstallResult> op = f.op();
+            List<ProgressEvent> followed = f.events();
             // the cancel interrupts the job in its wait; the stage then reports its failure with the flag still set
             assertTrue(op.cancel());
             await(() -> op.state().isFinished(), Duration.ofSeconds(10), "the cancel");
@@ -269,11 +280,9 @@ class DurableOperationsTest {
         List<String> refused = new CopyOnWriteArrayList<>();
         try (Harness first = new Harness(pve, durable(refusingInterrupted(store, down, refused), "pveq-1"), "pve1");
              Harness second = new Harness(pve, durable(store, "pveq-2"), "pve1")) {
-            first.guests.gate = new CountDownLatch(1);
-            Operation<InstallResult> op = first.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
-            assertTrue(first.guests.waiting.await(10, TimeUnit.SECONDS));
-            List<ProgressEvent> followed = new CopyOnWriteArrayList<>();
-            second.provisioner.operations().find(op.id()).orElseThrow().subscribe(0, followed::add);
+            Followed f = installFollowedFromTheOther(first, second);
+            Operation<InstallResult> op = f.op();
+            List<ProgressEvent> followed = f.events();
             down.set(true);
             assertTrue(op.cancel());
             await(() -> op.state().isFinished(), Duration.ofSeconds(10), "the cancel");
@@ -291,6 +300,48 @@ class DurableOperationsTest {
             await(() -> !followed.isEmpty() && followed.get(followed.size() - 1).isTerminal(), Duration.ofSeconds(5),
                     "the follower to see the end");
             assertEquals(op.events(), followed);
+        }
+    }
+
+    @Test
+    void shortOperationsAreKeptAsJobsWithTheirEventsAndOutcome() {
+        InMemoryOperationStore store = new InMemoryOperationStore();
+        FakePve pve = new FakePve("pve1");
+        try (Harness h = new Harness(pve, durable(store, "a"), "pve1")) {
+            VmId vm = h.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE).await().vmId();
+            h.provisioner.setCpu(vm, 4);
+            h.provisioner.setMemory(vm, 4096);
+            h.provisioner.growDisk(vm, io.pveq.core.DiskSize.ofGiB(2));
+            h.provisioner.stop(vm);
+            pve.fail(List.of("qm", "destroy"), 2, "storage is gone\n", -1);
+            org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> h.provisioner.destroy(vm),
+                    "the caller still gets the failure");
+            List<StoredOperation> kept = store.list(10);
+            assertEquals(List.of(io.pveq.core.event.OperationKind.DESTROY, io.pveq.core.event.OperationKind.STOP,
+                    io.pveq.core.event.OperationKind.GROW_DISK, io.pveq.core.event.OperationKind.SET_MEMORY,
+                    io.pveq.core.event.OperationKind.SET_CPU, io.pveq.core.event.OperationKind.INSTALL),
+                    kept.stream().map(StoredOperation::kind).toList(), "newest first");
+            for (StoredOperation op : kept.subList(1, 5)) {
+                assertEquals(OperationState.SUCCEEDED, op.state(), op.toString());
+                assertEquals(vm, op.vmId().orElseThrow());
+                List<ProgressEvent> events = store.events(op.id(), 0).stream().map(e -> OperationCodec.event(e.json()))
+                        .toList();
+                assertEquals(3, events.size(), "started, succeeded, the end: " + events);
+                assertTrue(events.get(2).isTerminal());
+            }
+            assertTrue(OperationCodec.event(kept.get(1).terminalEvent().orElseThrow()).message()
+                    .startsWith("[+] VM 100 stopped in "), kept.get(1).terminalEvent().toString());
+            assertTrue(kept.get(4).spec().contains("\"cpu\":4") && kept.get(4).spec().contains("\"force\":false"),
+                    kept.get(4).spec());
+            StoredOperation destroy = kept.get(0);
+            assertEquals(OperationState.FAILED, destroy.state());
+            assertTrue(OperationCodec.event(destroy.terminalEvent().orElseThrow()).message().contains("storage is gone"),
+                    destroy.terminalEvent().toString());
+            assertEquals(kept.stream().map(StoredOperation::id).toList(), h.provisioner.operations().list().stream()
+                    .map(Operation::id).toList(), "the jobs list shows them too");
+            int before = store.list(10).size();
+            org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> h.provisioner.setCpu(vm, 0));
+            assertEquals(before, store.list(10).size(), "a call refused up front leaves no job");
         }
     }
 
