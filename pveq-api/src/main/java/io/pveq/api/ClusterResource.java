@@ -76,10 +76,12 @@ public sealed interface ClusterResource permits ClusterResource.Guest, ClusterRe
      * @param cpu     CPU use as a fraction
      * @param maxMem  its memory in bytes
      * @param mem     memory in use in bytes
+     * @param maxDisk its root file system's size in bytes
+     * @param disk    bytes used on it
      * @param uptime  how long it has run
      */
-    record Node(String id, NodeName node, boolean online, int maxCpu, double cpu, long maxMem, long mem,
-                Duration uptime) implements ClusterResource {
+    record Node(String id, NodeName node, boolean online, int maxCpu, double cpu, long maxMem, long mem, long maxDisk,
+                long disk, Duration uptime) implements ClusterResource {
         /** Validates. */
         public Node {
             Objects.requireNonNull(id, "id");

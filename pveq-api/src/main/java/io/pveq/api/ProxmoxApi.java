@@ -1,7 +1,11 @@
 package io.pveq.api;
 
 import io.pveq.api.internal.ApiClients;
+import io.pveq.api.internal.ApiOps;
+import io.pveq.core.ClusterConnection;
 import io.pveq.core.Secret;
+import io.pveq.core.internal.cluster.OpsContext;
+import io.pveq.core.internal.cluster.ProxmoxOps;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +39,12 @@ import okhttp3.OkHttpClient;
  * read cache follows {@link CachePolicy}. Every call blocks; {@link TaskApi#awaitAsync} runs on the
  * client's executor. {@link #close()} releases the connection pool and threads the client created
  * (not those of an injected {@link OkHttpClient}).
+ *
+ * <p>A client is also a {@link ClusterConnection}: {@code VmProvisioner.builder().connect(api)} has the
+ * provisioner drive the cluster through it (REST API only, no shell on any node); the provisioner then owns
+ * the client and closes it.
  */
-public final class ProxmoxApi implements AutoCloseable {
+public final class ProxmoxApi implements ClusterConnection {
 
     private final URI url;
     private final ApiClients clients;
@@ -76,6 +84,41 @@ public final class ProxmoxApi implements AutoCloseable {
         return clients.agent();
     }
 
+    /** @return what the client's user or token may do ({@code /access/permissions}) */
+    public AccessApi access() {
+        return clients.access();
+    }
+
+    /** @return LXC containers: list, state, power, config, destroy, addresses */
+    public ContainerApi containers() {
+        return clients.containers();
+    }
+
+    /** @return snapshots of VMs and containers: tree, take, roll back, delete (each awaited) */
+    public SnapshotApi snapshots() {
+        return clients.snapshots();
+    }
+
+    /** @return VNC and terminal proxy tickets of guests and nodes, their websocket and browser URLs */
+    public ConsoleApi consoles() {
+        return clients.consoles();
+    }
+
+    /** @return guests by IP address, host name or name/alias; nodes by host name or IP */
+    public LookupApi lookup() {
+        return clients.lookup();
+    }
+
+    /** @return live and historical resource use of guests and nodes, watched with one poll per target */
+    public StatsApi stats() {
+        return clients.stats();
+    }
+
+    /** @return VM backups: vzdump, list, restore, delete (each awaited) */
+    public BackupApi backups() {
+        return clients.backups();
+    }
+
     /** @return tasks: status, log, await, stop */
     public TaskApi tasks() {
         return clients.tasks();
@@ -99,6 +142,12 @@ public final class ProxmoxApi implements AutoCloseable {
     /** Empties the read cache (a no-op when caching is off). */
     public void invalidateCache() {
         clients.http().invalidateCache();
+    }
+
+    /** For {@code VmProvisioner.Builder}: the engine's operations over this client (internal). */
+    @Override
+    public ProxmoxOps open(OpsContext context) {
+        return new ApiOps(this, clients, context);
     }
 
     /** Releases the connection pool and threads this client created. Idempotent. */

@@ -26,4 +26,14 @@ public interface StorageApi {
      * @return the download task (its log reports progress; it fails on a checksum mismatch)
      */
     Upid downloadUrl(NodeName node, String storage, DownloadUrlSpec spec);
+
+    /**
+     * Deletes a volume ({@code DELETE /nodes/{node}/storage/{storage}/content/{volume}}), e.g. an import image
+     * {@code local:import/debian-12.qcow2}. Needs {@code Datastore.Allocate} on the storage.
+     *
+     * @param node   the node
+     * @param volume the volume id, {@code STORAGE:VOLUME}
+     * @return the deletion task, when Proxmox runs it as one
+     */
+    java.util.Optional<Upid> deleteVolume(NodeName node, String volume);
 }

@@ -50,6 +50,17 @@ public interface VmApi {
     void updateConfig(NodeName node, VmId vmId, VmConfigUpdate update);
 
     /**
+     * Changes the configuration as a task ({@code POST .../config}): what a change that imports or allocates a
+     * disk ({@code scsi1=local-lvm:0,import-from=local:import/x.qcow2}) needs, since that can take long.
+     *
+     * @param node   the VM's node
+     * @param vmId   the VM
+     * @param update the change
+     * @return the task
+     */
+    Upid updateConfigAsync(NodeName node, VmId vmId, VmConfigUpdate update);
+
+    /**
      * Destroys a stopped VM and its disks ({@code DELETE /nodes/{node}/qemu/{vmid}}).
      *
      * @param node  the VM's node

@@ -27,9 +27,14 @@ final class SimPeer implements AutoCloseable {
     final SchemaCheck schema;
 
     SimPeer(PveRelease release) {
+        this(release, UnaryOperator.identity());
+    }
+
+    /** @param more adds to the simulated cluster (containers, users, roles, ACLs) before it is built */
+    SimPeer(PveRelease release, UnaryOperator<SimulatedCluster.Builder> more) {
         this.release = release;
         this.schema = SchemaCheck.of(release.major() == 8 ? "pve8" : "pve9");
-        this.cluster = SimulatedCluster.builder().release(release).clock(clock).rootPassword(ROOT_PASSWORD)
+        this.cluster = more.apply(SimulatedCluster.builder()).release(release).clock(clock).rootPassword(ROOT_PASSWORD)
                 .user("alice@pve", ALICE_PASSWORD)
                 .token("alice@pve", "ci", "6a1f0e7c-51f6-4a0e-9a55-2c7d4b8e9f01", true)
                 .role("PveqAuditor", Set.of("VM.Audit", "Sys.Audit"))

@@ -16,21 +16,21 @@ public sealed interface AddressingMode permits AddressingMode.VmidOctet, Address
 
     /**
      * Address = the gateway's first three octets + the VMID; VMIDs (and so last octets) run from
-     * {@code first} to {@code last} ({@code ASSIGN_IP_START}, {@code ASSIGN_IP_END}).
+     * {@code first} to {@code last} .
      *
      * @param first lowest VMID / last octet, at least 100
      * @param last  highest VMID / last octet, at most 254, not below {@code first}
      */
     record VmidOctet(int first, int last) implements AddressingMode {
 
-        /** @throws InvalidSpecException naming {@code ASSIGN_IP_START} or {@code ASSIGN_IP_END} */
+        /** @throws InvalidSpecException naming {@code ipRangeStart} or {@code ipRangeEnd} */
         public VmidOctet {
             if (first < 100 || first > 254) {
-                throw new InvalidSpecException("ASSIGN_IP_START", "must be between 100 and 254 (VMIDs start at 100),"
+                throw new InvalidSpecException("ipRangeStart", "must be between 100 and 254 (VMIDs start at 100),"
                         + " got " + first);
             }
             if (last < first || last > 254) {
-                throw new InvalidSpecException("ASSIGN_IP_END", "must be between ASSIGN_IP_START (" + first
+                throw new InvalidSpecException("ipRangeEnd", "must be between the range start (" + first
                         + ") and 254, got " + last);
             }
         }
@@ -48,7 +48,7 @@ public sealed interface AddressingMode permits AddressingMode.VmidOctet, Address
 
     /**
      * Addresses {@code first} to {@code last} of the gateway's network, given out in order to VMIDs
-     * of any value. pveq records each VM's address in a tag ({@link VmTags#ipTag}); uniqueness is
+     * of any value. pveq records each VM's address in a tag ({@code pveq-ip-A.B.C.D}); uniqueness is
      * guaranteed within one pveq process (several pveq servers on one cluster should use
      * {@link VmidOctet}, where the VMID claim guarantees it cluster-wide).
      *
@@ -57,10 +57,10 @@ public sealed interface AddressingMode permits AddressingMode.VmidOctet, Address
      */
     record Pool(Ipv4Address first, Ipv4Address last) implements AddressingMode {
 
-        /** @throws InvalidSpecException naming {@code IP_POOL} when {@code last} is below {@code first} */
+        /** @throws InvalidSpecException naming {@code ipPool} when {@code last} is below {@code first} */
         public Pool {
             if (first == null || last == null || last.compareTo(first) < 0) {
-                throw new InvalidSpecException("IP_POOL", "must be a range first-last with first <= last, got "
+                throw new InvalidSpecException("ipPool", "must be a range first-last with first <= last, got "
                         + first + "-" + last);
             }
         }
@@ -68,16 +68,16 @@ public sealed interface AddressingMode permits AddressingMode.VmidOctet, Address
         /**
          * @param text {@code a.b.c.d-a.b.c.e}
          * @return the pool
-         * @throws InvalidSpecException naming {@code IP_POOL} when malformed
+         * @throws InvalidSpecException naming {@code ipPool} when malformed
          */
         public static Pool parse(String text) {
             int dash = text == null ? -1 : text.indexOf('-');
             if (dash < 0) {
-                throw new InvalidSpecException("IP_POOL", "must be a range such as 192.168.0.50-192.168.0.99, got '"
+                throw new InvalidSpecException("ipPool", "must be a range such as 192.168.0.50-192.168.0.99, got '"
                         + InvalidSpecException.shorten(text) + "'");
             }
-            return new Pool(Ipv4Address.parse("IP_POOL", text.substring(0, dash).strip()),
-                    Ipv4Address.parse("IP_POOL", text.substring(dash + 1).strip()));
+            return new Pool(Ipv4Address.parse("ipPool", text.substring(0, dash).strip()),
+                    Ipv4Address.parse("ipPool", text.substring(dash + 1).strip()));
         }
 
         /** @return true when {@code address} lies in the pool */

@@ -12,9 +12,18 @@ import java.net.UnknownHostException;
 public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
 
     /**
+     * @param text a dotted quad such as {@code 192.168.0.1}
+     * @return the address
+     * @throws InvalidSpecException naming {@code address} when malformed
+     */
+    public static Ipv4Address of(String text) {
+        return parse("address", text);
+    }
+
+    /**
      * Parses dotted-quad text.
      *
-     * @param field the request field or setting named in the error, e.g. {@code GATEWAY}
+     * @param field the request field or setting named in the error, e.g. {@code gateway}
      * @param text  the text to parse; may be null (then rejected)
      * @return the address
      * @throws InvalidSpecException naming {@code field} when {@code text} is not a dotted-quad IPv4 address

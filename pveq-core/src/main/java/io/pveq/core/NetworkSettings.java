@@ -7,11 +7,11 @@ import java.util.regex.Pattern;
 
 /**
  * The network new VMs join: gateway and prefix length, how addresses are chosen, the bridge and
- * DNS settings handed to cloud-init. Validation names the setting at fault ({@code GATEWAY},
- * {@code PREFIX_LENGTH}, {@code ASSIGN_IP_START}, {@code IP_POOL}, {@code BRIDGE},
- * {@code NAMESERVERS}, {@code SEARCH_DOMAIN}).
+ * DNS settings handed to cloud-init. Validation names the setting at fault ({@code gateway},
+ * {@code prefixLength}, {@code ipRangeStart}, {@code ipPool}, {@code bridge}, {@code nameservers},
+ * {@code searchDomain}).
  *
- * @param gateway      the gateway ({@code GATEWAY})
+ * @param gateway      the gateway
  * @param prefixLength the network's prefix length, 8-30 (24 by default; at most 24 with {@link AddressingMode.VmidOctet})
  * @param addressing   how addresses are chosen
  * @param bridge       the Linux bridge for {@code net0} ({@code vmbr0} by default)
@@ -28,48 +28,48 @@ public record NetworkSettings(Ipv4Address gateway, int prefixLength, AddressingM
     /** @throws InvalidSpecException naming the setting at fault */
     public NetworkSettings {
         if (gateway == null) {
-            throw new InvalidSpecException("GATEWAY", "is required, e.g. 192.168.0.1");
+            throw new InvalidSpecException("gateway", "is required, e.g. 192.168.0.1");
         }
         Objects.requireNonNull(addressing, "addressing");
         if (prefixLength < 8 || prefixLength > 30) {
-            throw new InvalidSpecException("PREFIX_LENGTH", "must be between 8 and 30, got " + prefixLength);
+            throw new InvalidSpecException("prefixLength", "must be between 8 and 30, got " + prefixLength);
         }
         Ipv4Cidr net = new Ipv4Cidr(gateway, prefixLength);
         if (gateway.equals(net.network()) || gateway.equals(net.broadcast())) {
-            throw new InvalidSpecException("GATEWAY", "must be a host address of its /" + prefixLength
+            throw new InvalidSpecException("gateway", "must be a host address of its /" + prefixLength
                     + " network, got " + gateway);
         }
         if (addressing instanceof AddressingMode.VmidOctet v) {
             if (prefixLength > 24) {
-                throw new InvalidSpecException("PREFIX_LENGTH", "must be at most 24 when the last octet follows"
+                throw new InvalidSpecException("prefixLength", "must be at most 24 when the last octet follows"
                         + " the VMID, got " + prefixLength);
             }
             if (gateway.octet(3) >= v.first() && gateway.octet(3) <= v.last()) {
-                throw new InvalidSpecException("ASSIGN_IP_START", "the range " + v.describe()
+                throw new InvalidSpecException("ipRangeStart", "the range " + v.describe()
                         + " includes the gateway's last octet " + gateway.octet(3));
             }
         } else if (addressing instanceof AddressingMode.Pool p) {
             for (Ipv4Address end : List.of(p.first(), p.last())) {
                 if (!net.contains(end) || end.equals(net.network()) || end.equals(net.broadcast())) {
-                    throw new InvalidSpecException("IP_POOL", "must lie inside the gateway's network " + net.network()
+                    throw new InvalidSpecException("ipPool", "must lie inside the gateway's network " + net.network()
                             + "/" + prefixLength + " (network and broadcast excluded), got " + end);
                 }
             }
             if (p.contains(gateway)) {
-                throw new InvalidSpecException("IP_POOL", "must not include the gateway " + gateway);
+                throw new InvalidSpecException("ipPool", "must not include the gateway " + gateway);
             }
         }
         if (bridge == null || !BRIDGE.matcher(bridge).matches()) {
-            throw new InvalidSpecException("BRIDGE", "must be a Linux bridge name such as vmbr0, got '"
+            throw new InvalidSpecException("bridge", "must be a Linux bridge name such as vmbr0, got '"
                     + InvalidSpecException.shorten(bridge) + "'");
         }
         nameservers = List.copyOf(nameservers);
         if (nameservers.size() > 3) {
-            throw new InvalidSpecException("NAMESERVERS", "at most 3 servers, got " + nameservers.size());
+            throw new InvalidSpecException("nameservers", "at most 3 servers, got " + nameservers.size());
         }
         Objects.requireNonNull(searchDomain, "searchDomain");
         if (searchDomain.isPresent() && !DOMAIN.matcher(searchDomain.get()).matches()) {
-            throw new InvalidSpecException("SEARCH_DOMAIN", "must be a DNS domain such as example.com, got '"
+            throw new InvalidSpecException("searchDomain", "must be a DNS domain such as example.com, got '"
                     + InvalidSpecException.shorten(searchDomain.get()) + "'");
         }
     }

@@ -3,95 +3,81 @@ package io.pveq.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Everything a provisioner needs to know about the site, typed. The server fills it from its
- * environment through {@link #builder()}; validation names the setting at fault by the variable
- * name SPEC.md gives it ({@code MAIN_NODE}, {@code NODE_<name>}, {@code ASSIGN_STORAGE},
- * {@code GATEWAY}, {@code ASSIGN_IP_START}, {@code ASSIGN_IP_END}, {@code VM_MAX_CPU},
- * {@code VM_MAX_RAM}, {@code VM_MAX_DISK}, {@code VM_BALLOON_MIN}, {@code VM_ROOT_PASSWORD}) or,
- * for pveq's own settings, by the name the server should use for its variable
- * ({@code PREFIX_LENGTH}, {@code IP_POOL}, {@code BRIDGE}, {@code NAMESERVERS},
- * {@code SEARCH_DOMAIN}, {@code CPU_TYPE}, {@code NODE_HEAVY_TASKS}). Immutable.
+ * Everything a provisioner needs to know about the site, typed. Built with {@link #builder()} (or through
+ * {@link VmProvisioner.Builder}); validation names the setting at fault by its builder name
+ * ({@code storage}, {@code mainNode}, {@code gateway}, {@code prefixLength}, {@code ipRangeStart},
+ * {@code ipRangeEnd}, {@code ipPool}, {@code bridge}, {@code nameservers}, {@code searchDomain},
+ * {@code maxCpu}, {@code maxRamMb}, {@code maxDiskGb}, {@code balloonMinMb}, {@code rootPassword},
+ * {@code heavyTasksPerNode}, {@code imageStorage}). Immutable.
  *
- * @param mainNode         the main node ({@code MAIN_NODE}); cluster state is read there
- * @param nodeAddresses    address (IPv4 literal or host name) of each node ({@code NODE_<name>}), sorted by name
- * @param storage          storage for imported disks ({@code ASSIGN_STORAGE})
- * @param network          gateway, addressing, bridge, DNS
- * @param limits           VM size limits
- * @param rootPassword     root password handed to the OS init script on standard input ({@code VM_ROOT_PASSWORD}); empty: none set
- * @param cpuOverride      CPU model to use instead of detecting the cluster's level ({@code CPU_TYPE})
- * @param timeouts         time limits
+ * @param mainNode          where new VMs go when an install names no node; empty: the connection's default
+ *                          (the main node of a command-line cluster, the REST API's answering node)
+ * @param storage           storage for VM disks, e.g. {@code local-zfs}
+ * @param network           gateway, addressing, bridge, DNS
+ * @param limits            VM size limits
+ * @param rootPassword      root password handed to the OS init script on standard input; empty: none set
+ * @param cpuOverride       CPU model to use instead of detecting the cluster's level
+ * @param timeouts          time limits
  * @param heavyTasksPerNode disk-heavy steps (image placement, import, migration) allowed at once per node, 1-16
- * @param guestInit        site choices the OS init script applies in every new VM ({@code GUEST_*})
+ * @param imagePlacement    how images reach a node over the REST API (default {@link ImagePlacement#AUTO})
+ * @param imageStorage      the file-based storage with {@code import} content that images go to over the REST
+ *                          API; empty: the first such storage of the node ({@code local} preferred)
+ * @param guestAccess       how new guests are driven (default {@link GuestAccessMode#AUTO})
+ * @param guestInit         site choices the OS init script applies in every new VM (the server's {@code GUEST_*})
  */
-public record ProvisionerSettings(NodeName mainNode, Map<NodeName, String> nodeAddresses, String storage,
-                                  NetworkSettings network, VmLimits limits, Optional<Secret> rootPassword,
-                                  Optional<CpuLevel> cpuOverride, Timeouts timeouts, int heavyTasksPerNode,
-                                  GuestInitOptions guestInit) {
+public record ProvisionerSettings(Optional<NodeName> mainNode, String storage, NetworkSettings network, VmLimits limits,
+                                  Optional<Secret> rootPassword, Optional<CpuLevel> cpuOverride, Timeouts timeouts,
+                                  int heavyTasksPerNode, ImagePlacement imagePlacement, Optional<String> imageStorage,
+                                  GuestAccessMode guestAccess, GuestInitOptions guestInit) {
 
     private static final Pattern STORAGE = Pattern.compile("[a-z][a-z0-9._-]*[a-z0-9]");
-    private static final Pattern HOST = Pattern.compile(
-            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
     /** @throws InvalidSpecException naming the setting at fault */
     public ProvisionerSettings {
-        if (mainNode == null) {
-            throw new InvalidSpecException("MAIN_NODE", "is required, e.g. pve1");
-        }
-        nodeAddresses = java.util.Collections.unmodifiableMap(new TreeMap<>(nodeAddresses));
-        nodeAddresses.forEach((node, address) -> {
-            if (address == null || !HOST.matcher(address).matches()) {
-                throw new InvalidSpecException("NODE_" + node, "must be an IPv4 address or host name, got '"
-                        + InvalidSpecException.shorten(address) + "'");
-            }
-        });
-        if (storage == null || !STORAGE.matcher(storage).matches()) {
-            throw new InvalidSpecException("ASSIGN_STORAGE", "must be a Proxmox storage id such as local-zfs, got '"
-                    + InvalidSpecException.shorten(storage) + "'");
-        }
+        Objects.requireNonNull(mainNode, "mainNode");
+        checkStorage("storage", storage);
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(rootPassword, "rootPassword");
         rootPassword.ifPresent(p -> {
             if (p.isEmpty() || p.reveal().chars().anyMatch(Character::isISOControl)) {
-                throw new InvalidSpecException("VM_ROOT_PASSWORD", "must be non-empty without control characters");
+                throw new InvalidSpecException("rootPassword", "must be non-empty without control characters");
             }
         });
         Objects.requireNonNull(cpuOverride, "cpuOverride");
         Objects.requireNonNull(timeouts, "timeouts");
         if (heavyTasksPerNode < 1 || heavyTasksPerNode > 16) {
-            throw new InvalidSpecException("NODE_HEAVY_TASKS", "must be between 1 and 16, got " + heavyTasksPerNode);
+            throw new InvalidSpecException("heavyTasksPerNode", "must be between 1 and 16, got " + heavyTasksPerNode);
         }
+        Objects.requireNonNull(imagePlacement, "imagePlacement");
+        Objects.requireNonNull(imageStorage, "imageStorage").ifPresent(s -> checkStorage("imageStorage", s));
+        Objects.requireNonNull(guestAccess, "guestAccess");
         Objects.requireNonNull(guestInit, "guestInit");
     }
 
-    /** @return a builder with pveq's defaults; main node, storage and gateway must be set */
-    public static Builder builder() {
-        return new Builder();
+    private static void checkStorage(String field, String storage) {
+        if (storage == null || !STORAGE.matcher(storage).matches()) {
+            throw new InvalidSpecException(field, "must be a Proxmox storage id such as local-zfs, got '"
+                    + InvalidSpecException.shorten(storage) + "'");
+        }
     }
 
-    /** @return every configured node: the main node and each node with an address, sorted */
-    public List<NodeName> configuredNodes() {
-        TreeMap<NodeName, Boolean> all = new TreeMap<>();
-        all.put(mainNode, true);
-        nodeAddresses.keySet().forEach(n -> all.put(n, true));
-        return List.copyOf(all.keySet());
+    /** @return a builder with pveq's defaults; storage and gateway must be set */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
      * Time limits, each positive.
      *
-     * @param command            an ordinary {@code qm}/{@code pvesh} command (status, config, set)
-     * @param longCommand        a long task command: create with import, disk import, migrate, destroy
-     * @param sshReady           how long a booting VM gets to accept SSH
+     * @param command            an ordinary Proxmox call (status, config, set)
+     * @param longCommand        a long task: create with import, disk import, migrate, destroy, a node's download
+     * @param sshReady           how long a booting VM gets to accept SSH (or to answer through its agent)
      * @param initScript         the OS init script inside the VM
      * @param shutdown           ACPI shutdown before giving up (or forcing)
      * @param addressProbe       one "is this address in use" probe
@@ -116,15 +102,29 @@ public record ProvisionerSettings(NodeName mainNode, Map<NodeName, String> nodeA
                 }
             }
         }
+
+        /** @return these limits with another {@link #sshReady} */
+        public Timeouts withSshReady(Duration value) {
+            return new Timeouts(command, longCommand, value, initScript, shutdown, addressProbe, cpuLevelCache,
+                    operationRetention);
+        }
+
+        /** @return these limits with another {@link #initScript} */
+        public Timeouts withInitScript(Duration value) {
+            return new Timeouts(command, longCommand, sshReady, value, shutdown, addressProbe, cpuLevelCache,
+                    operationRetention);
+        }
+
+        /** @return these limits with another {@link #operationRetention} */
+        public Timeouts withOperationRetention(Duration value) {
+            return new Timeouts(command, longCommand, sshReady, initScript, shutdown, addressProbe, cpuLevelCache,
+                    value);
+        }
     }
 
-    /**
-     * Collects settings; raw-text setters check their value at once and name the setting in the
-     * exception. Not thread-safe.
-     */
+    /** Collects settings with typed setters; {@link #build()} validates them. Not thread-safe. */
     public static final class Builder {
         private NodeName mainNode;
-        private final Map<NodeName, String> nodes = new TreeMap<>();
         private String storage;
         private Ipv4Address gateway;
         private int prefixLength = 24;
@@ -138,170 +138,109 @@ public record ProvisionerSettings(NodeName mainNode, Map<NodeName, String> nodeA
         private Timeouts timeouts = Timeouts.DEFAULTS;
         private int heavyTasksPerNode = 2;
         private GuestInitOptions guestInit = GuestInitOptions.NONE;
+        private ImagePlacement imagePlacement = ImagePlacement.AUTO;
+        private String imageStorage;
+        private GuestAccessMode guestAccess = GuestAccessMode.AUTO;
 
         private Builder() {
         }
 
-        private static <T> T named(String setting, Supplier<T> parse) {
-            try {
-                return parse.get();
-            } catch (InvalidSpecException e) {
-                throw e.field().equals(setting) ? e : new InvalidSpecException(setting, e.rule());
-            }
-        }
-
-        /**
-         * @param name {@code MAIN_NODE}
-         * @return this
-         * @throws InvalidSpecException naming {@code MAIN_NODE}
-         */
-        public Builder mainNode(String name) {
-            this.mainNode = named("MAIN_NODE", () -> NodeName.of(name));
+        /** @param node where installs go when they name no node (default: the connection's) @return this */
+        public Builder mainNode(NodeName node) {
+            this.mainNode = Objects.requireNonNull(node, "node");
             return this;
         }
 
-        /**
-         * @param name    the node name (the {@code <name>} of {@code NODE_<name>})
-         * @param address its IPv4 address or host name
-         * @return this
-         * @throws InvalidSpecException naming {@code NODE_<name>}
-         */
-        public Builder node(String name, String address) {
-            NodeName node = named("NODE_" + name, () -> NodeName.of(name));
-            nodes.put(node, address);
-            return this;
-        }
-
-        /**
-         * @param storage {@code ASSIGN_STORAGE}
-         * @return this
-         */
+        /** @param storage storage for VM disks, e.g. {@code local-zfs} (required) @return this */
         public Builder storage(String storage) {
             this.storage = storage;
             return this;
         }
 
-        /**
-         * @param gateway {@code GATEWAY}
-         * @return this
-         * @throws InvalidSpecException naming {@code GATEWAY}
-         */
-        public Builder gateway(String gateway) {
-            this.gateway = Ipv4Address.parse("GATEWAY", gateway);
+        /** @param gateway the VMs' gateway (required); in VMID addressing its /24 gives the addresses @return this */
+        public Builder gateway(Ipv4Address gateway) {
+            this.gateway = Objects.requireNonNull(gateway, "gateway");
             return this;
         }
 
-        /**
-         * @param prefixLength {@code PREFIX_LENGTH}, 8-30 (default 24)
-         * @return this
-         */
+        /** @param prefixLength the network's prefix length, 8-30 (default 24) @return this */
         public Builder prefixLength(int prefixLength) {
             this.prefixLength = prefixLength;
             return this;
         }
 
+        /** @param addressing how addresses are chosen (default VMID addressing 100-254) @return this */
+        public Builder addressing(AddressingMode addressing) {
+            this.addressing = Objects.requireNonNull(addressing, "addressing");
+            return this;
+        }
+
         /**
-         * VMID addressing with this range (the default mode, 100-254).
+         * VMID addressing with this range: the address's last octet is the VMID.
          *
-         * @param start {@code ASSIGN_IP_START}
-         * @param end   {@code ASSIGN_IP_END}
+         * @param first lowest VMID, at least 100
+         * @param last  highest VMID, at most 254
          * @return this
-         * @throws InvalidSpecException naming {@code ASSIGN_IP_START} or {@code ASSIGN_IP_END}
+         * @throws InvalidSpecException naming {@code ipRangeStart} or {@code ipRangeEnd}
          */
-        public Builder ipRange(int start, int end) {
-            this.addressing = new AddressingMode.VmidOctet(start, end);
-            return this;
+        public Builder ipRange(int first, int last) {
+            return addressing(new AddressingMode.VmidOctet(first, last));
         }
 
         /**
-         * @param pool {@code IP_POOL}, e.g. {@code 192.168.0.50-192.168.0.99}: pool addressing
+         * Pool addressing: addresses {@code first} to {@code last}, for VMIDs of any value.
+         *
          * @return this
+         * @throws InvalidSpecException naming {@code ipPool}
          */
-        public Builder ipPool(String pool) {
-            this.addressing = AddressingMode.Pool.parse(pool);
-            return this;
+        public Builder ipPool(Ipv4Address first, Ipv4Address last) {
+            return addressing(new AddressingMode.Pool(first, last));
         }
 
-        /**
-         * @param bridge {@code BRIDGE} (default {@code vmbr0})
-         * @return this
-         */
+        /** @param bridge the Linux bridge for {@code net0} (default {@code vmbr0}) @return this */
         public Builder bridge(String bridge) {
             this.bridge = bridge;
             return this;
         }
 
-        /**
-         * @param list {@code NAMESERVERS}, comma-separated IPv4 addresses; blank for none
-         * @return this
-         */
-        public Builder nameservers(String list) {
+        /** @param servers DNS servers for cloud-init, at most 3 (default none: the node's) @return this */
+        public Builder nameservers(List<Ipv4Address> servers) {
             nameservers.clear();
-            if (list != null && !list.isBlank()) {
-                for (String part : list.split(",")) {
-                    nameservers.add(Ipv4Address.parse("NAMESERVERS", part.strip()));
-                }
-            }
+            nameservers.addAll(servers);
             return this;
         }
 
-        /**
-         * @param domain {@code SEARCH_DOMAIN}; null or blank for none
-         * @return this
-         */
+        /** @param domain DNS search domain for cloud-init; null for none @return this */
         public Builder searchDomain(String domain) {
-            this.searchDomain = domain == null || domain.isBlank() ? null : domain.strip();
+            this.searchDomain = domain;
             return this;
         }
 
-        /**
-         * @param maxCpu       {@code VM_MAX_CPU}, null for none
-         * @param maxRamMb     {@code VM_MAX_RAM}, null for none
-         * @param maxDiskGb    {@code VM_MAX_DISK}, null for none
-         * @param balloonMinMb {@code VM_BALLOON_MIN}, null for none
-         * @return this
-         * @throws InvalidSpecException naming the variable out of range
-         */
-        public Builder limits(Integer maxCpu, Integer maxRamMb, Integer maxDiskGb, Integer balloonMinMb) {
-            this.limits = new VmLimits(opt(maxCpu), opt(maxRamMb), opt(maxDiskGb), opt(balloonMinMb));
+        /** @param limits VM size limits (default {@link VmLimits#NONE}) @return this */
+        public Builder limits(VmLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
-        private static OptionalInt opt(Integer value) {
-            return value == null ? OptionalInt.empty() : OptionalInt.of(value);
-        }
-
-        /**
-         * @param password {@code VM_ROOT_PASSWORD}; null or empty for none
-         * @return this
-         */
-        public Builder rootPassword(String password) {
-            this.rootPassword = password == null || password.isEmpty() ? null : Secret.of(password);
+        /** @param password root password handed to the init script on standard input; null for none @return this */
+        public Builder rootPassword(Secret password) {
+            this.rootPassword = password;
             return this;
         }
 
-        /**
-         * @param model {@code CPU_TYPE}: one of the {@link CpuLevel} models; null or blank to detect
-         * @return this
-         */
-        public Builder cpuType(String model) {
-            this.cpuOverride = model == null || model.isBlank() ? null : CpuLevel.fromModel("CPU_TYPE", model);
+        /** @param level CPU model for every VM instead of detecting the cluster's level; null to detect @return this */
+        public Builder cpuType(CpuLevel level) {
+            this.cpuOverride = level;
             return this;
         }
 
-        /**
-         * @param timeouts the time limits (default {@link Timeouts#DEFAULTS})
-         * @return this
-         */
+        /** @param timeouts the time limits (default {@link Timeouts#DEFAULTS}) @return this */
         public Builder timeouts(Timeouts timeouts) {
             this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
             return this;
         }
 
-        /**
-         * @param count {@code NODE_HEAVY_TASKS}, 1-16 (default 2)
-         * @return this
-         */
+        /** @param count disk-heavy steps at once per node, 1-16 (default 2) @return this */
         public Builder heavyTasksPerNode(int count) {
             this.heavyTasksPerNode = count;
             return this;
@@ -313,24 +252,40 @@ public record ProvisionerSettings(NodeName mainNode, Map<NodeName, String> nodeA
             return this;
         }
 
+        /** @param placement how images reach a node over the REST API (default auto) @return this */
+        public Builder imagePlacement(ImagePlacement placement) {
+            this.imagePlacement = Objects.requireNonNull(placement, "placement");
+            return this;
+        }
+
+        /** @param storage the storage with {@code import} content for images; null to find one @return this */
+        public Builder imageStorage(String storage) {
+            this.imageStorage = storage;
+            return this;
+        }
+
+        /** @param mode how new guests are driven (default auto) @return this */
+        public Builder guestAccess(GuestAccessMode mode) {
+            this.guestAccess = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
         /**
          * @return the settings
          * @throws InvalidSpecException naming the first missing or invalid setting
          */
         public ProvisionerSettings build() {
-            if (mainNode == null) {
-                throw new InvalidSpecException("MAIN_NODE", "is required, e.g. pve1");
-            }
             if (storage == null) {
-                throw new InvalidSpecException("ASSIGN_STORAGE", "is required, e.g. local-zfs");
+                throw new InvalidSpecException("storage", "is required: the storage for VM disks, e.g. local-zfs");
             }
             if (gateway == null) {
-                throw new InvalidSpecException("GATEWAY", "is required, e.g. 192.168.0.1");
+                throw new InvalidSpecException("gateway", "is required, e.g. 192.168.0.1");
             }
             NetworkSettings network = new NetworkSettings(gateway, prefixLength, addressing, bridge, nameservers,
-                    Optional.ofNullable(searchDomain));
-            return new ProvisionerSettings(mainNode, nodes, storage, network, limits, Optional.ofNullable(rootPassword),
-                    Optional.ofNullable(cpuOverride), timeouts, heavyTasksPerNode, guestInit);
+                    Optional.ofNullable(searchDomain).map(String::strip).filter(s -> !s.isEmpty()));
+            return new ProvisionerSettings(Optional.ofNullable(mainNode), storage, network, limits,
+                    Optional.ofNullable(rootPassword), Optional.ofNullable(cpuOverride), timeouts, heavyTasksPerNode,
+                    imagePlacement, Optional.ofNullable(imageStorage), guestAccess, guestInit);
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.Set;
  *
  * @param vmId         the VM
  * @param name         its name; empty while Proxmox has not reported one yet (a brand-new VM)
- * @param os           the OS release pveq installed, read from pveq's own tag ({@link VmTags}); empty for VMs pveq did not install
+ * @param os           the OS release pveq installed, read from pveq's own tag ({@code pveq-os-<os>-<version>}); empty for VMs pveq did not install
  * @param status       its power state ({@code running} in the list response is {@link VmStatus#isRunning()})
  * @param node         the node it lives on
  * @param cpu          its vCPUs

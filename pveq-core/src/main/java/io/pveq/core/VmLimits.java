@@ -3,7 +3,7 @@ package io.pveq.core;
 import java.util.OptionalInt;
 
 /**
- * Site limits on VM sizes ({@code VM_MAX_CPU}, {@code VM_MAX_RAM}, {@code VM_MAX_DISK},
+ * Site limits on VM sizes (the server's {@code VM_MAX_CPU}, {@code VM_MAX_RAM}, {@code VM_MAX_DISK},
  * {@code VM_BALLOON_MIN}) together with pveq's fixed bounds ({@link #CPU_MIN}-{@link #CPU_MAX}
  * vCPUs, at least {@link #RAM_MIN_MB} MB, at least {@link #DISK_MIN}). The {@code check} methods
  * are the "limits" validation step: {@link InstallSpec} checks the fixed bounds when it is built,
@@ -11,10 +11,10 @@ import java.util.OptionalInt;
  * {@code set/cpu}, {@code set/memory} and {@code set/disk} go through the same methods.
  * Immutable and thread-safe.
  *
- * @param maxCpu       highest vCPU count per VM ({@code VM_MAX_CPU}, 1-32), empty for no site limit
- * @param maxRamMb     most memory per VM in MB ({@code VM_MAX_RAM}, at least 512), empty for no site limit
- * @param maxDiskGb    largest disk per VM in GiB ({@code VM_MAX_DISK}, at least 16), empty for no site limit
- * @param balloonMinMb balloon minimum memory in MB ({@code VM_BALLOON_MIN}), empty to leave ballooning at Proxmox's default
+ * @param maxCpu       highest vCPU count per VM (1-32), empty for no site limit
+ * @param maxRamMb     most memory per VM in MB (at least 512), empty for no site limit
+ * @param maxDiskGb    largest disk per VM in GiB (at least 16), empty for no site limit
+ * @param balloonMinMb balloon minimum memory in MB, empty to leave ballooning at Proxmox's default
  */
 public record VmLimits(OptionalInt maxCpu, OptionalInt maxRamMb, OptionalInt maxDiskGb, OptionalInt balloonMinMb) {
 
@@ -35,27 +35,27 @@ public record VmLimits(OptionalInt maxCpu, OptionalInt maxRamMb, OptionalInt max
     public static final VmLimits NONE = new VmLimits(OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
             OptionalInt.empty());
 
-    /** @throws InvalidSpecException naming the setting ({@code VM_MAX_CPU}, ...) whose value is out of range */
+    /** @throws InvalidSpecException naming the setting ({@code maxCpu}, {@code maxRamMb}, {@code maxDiskGb}, {@code balloonMinMb}) whose value is out of range */
     public VmLimits {
         if (maxCpu.isPresent() && (maxCpu.getAsInt() < CPU_MIN || maxCpu.getAsInt() > CPU_MAX)) {
-            throw new InvalidSpecException("VM_MAX_CPU", "must be between " + CPU_MIN + " and " + CPU_MAX
+            throw new InvalidSpecException("maxCpu", "must be between " + CPU_MIN + " and " + CPU_MAX
                     + ", got " + maxCpu.getAsInt());
         }
         if (maxRamMb.isPresent() && (maxRamMb.getAsInt() < RAM_MIN_MB || maxRamMb.getAsInt() > RAM_MAX_MB)) {
-            throw new InvalidSpecException("VM_MAX_RAM", "must be between " + RAM_MIN_MB + " and " + RAM_MAX_MB
+            throw new InvalidSpecException("maxRamMb", "must be between " + RAM_MIN_MB + " and " + RAM_MAX_MB
                     + " (MB), got " + maxRamMb.getAsInt());
         }
         if (maxDiskGb.isPresent() && (maxDiskGb.getAsInt() < DISK_MIN.roundedGiB()
                 || maxDiskGb.getAsInt() > DISK_MAX.roundedGiB())) {
-            throw new InvalidSpecException("VM_MAX_DISK", "must be between " + DISK_MIN.roundedGiB() + " and "
+            throw new InvalidSpecException("maxDiskGb", "must be between " + DISK_MIN.roundedGiB() + " and "
                     + DISK_MAX.roundedGiB() + " (GB), got " + maxDiskGb.getAsInt());
         }
         if (balloonMinMb.isPresent() && (balloonMinMb.getAsInt() < 0 || balloonMinMb.getAsInt() > RAM_MAX_MB)) {
-            throw new InvalidSpecException("VM_BALLOON_MIN", "must be between 0 and " + RAM_MAX_MB
+            throw new InvalidSpecException("balloonMinMb", "must be between 0 and " + RAM_MAX_MB
                     + " (MB), got " + balloonMinMb.getAsInt());
         }
         if (balloonMinMb.isPresent() && maxRamMb.isPresent() && balloonMinMb.getAsInt() > maxRamMb.getAsInt()) {
-            throw new InvalidSpecException("VM_BALLOON_MIN", "must not exceed VM_MAX_RAM (" + maxRamMb.getAsInt()
+            throw new InvalidSpecException("balloonMinMb", "must not exceed maxRamMb (" + maxRamMb.getAsInt()
                     + " MB), got " + balloonMinMb.getAsInt());
         }
     }
@@ -70,7 +70,7 @@ public record VmLimits(OptionalInt maxCpu, OptionalInt maxRamMb, OptionalInt max
         checkFixedCpu(field, cpu);
         if (maxCpu.isPresent() && cpu > maxCpu.getAsInt()) {
             throw new InvalidSpecException(field, "must be at most " + maxCpu.getAsInt()
-                    + " (VM_MAX_CPU), got " + cpu);
+                    + " (the site limit), got " + cpu);
         }
         return cpu;
     }
@@ -85,7 +85,7 @@ public record VmLimits(OptionalInt maxCpu, OptionalInt maxRamMb, OptionalInt max
         checkFixedRam(field, ramMb);
         if (maxRamMb.isPresent() && ramMb > maxRamMb.getAsInt()) {
             throw new InvalidSpecException(field, "must be at most " + maxRamMb.getAsInt()
-                    + " (MB, VM_MAX_RAM), got " + ramMb);
+                    + " (MB, the site limit), got " + ramMb);
         }
         return ramMb;
     }
@@ -100,7 +100,7 @@ public record VmLimits(OptionalInt maxCpu, OptionalInt maxRamMb, OptionalInt max
         checkFixedDisk(field, total);
         if (maxDiskGb.isPresent() && total.compareTo(DiskSize.ofGiB(maxDiskGb.getAsInt())) > 0) {
             throw new InvalidSpecException(field, "must be at most " + maxDiskGb.getAsInt()
-                    + "G (VM_MAX_DISK), got " + total);
+                    + "G (the site limit), got " + total);
         }
         return total;
     }
@@ -126,7 +126,7 @@ public record VmLimits(OptionalInt maxCpu, OptionalInt maxRamMb, OptionalInt max
         DiskSize total = current.plus(increment);
         if (maxDiskGb.isPresent() && total.compareTo(DiskSize.ofGiB(maxDiskGb.getAsInt())) > 0) {
             throw new InvalidSpecException(field, "the disk would grow from " + current + " to " + total
-                    + ", above " + maxDiskGb.getAsInt() + "G (VM_MAX_DISK)");
+                    + ", above " + maxDiskGb.getAsInt() + "G (the site limit)");
         }
         return total;
     }

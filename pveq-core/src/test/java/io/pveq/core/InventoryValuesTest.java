@@ -1,7 +1,6 @@
 package io.pveq.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,20 +13,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class InventoryValuesTest {
-
-    @Test
-    void osAndIpTagsRoundTrip() {
-        OsRelease ubuntu = OsRelease.of("ubuntu", "24.04");
-        assertEquals("pveq-os-ubuntu-24.04", VmTags.osTag(ubuntu));
-        assertEquals(Optional.of(ubuntu), VmTags.os(List.of("web", VmTags.MANAGED, VmTags.osTag(ubuntu))));
-        assertEquals(Optional.of(OsRelease.of("rockylinux", "9")), VmTags.os(List.of("pveq-os-rockylinux-9")));
-        assertEquals(Optional.empty(), VmTags.os(List.of("pveq-os-", "pveq-os-ubuntu", "pveq-os-Ubuntu-x", "os-debian-12")));
-        Ipv4Address ip = Ipv4Address.of(192, 168, 0, 7);
-        assertEquals(Optional.of(ip), VmTags.ip(List.of(VmTags.ipTag(ip))));
-        assertEquals(Optional.empty(), VmTags.ip(List.of("pveq-ip-999.1.1.1")));
-        assertTrue(VmTags.osTag(ubuntu).matches("[a-z0-9_][a-z0-9_\\-+.]*"), "Proxmox tag syntax");
-        assertTrue(VmTags.ipTag(ip).matches("[a-z0-9_][a-z0-9_\\-+.]*"), "Proxmox tag syntax");
-    }
 
     @Test
     void overviewSortsVmsAndNodes() {
@@ -76,18 +61,36 @@ class InventoryValuesTest {
     }
 
     @Test
-    void setupNeedsAWayToTheMainNode() {
-        ProvisionerSettings settings = ProvisionerSettings.builder().mainNode("pve1").storage("local-lvm")
-                .gateway("127.0.10.1").build();
+    void builderNamesWhatIsMissing() {
         try (LocalCommandTransport local = LocalCommandTransport.create()) {
-            ProvisionerSetup.Builder b = ProvisionerSetup.builder().settings(settings)
-                    .images(new StubImages()).guests(new StubGuests());
-            assertEquals("MAIN_NODE", assertThrows(InvalidSpecException.class, b::build).field());
-            ProvisionerSetup setup = b.node(NodeName.of("pve1"), ProvisionerSetup.NodeConnection.local(local)).build();
-            assertTrue(setup.nodes().get(NodeName.of("pve1")).local());
-            assertEquals(Optional.empty(), setup.executor());
-            assertSame(AddressProbe.network(), setup.probe(), "real networks are probed unless told otherwise");
-            assertSame(AddressProbe.NEVER_IN_USE, b.probe(AddressProbe.NEVER_IN_USE).build().probe());
+            assertEquals("mainNode", assertThrows(InvalidSpecException.class,
+                    () -> CommandLineCluster.builder().build()).field());
+            assertEquals("mainNode", assertThrows(InvalidSpecException.class,
+                    () -> CommandLineCluster.builder().local(NodeName.of("pve1"), local).mainNode(NodeName.of("pve2"))
+                            .build()).field());
+            CommandLineCluster cluster = CommandLineCluster.builder().local(NodeName.of("pve1"), local).build();
+            assertEquals(NodeName.of("pve1"), cluster.mainNode());
+            assertTrue(cluster.nodes().get(NodeName.of("pve1")).local());
+            assertEquals("connection", assertThrows(InvalidSpecException.class,
+                    () -> VmProvisioner.builder().build()).field());
+            assertEquals("images", assertThrows(InvalidSpecException.class,
+                    () -> VmProvisioner.builder().connect(cluster).build()).field());
+            assertEquals("storage", assertThrows(InvalidSpecException.class,
+                    () -> VmProvisioner.builder().connect(cluster).images(new StubImages()).build()).field());
+            assertEquals("guests", assertThrows(InvalidSpecException.class,
+                    () -> VmProvisioner.builder().connect(cluster).images(new StubImages()).storage("local-lvm")
+                            .gateway(Ipv4Address.of("127.0.10.1")).build()).field(),
+                    "guests are reached over SSH through commands: a guest access is needed");
+            assertEquals("guestAccess", assertThrows(InvalidSpecException.class,
+                    () -> VmProvisioner.builder().connect(cluster).images(new StubImages()).storage("local-lvm")
+                            .gateway(Ipv4Address.of("127.0.10.1")).guestAccess(GuestAccessMode.AGENT).build()).field(),
+                    "the guest agent is reached over the REST API only");
+            try (VmProvisioner pveq = VmProvisioner.builder().connect(cluster).images(new StubImages())
+                    .guests(new StubGuests()).storage("local-lvm").gateway(Ipv4Address.of("127.0.10.1")).build()) {
+                assertEquals("local-lvm", pveq.settings().storage());
+                assertEquals(Optional.empty(), pveq.settings().mainNode(), "the connection's main node is used");
+                assertEquals(ImagePlacement.AUTO, pveq.settings().imagePlacement());
+            }
         }
     }
 
@@ -112,11 +115,6 @@ class InventoryValuesTest {
             throw new UnsupportedOperationException();
         }
 
-        @Override
-        public String place(io.pveq.core.image.LocalImage image, io.pveq.core.image.ImageTarget target,
-                            DownloadProgress progress) {
-            throw new UnsupportedOperationException();
-        }
     }
 
     private static final class StubGuests implements io.pveq.core.guest.GuestAccess {

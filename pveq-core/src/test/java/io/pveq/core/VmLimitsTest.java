@@ -12,7 +12,7 @@ class VmLimitsTest {
             OptionalInt.of(2048));
 
     private static InstallSpec spec(int cpu, int ram, String disk) {
-        return InstallSpec.builder().os("debian").version("12").cpu(cpu).ram(ram).disk(disk).build();
+        return InstallSpec.builder(OsRelease.of("debian", "12")).cpu(cpu).ramMb(ram).disk(DiskSize.parse("disk", disk)).build();
     }
 
     @Test
@@ -70,17 +70,17 @@ class VmLimitsTest {
     @Test
     void rejectsBadSettingsNamingTheVariable() {
         OptionalInt none = OptionalInt.empty();
-        assertEquals("VM_MAX_CPU", assertThrows(InvalidSpecException.class,
+        assertEquals("maxCpu", assertThrows(InvalidSpecException.class,
                 () -> new VmLimits(OptionalInt.of(0), none, none, none)).field());
-        assertEquals("VM_MAX_CPU", assertThrows(InvalidSpecException.class,
+        assertEquals("maxCpu", assertThrows(InvalidSpecException.class,
                 () -> new VmLimits(OptionalInt.of(33), none, none, none)).field());
-        assertEquals("VM_MAX_RAM", assertThrows(InvalidSpecException.class,
+        assertEquals("maxRamMb", assertThrows(InvalidSpecException.class,
                 () -> new VmLimits(none, OptionalInt.of(256), none, none)).field());
-        assertEquals("VM_MAX_DISK", assertThrows(InvalidSpecException.class,
+        assertEquals("maxDiskGb", assertThrows(InvalidSpecException.class,
                 () -> new VmLimits(none, none, OptionalInt.of(8), none)).field());
-        assertEquals("VM_BALLOON_MIN", assertThrows(InvalidSpecException.class,
+        assertEquals("balloonMinMb", assertThrows(InvalidSpecException.class,
                 () -> new VmLimits(none, none, none, OptionalInt.of(-1))).field());
-        assertEquals("VM_BALLOON_MIN", assertThrows(InvalidSpecException.class,
+        assertEquals("balloonMinMb", assertThrows(InvalidSpecException.class,
                 () -> new VmLimits(none, OptionalInt.of(1024), none, OptionalInt.of(2048))).field());
     }
 }

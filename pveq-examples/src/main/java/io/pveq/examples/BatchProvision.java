@@ -3,6 +3,7 @@ package io.pveq.examples;
 import io.pveq.core.InstallResult;
 import io.pveq.core.InstallSpec;
 import io.pveq.core.NodeName;
+import io.pveq.core.OsRelease;
 import io.pveq.core.Operation;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.event.ProgressEvent;
@@ -83,7 +84,7 @@ public final class BatchProvision {
                 List<Operation<InstallResult>> operations = new ArrayList<>();
                 for (Row row : rows) {
                     String[] release = row.release.split(" ");
-                    InstallSpec spec = InstallSpec.builder().os(release[0]).version(release[1]).name(row.name)
+                    InstallSpec spec = InstallSpec.builder(OsRelease.of(release[0], release[1])).name(row.name)
                             .node(row.node).build();
                     operations.add(provisioner.submitInstall(spec, event -> display.update(row, event)));
                 }

@@ -2,6 +2,8 @@ package io.pveq.examples;
 
 import io.pveq.core.InstallResult;
 import io.pveq.core.InstallSpec;
+import io.pveq.core.NodeName;
+import io.pveq.core.OsRelease;
 import io.pveq.core.Operation;
 import io.pveq.core.PveqException;
 import io.pveq.core.VmProvisioner;
@@ -128,10 +130,10 @@ final class CommandLine {
 
     /** @return the install request the {@code --os --version --vm-name --target} options describe */
     InstallSpec spec() {
-        InstallSpec.Builder spec = InstallSpec.builder().os(value("--os").orElse("debian"))
-                .version(value("--version").orElse("12"));
+        InstallSpec.Builder spec = InstallSpec.builder(OsRelease.of(value("--os").orElse("debian"),
+                value("--version").orElse("12")));
         value("--vm-name").ifPresent(spec::name);
-        value("--target").ifPresent(spec::node);
+        value("--target").map(NodeName::of).ifPresent(spec::node);
         return spec.build();
     }
 

@@ -1,8 +1,5 @@
 package io.pveq.examples;
 
-import io.pveq.core.NodeName;
-import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
 import io.pveq.core.VmProvisioner;
 import io.pveq.images.ImageCache;
 import io.pveq.sim.SimImageMirror;
@@ -44,20 +41,12 @@ final class DemoCluster implements AutoCloseable {
         try {
             mirror = SimImageMirror.start();
             folder = Files.createTempDirectory("pveq-example-");
-            ProvisionerSettings.Builder settings = ProvisionerSettings.builder()
-                    .mainNode("pve1").storage("local-lvm").gateway("127.0.10.1");
-            cluster.nodeDetails().forEach(node -> settings.node(node.name().value(), node.address()));
             ImageCache images = ImageCache.builder(folder.resolve("images"))
                     .mirror("debian", mirror.debianBase())
                     .mirror("ubuntu", mirror.ubuntuBase())
                     .mirror("rockylinux", mirror.rockyBase())
                     .build();
-            ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(settings.build()).images(images)
-                    .guests(cluster.guestAccess()).probe(cluster.addressProbe());
-            for (NodeName node : cluster.nodes()) {
-                setup.node(node, ProvisionerSetup.NodeConnection.remote(cluster.transport(node)));
-            }
-            return new DemoCluster(cluster, mirror, folder, VmProvisioner.create(setup.build()));
+            return new DemoCluster(cluster, mirror, folder, cluster.provisioner().images(images).build());
         } catch (IOException | RuntimeException e) {
             if (mirror != null) {
                 mirror.close();

@@ -2,6 +2,8 @@ package io.pveq.examples;
 
 import io.pveq.core.InstallResult;
 import io.pveq.core.InstallSpec;
+import io.pveq.core.NodeName;
+import io.pveq.core.OsRelease;
 import io.pveq.core.Operation;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.event.ProgressListener;
@@ -53,8 +55,8 @@ public final class ListCluster {
             out.println("Installing " + VMS.length + " VMs on the simulator ...");
             List<Operation<InstallResult>> installs = new ArrayList<>();
             for (String[] vm : VMS) {
-                installs.add(provisioner.submitInstall(InstallSpec.builder().name(vm[0]).os(vm[1]).version(vm[2])
-                        .node(vm[3]).build(), ProgressListener.NONE));
+                installs.add(provisioner.submitInstall(InstallSpec.builder(OsRelease.of(vm[1], vm[2])).name(vm[0])
+                        .node(NodeName.of(vm[3])).build(), ProgressListener.NONE));
             }
             List<InstallResult> results = new ArrayList<>();
             for (Operation<InstallResult> install : installs) {

@@ -1,12 +1,11 @@
 package io.pveq.examples;
 
 import io.pveq.core.AddressProbe;
+import io.pveq.core.CommandLineCluster;
+import io.pveq.core.Ipv4Address;
 import io.pveq.core.NodeName;
-import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
 import io.pveq.core.PveqException;
 import io.pveq.core.VmProvisioner;
-import io.pveq.core.transport.LocalCommandTransport;
 import io.pveq.images.ImageCache;
 import io.pveq.ssh.HostKeyPolicy;
 import io.pveq.ssh.SshCommandTransport;
@@ -88,29 +87,24 @@ public final class ProvisionOnNode {
         }
         try {
             NodeName local = NodeName.of(line.required("--local"));
-            ProvisionerSettings.Builder settings = ProvisionerSettings.builder()
-                    .mainNode(local.value())
-                    .storage(line.required("--storage"))
-                    .gateway(line.required("--gateway"));
-            others.forEach(settings::node);
-
-            ProvisionerSetup.Builder setup = ProvisionerSetup.builder()
-                    .settings(settings.build())
-                    .images(ImageCache.builder(Path.of(line.value("--cache").orElse("/var/cache/pveq/images"))).build())
-                    .guests(SshGuestAccess.builder(Path.of(line.value("--guest-key")
-                            .orElse(System.getProperty("user.home") + "/.pveq/guest_ed25519"))).build())
-                    .probe(AddressProbe.network())
-                    // This machine: commands run as local processes, images are used where they are cached.
-                    .node(local, ProvisionerSetup.NodeConnection.local(LocalCommandTransport.create()));
+            // This machine: commands run as local processes, images are used where they are cached.
+            CommandLineCluster.Builder nodes = CommandLineCluster.builder().local(local);
             if (!others.isEmpty()) {
                 HostKeyPolicy hostKeys = HostKeyPolicy.knownHosts(Path.of(line.required("--known-hosts")));
                 for (Map.Entry<String, String> node : others.entrySet()) {
-                    setup.node(NodeName.of(node.getKey()), ProvisionerSetup.NodeConnection.remote(
-                            SshCommandTransport.builder(node.getValue()).privateKey(Path.of(line.required("--key")))
-                                    .hostKeyPolicy(hostKeys).build()));
+                    nodes.node(NodeName.of(node.getKey()), SshCommandTransport.builder(node.getValue())
+                            .privateKey(Path.of(line.required("--key"))).hostKeyPolicy(hostKeys).build());
                 }
             }
-            try (VmProvisioner provisioner = VmProvisioner.create(setup.build())) {
+            VmProvisioner.Builder setup = VmProvisioner.builder()
+                    .connect(nodes.build())
+                    .storage(line.required("--storage"))
+                    .gateway(Ipv4Address.parse("--gateway", line.required("--gateway")))
+                    .images(ImageCache.builder(Path.of(line.value("--cache").orElse("/var/cache/pveq/images"))).build())
+                    .guests(SshGuestAccess.builder(Path.of(line.value("--guest-key")
+                            .orElse(System.getProperty("user.home") + "/.pveq/guest_ed25519"))).build())
+                    .addressProbe(AddressProbe.network());
+            try (VmProvisioner provisioner = setup.build()) {
                 return CommandLine.installAndReport(provisioner, line.spec(), line.has("--destroy"), out);
             }
         } catch (CommandLine.BadUsage e) {

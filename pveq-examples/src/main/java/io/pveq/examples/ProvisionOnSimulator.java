@@ -2,9 +2,8 @@ package io.pveq.examples;
 
 import io.pveq.core.InstallResult;
 import io.pveq.core.InstallSpec;
-import io.pveq.core.NodeName;
-import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
+import io.pveq.core.Ipv4Address;
+import io.pveq.core.OsRelease;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.event.ProgressEvent;
 import io.pveq.images.ImageCache;
@@ -61,31 +60,26 @@ public final class ProvisionOnSimulator {
              SimImageMirror mirror = SimImageMirror.start()) {
             folder = Files.createTempDirectory("pveq-example-");
 
-            // 1. Site settings: the main node, every node's address, where disks go, the VM network.
-            ProvisionerSettings.Builder settings = ProvisionerSettings.builder()
-                    .mainNode("pve1").storage("local-lvm").gateway("127.0.10.1");
-            cluster.nodeDetails().forEach(node -> settings.node(node.name().value(), node.address()));
-
-            // 2. The real image cache, pointed at the simulator's mirror instead of the official ones.
+            // 1. The real image cache, pointed at the simulator's mirror instead of the official ones.
             ImageCache images = ImageCache.builder(folder.resolve("images"))
                     .mirror("debian", mirror.debianBase())
                     .mirror("ubuntu", mirror.ubuntuBase())
                     .mirror("rockylinux", mirror.rockyBase())
                     .build();
 
-            // 3. Collaborators: how to reach each node, the guests and the network.
-            ProvisionerSetup.Builder setup = ProvisionerSetup.builder()
-                    .settings(settings.build())
+            // 2. The provisioner: how the cluster is reached (its simulated qm/pvesh), where disks go, the VM
+            //    network, how guests and addresses are checked. Every setter is typed.
+            VmProvisioner.Builder setup = VmProvisioner.builder()
+                    .connect(cluster.commandLine())
+                    .storage("local-lvm")
+                    .gateway(Ipv4Address.of("127.0.10.1"))
                     .images(images)
                     .guests(cluster.guestAccess())
-                    .probe(cluster.addressProbe());
-            for (NodeName node : cluster.nodes()) {
-                setup.node(node, ProvisionerSetup.NodeConnection.remote(cluster.transport(node)));
-            }
+                    .addressProbe(cluster.addressProbe());
 
-            // 4. Install, printing each event as it happens; the call blocks until the VM is ready.
-            try (VmProvisioner provisioner = VmProvisioner.create(setup.build())) {
-                InstallSpec spec = InstallSpec.builder().os(os).version(version).name("demo-vm").build();
+            // 3. Install, printing each event as it happens; the call blocks until the VM is ready.
+            try (VmProvisioner provisioner = setup.build()) {
+                InstallSpec spec = InstallSpec.builder(OsRelease.of(os, version)).name("demo-vm").build();
                 out.println("Installing " + spec);
                 InstallResult result = provisioner.install(spec, event -> out.println(describe(event)));
 

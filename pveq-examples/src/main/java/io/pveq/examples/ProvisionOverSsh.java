@@ -1,9 +1,9 @@
 package io.pveq.examples;
 
 import io.pveq.core.AddressProbe;
+import io.pveq.core.CommandLineCluster;
+import io.pveq.core.Ipv4Address;
 import io.pveq.core.NodeName;
-import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
 import io.pveq.core.PveqException;
 import io.pveq.core.VmProvisioner;
 import io.pveq.images.ImageCache;
@@ -95,20 +95,8 @@ public final class ProvisionOverSsh {
         }
         String home = System.getProperty("user.home");
         try {
-            // Site settings; a wrong value is reported with the setting's name.
-            ProvisionerSettings.Builder settings = ProvisionerSettings.builder()
-                    .mainNode(nodes.keySet().iterator().next())
-                    .storage(line.required("--storage"))
-                    .gateway(line.required("--gateway"));
-            nodes.forEach(settings::node);
-
-            ProvisionerSetup.Builder setup = ProvisionerSetup.builder()
-                    .settings(settings.build())
-                    .images(ImageCache.builder(Path.of(line.value("--cache").orElse(home + "/.cache/pveq/images")))
-                            .build())
-                    .guests(SshGuestAccess.builder(Path.of(line.value("--guest-key")
-                            .orElse(home + "/.pveq/guest_ed25519"))).build())
-                    .probe(AddressProbe.network());
+            // Every node over SSH; the first one named reads the cluster's state.
+            CommandLineCluster.Builder cluster = CommandLineCluster.builder();
             HostKeyPolicy hostKeys = HostKeyPolicy.knownHosts(knownHosts);
             int port = line.port("--ssh-port", 22);
             for (Map.Entry<String, String> node : nodes.entrySet()) {
@@ -118,9 +106,21 @@ public final class ProvisionOverSsh {
                         .privateKey(key)
                         .hostKeyPolicy(hostKeys)
                         .build();
-                setup.node(NodeName.of(node.getKey()), ProvisionerSetup.NodeConnection.remote(transport));
+                cluster.node(NodeName.of(node.getKey()), transport);
             }
-            try (VmProvisioner provisioner = VmProvisioner.create(setup.build())) {
+            cluster.mainNode(NodeName.of(nodes.keySet().iterator().next()));
+
+            // Site settings; a wrong value is reported with the setting's name.
+            VmProvisioner.Builder setup = VmProvisioner.builder()
+                    .connect(cluster.build())
+                    .storage(line.required("--storage"))
+                    .gateway(Ipv4Address.parse("--gateway", line.required("--gateway")))
+                    .images(ImageCache.builder(Path.of(line.value("--cache").orElse(home + "/.cache/pveq/images")))
+                            .build())
+                    .guests(SshGuestAccess.builder(Path.of(line.value("--guest-key")
+                            .orElse(home + "/.pveq/guest_ed25519"))).build())
+                    .addressProbe(AddressProbe.network());
+            try (VmProvisioner provisioner = setup.build()) {
                 return CommandLine.installAndReport(provisioner, line.spec(), line.has("--destroy"), out);
             }
         } catch (CommandLine.BadUsage e) {

@@ -1,16 +1,15 @@
 package io.pveq.images;
 
 import io.pveq.core.OsRelease;
+import io.pveq.core.image.ImageChecksum;
 import io.pveq.core.image.ImageProvider;
 import io.pveq.core.image.ImageSource;
-import io.pveq.core.image.ImageTarget;
 import io.pveq.core.image.LocalImage;
 import io.pveq.images.internal.CacheStore;
 import io.pveq.images.internal.DownloadSettings;
 import io.pveq.images.internal.Downloader;
+import io.pveq.images.internal.ExpectedChecksum;
 import io.pveq.images.internal.ImageFetcher;
-import io.pveq.images.internal.NodeDownloadUrl;
-import io.pveq.images.internal.NodePlacement;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,8 +27,9 @@ import okhttp3.OkHttpClient;
 /**
  * The {@link ImageProvider} of {@code pveq-images}: resolves releases through an {@link ImageCatalog},
  * downloads images with OkHttp into a {@code .part} file while hashing them, verifies them against
- * the distribution's checksum file and keeps them in a content-addressed cache folder; places them
- * on nodes (the cached file itself locally, an upload keyed by SHA-256 remotely).
+ * the distribution's checksum file and keeps them in a content-addressed cache folder. The provisioner
+ * puts them on nodes (an upload of the verified file, or the node's own download checked against
+ * {@link #checksum}).
  *
  * <p>Guarantees: nothing unverified is ever served from the cache; concurrent fetches of one image
  * share one download; an interrupted download resumes with HTTP ranges when the server supports
@@ -67,7 +67,6 @@ public final class ImageCache implements ImageProvider {
     private final ImageCatalog catalog;
     private final CacheStore store;
     private final ImageFetcher fetcher;
-    private final NodePlacement placement;
     private final ExecutorService ownedExecutor;
     private final ScheduledExecutorService watchdog;
 
@@ -106,7 +105,6 @@ public final class ImageCache implements ImageProvider {
         long interval = b.progressInterval.toMillis();
         this.fetcher = new ImageFetcher(client, b.requestTimeout, store, downloader, b.clock, b.checksumMaxAge,
                 b.maxAttempts, interval);
-        this.placement = new NodePlacement(b.nodeImageDirectory, store, b.clock, interval);
     }
 
     /**
@@ -165,31 +163,16 @@ public final class ImageCache implements ImageProvider {
         return fetcher.cached(Objects.requireNonNull(source, "source"));
     }
 
-    @Override
-    public String place(LocalImage image, ImageTarget target, DownloadProgress progress) {
-        return placement.place(Objects.requireNonNull(image, "image"), Objects.requireNonNull(target, "target"),
-                Objects.requireNonNull(progress, "progress"));
-    }
-
     /**
-     * Alternative to {@link #fetch} + {@link #place} for a node that can reach the mirror itself:
-     * reads the distribution's checksum, then has the node download the image into a file-based
-     * storage with Proxmox's {@code download-url} route ({@code pvesh create
-     * /nodes/<node>/storage/<storage>/download-url ... --content import --checksum ...}), which needs
-     * PVE 8.4 or later. Skipped when the storage already lists the file (its name carries the
-     * checksum). Blocking.
+     * {@inheritDoc}
      *
-     * @param storage a file-based storage with content {@code import}, e.g. {@code local}
-     * @param timeout how long the node may take to download
-     * @return the volume id to use as {@code import-from}, e.g. {@code local:import/pveq-debian-12-0123456789abcdef.qcow2}
-     * @throws io.pveq.core.ImageException when the checksum file cannot be read or the node's download fails
+     * <p>Read from the distribution's checksum file (the same read a fetch makes), so a node can download the
+     * image itself and Proxmox verifies it ({@code download-url}).
      */
-    public String placeByNodeDownload(ImageSource source, ImageTarget target, String storage, Duration timeout) {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(storage, "storage");
-        Objects.requireNonNull(timeout, "timeout");
-        return NodeDownloadUrl.place(source, fetcher.upstreamChecksum(source), target, storage, timeout);
+    @Override
+    public Optional<ImageChecksum> checksum(ImageSource source) {
+        ExpectedChecksum upstream = fetcher.upstreamChecksum(Objects.requireNonNull(source, "source"));
+        return Optional.of(new ImageChecksum(upstream.algorithm(), upstream.hex()));
     }
 
     /**
@@ -224,7 +207,6 @@ public final class ImageCache implements ImageProvider {
         private Duration retryBackoff = Duration.ofSeconds(1);
         private Duration checksumMaxAge = Duration.ZERO;
         private Duration progressInterval = Duration.ofMillis(250);
-        private String nodeImageDirectory = "/var/lib/pveq/images";
         private boolean fsync = true;
 
         private Builder(Path cacheDirectory) {
@@ -332,12 +314,6 @@ public final class ImageCache implements ImageProvider {
         public Builder progressInterval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
             this.progressInterval = interval;
-            return this;
-        }
-
-        /** @param folder absolute folder on remote nodes for uploaded images (default {@code /var/lib/pveq/images}) */
-        public Builder nodeImageDirectory(String folder) {
-            this.nodeImageDirectory = Objects.requireNonNull(folder, "folder");
             return this;
         }
 

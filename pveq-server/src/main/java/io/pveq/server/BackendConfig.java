@@ -22,13 +22,17 @@ import java.util.TreeMap;
  * @param imageCacheDir    {@code IMAGE_CACHE_DIR}: verified image cache; empty: {@code ./cache/images} on a cluster,
  *                         a temporary folder on the simulated cluster
  * @param simSpeed         {@code SIM_SPEED}: how many times faster than real time the simulated cluster runs (default 10)
+ * @param api              with {@code TRANSPORT=api}: the REST API to drive the cluster through
+ * @param probeAddresses   {@code ADDRESS_PROBE=network} (default): a candidate address that answers on the
+ *                         network is skipped; {@code off} trusts the cluster's own knowledge only
  * @param mirrors          {@code IMAGE_MIRROR_DEBIAN}, {@code IMAGE_MIRROR_UBUNTU}, {@code IMAGE_MIRROR_ROCKYLINUX}: base URLs by OS
  * @param simGuests        {@code SIM_GUESTS}: whether the simulated cluster's Debian VMs boot under QEMU
  * @param simGuestImages   {@code SIM_GUEST_IMAGES}: the folder ensure-images.sh printed (with {@code SIM_GUESTS=qemu})
  */
 public record BackendConfig(Transport transport, String sshUser, int sshPort, Path sshKey, Path knownHosts,
                             boolean acceptAnyHostKey, Path guestKey, Optional<Path> imageCacheDir, Map<String, URI> mirrors,
-                            double simSpeed, int simApiPort, SimGuests simGuests, Optional<Path> simGuestImages) {
+                            double simSpeed, int simApiPort, Optional<ApiConfig> api, boolean probeAddresses,
+                            SimGuests simGuests, Optional<Path> simGuestImages) {
 
     /** What the simulated cluster's VMs are ({@code SIM_GUESTS}). */
     public enum SimGuests {
@@ -57,10 +61,12 @@ public record BackendConfig(Transport transport, String sshUser, int sshPort, Pa
         /** pveq runs on the main node: commands there run locally, other nodes over SSH (the reference's mode). */
         LOCAL,
         /** Every node, the main node included, over SSH: pveq runs anywhere. */
-        SSH;
+        SSH,
+        /** The Proxmox VE REST API with a token ({@code PVE_API_URL}, ...): no shell or SSH on any node. */
+        API;
 
         /**
-         * @param text {@code local} or {@code ssh}
+         * @param text {@code local}, {@code ssh} or {@code api}
          * @return the transport
          * @throws InvalidSpecException naming {@code TRANSPORT} for anything else
          */
@@ -68,7 +74,8 @@ public record BackendConfig(Transport transport, String sshUser, int sshPort, Pa
             return switch (text == null ? "" : text.strip()) {
                 case "local" -> LOCAL;
                 case "ssh" -> SSH;
-                default -> throw new InvalidSpecException("TRANSPORT", "must be local or ssh, got '"
+                case "api" -> API;
+                default -> throw new InvalidSpecException("TRANSPORT", "must be local, ssh or api, got '"
                         + InvalidSpecException.shorten(text) + "'");
             };
         }
@@ -91,6 +98,10 @@ public record BackendConfig(Transport transport, String sshUser, int sshPort, Pa
         mirrors = java.util.Collections.unmodifiableMap(new TreeMap<>(mirrors));
         if (!(simSpeed > 0) || simSpeed > 1000) {
             throw new InvalidSpecException("SIM_SPEED", "must be a number above 0 and at most 1000, got " + simSpeed);
+        }
+        Objects.requireNonNull(api, "api");
+        if (transport == Transport.API && api.isEmpty()) {
+            throw new InvalidSpecException("PVE_API_URL", "is required with TRANSPORT=api");
         }
         if (simApiPort < 0 || simApiPort > 65535) {
             throw new InvalidSpecException("SIM_API_PORT", "must be a port (0 turns the simulated API off), got "

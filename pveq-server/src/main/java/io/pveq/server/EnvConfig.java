@@ -1,19 +1,30 @@
 package io.pveq.server;
 
+import io.pveq.core.AddressingMode;
+import io.pveq.core.CpuLevel;
+import io.pveq.core.GuestAccessMode;
 import io.pveq.core.GuestInitOptions;
+import io.pveq.core.ImagePlacement;
 import io.pveq.core.InvalidSpecException;
+import io.pveq.core.Ipv4Address;
+import io.pveq.core.NodeName;
 import io.pveq.core.ProvisionerSettings;
+import io.pveq.core.Secret;
+import io.pveq.core.VmLimits;
 import io.pveq.server.internal.DotEnv;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -39,9 +50,10 @@ public final class EnvConfig {
             "GUEST_SSH_KEY", "IMAGE_CACHE_DIR", "IMAGE_MIRROR_DEBIAN", "IMAGE_MIRROR_UBUNTU",
             "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "SIM_API_PORT", "LIST_CACHE_MS",
             "DATA_DIR", "JOB_STORE_URL", "JOB_STORE_USER", "JOB_STORE_PASSWORD", "INSTANCE_ID", "JOB_LEASE",
-            "JOB_RETENTION", "JOB_HISTORY", "SIM_STATE_DIR", "GUEST_TIMEZONE", "GUEST_LOCALE", "GUEST_PACKAGES",
-            "GUEST_MIRROR_DEBIAN", "GUEST_MIRROR_UBUNTU", "GUEST_MIRROR_ROCKYLINUX", "SIM_GUESTS", "SIM_GUEST_IMAGES",
-            "SSH_READY_TIMEOUT", "INIT_SCRIPT_TIMEOUT")));
+            "JOB_RETENTION", "JOB_HISTORY", "SIM_STATE_DIR", "PVE_API_URL", "PVE_API_TOKEN", "PVE_API_TOKEN_FILE",
+            "PVE_API_FINGERPRINT", "PVE_API_CA", "GUEST_ACCESS", "IMAGE_PLACEMENT", "ADDRESS_PROBE", "GUEST_TIMEZONE",
+            "GUEST_LOCALE", "GUEST_PACKAGES", "GUEST_MIRROR_DEBIAN", "GUEST_MIRROR_UBUNTU", "GUEST_MIRROR_ROCKYLINUX",
+            "SIM_GUESTS", "SIM_GUEST_IMAGES", "SSH_READY_TIMEOUT", "INIT_SCRIPT_TIMEOUT")));
 
     /** The variables whose presence means "a real cluster is configured". */
     public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
@@ -56,15 +68,20 @@ public final class EnvConfig {
 
     private final ServerConfig server;
     private final ProvisionerSettings settings;
+    private final NodeName mainNode;
+    private final Map<NodeName, String> nodeAddresses;
     private final BackendConfig backend;
     private final StateConfig state;
     private final boolean simulated;
     private final List<String> unknown;
 
-    private EnvConfig(ServerConfig server, ProvisionerSettings settings, BackendConfig backend, StateConfig state,
+    private EnvConfig(ServerConfig server, ProvisionerSettings settings, NodeName mainNode,
+                      Map<NodeName, String> nodeAddresses, BackendConfig backend, StateConfig state,
                       boolean simulated, List<String> unknown) {
         this.server = server;
         this.settings = settings;
+        this.mainNode = mainNode;
+        this.nodeAddresses = Collections.unmodifiableMap(new TreeMap<>(nodeAddresses));
         this.backend = backend;
         this.state = state;
         this.simulated = simulated;
@@ -84,8 +101,8 @@ public final class EnvConfig {
         all.putAll(System.getenv());
         EnvConfig config = load(all);
         List<String> unknownInFile = fromFile.keySet().stream().filter(k -> !known(k)).sorted().toList();
-        return new EnvConfig(config.server, config.settings, config.backend, config.state, config.simulated,
-                unknownInFile);
+        return new EnvConfig(config.server, config.settings, config.mainNode, config.nodeAddresses, config.backend,
+                config.state, config.simulated, unknownInFile);
     }
 
     /**
@@ -101,36 +118,68 @@ public final class EnvConfig {
                 nodes.put(k.substring("NODE_".length()), val == null ? "" : val.strip());
             }
         });
-        boolean simulated = nodes.isEmpty() && CLUSTER_VARIABLES.stream().noneMatch(v::isSet);
+        boolean api = v.text("TRANSPORT", "local").equals("api");
+        boolean simulated = nodes.isEmpty() && CLUSTER_VARIABLES.stream().noneMatch(v::isSet) && !v.isSet("PVE_API_URL");
         ProvisionerSettings.Builder b = ProvisionerSettings.builder();
+        NodeName mainNode;
+        Map<NodeName, String> addresses = new TreeMap<>();
         if (simulated) {
-            b.mainNode("pve1").storage(SIM_STORAGE).gateway(SIM_GATEWAY);
-            SIM_NODES.forEach(b::node);
+            mainNode = NodeName.of("pve1");
+            b.storage(SIM_STORAGE).gateway(Ipv4Address.of(SIM_GATEWAY));
+            SIM_NODES.forEach((name, address) -> addresses.put(NodeName.of(name), address));
         } else {
             for (String name : CLUSTER_VARIABLES) {
-                v.required(name);
+                if (!(api && name.equals("MAIN_NODE"))) { // over the API the nodes are discovered
+                    v.required(name);
+                }
             }
-            b.mainNode(v.text("MAIN_NODE", null)).storage(v.text("ASSIGN_STORAGE", null))
-                    .gateway(v.text("GATEWAY", null));
-            nodes.forEach(b::node);
+            mainNode = v.isSet("MAIN_NODE") ? named("MAIN_NODE", () -> NodeName.of(v.text("MAIN_NODE", null))) : null;
+            b.storage(v.text("ASSIGN_STORAGE", null))
+                    .gateway(Ipv4Address.parse("GATEWAY", v.text("GATEWAY", null)));
+            nodes.forEach((name, address) -> {
+                NodeName node = named("NODE_" + name, () -> NodeName.of(name));
+                if (!HOST.matcher(address).matches()) {
+                    throw new InvalidSpecException("NODE_" + name, "must be an IPv4 address or host name, got '"
+                            + InvalidSpecException.shorten(address) + "'");
+                }
+                addresses.put(node, address);
+            });
+        }
+        if (mainNode != null) {
+            b.mainNode(mainNode);
+        }
+        if (v.isSet("GUEST_ACCESS")) {
+            b.guestAccess(GuestAccessMode.parse("GUEST_ACCESS", v.text("GUEST_ACCESS", null)));
+        }
+        if (v.isSet("IMAGE_PLACEMENT")) {
+            b.imagePlacement(ImagePlacement.parse("IMAGE_PLACEMENT", v.text("IMAGE_PLACEMENT", null)));
         }
         if (v.isSet("IP_POOL")) {
             if (v.isSet("ASSIGN_IP_START") || v.isSet("ASSIGN_IP_END")) {
                 throw new InvalidSpecException("IP_POOL", "cannot be combined with ASSIGN_IP_START/ASSIGN_IP_END");
             }
-            b.ipPool(v.text("IP_POOL", null));
+            b.addressing(named("IP_POOL", () -> AddressingMode.Pool.parse(v.text("IP_POOL", null))));
         } else {
-            b.ipRange(v.integer("ASSIGN_IP_START", 100), v.integer("ASSIGN_IP_END", 254));
+            int start = v.integer("ASSIGN_IP_START", 100);
+            int end = v.integer("ASSIGN_IP_END", 254);
+            b.addressing(named(null, () -> new AddressingMode.VmidOctet(start, end)));
         }
         b.prefixLength(v.integer("PREFIX_LENGTH", 24));
         b.bridge(v.text("BRIDGE", "vmbr0"));
-        b.nameservers(v.text("NAMESERVERS", ""));
-        b.searchDomain(v.text("SEARCH_DOMAIN", ""));
-        b.cpuType(v.text("CPU_TYPE", ""));
+        List<Ipv4Address> nameservers = new ArrayList<>();
+        for (String part : v.list("NAMESERVERS")) {
+            nameservers.add(Ipv4Address.parse("NAMESERVERS", part));
+        }
+        b.nameservers(nameservers);
+        String domain = v.text("SEARCH_DOMAIN", "");
+        b.searchDomain(domain.isEmpty() ? null : domain);
+        String cpuType = v.text("CPU_TYPE", "");
+        b.cpuType(cpuType.isEmpty() ? null : CpuLevel.fromModel("CPU_TYPE", cpuType));
         b.heavyTasksPerNode(v.integer("NODE_HEAVY_TASKS", 2));
-        b.limits(v.optionalInt("VM_MAX_CPU"), v.optionalInt("VM_MAX_RAM"), v.optionalInt("VM_MAX_DISK"),
-                v.optionalInt("VM_BALLOON_MIN"));
-        b.rootPassword(env.getOrDefault("VM_ROOT_PASSWORD", ""));
+        b.limits(named(null, () -> new VmLimits(v.optionalInt("VM_MAX_CPU"), v.optionalInt("VM_MAX_RAM"),
+                v.optionalInt("VM_MAX_DISK"), v.optionalInt("VM_BALLOON_MIN"))));
+        String rootPassword = env.getOrDefault("VM_ROOT_PASSWORD", "");
+        b.rootPassword(rootPassword.isEmpty() ? null : Secret.of(rootPassword));
         Map<String, URI> guestMirrors = new TreeMap<>();
         for (String os : List.of("debian", "ubuntu", "rockylinux")) {
             String name = "GUEST_MIRROR_" + os.toUpperCase(java.util.Locale.ROOT);
@@ -160,7 +209,7 @@ public final class EnvConfig {
         b.timeouts(new ProvisionerSettings.Timeouts(defaults.command(), defaults.longCommand(),
                 Duration.ofSeconds(sshReady), Duration.ofSeconds(initScript), defaults.shutdown(),
                 defaults.addressProbe(), defaults.cpuLevelCache(), retention));
-        ProvisionerSettings settings = b.build();
+        ProvisionerSettings settings = named(null, b::build);
 
         ServerConfig server = ServerConfig.builder()
                 .bindAddress(v.text("BIND_ADDRESS", "0.0.0.0"))
@@ -207,12 +256,14 @@ public final class EnvConfig {
                 v.path("SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts", home), policy.equals("accept-any"),
                 v.path("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519", home),
                 v.isSet("IMAGE_CACHE_DIR") ? Optional.of(v.path("IMAGE_CACHE_DIR", null, home)) : Optional.empty(), mirrors,
-                v.decimal("SIM_SPEED", 10), v.integer("SIM_API_PORT", 8006),
-                BackendConfig.SimGuests.parse(v.text("SIM_GUESTS", "simulated")),
+                v.decimal("SIM_SPEED", 10), v.integer("SIM_API_PORT", 8006), api && !simulated ? Optional.of(apiConfig(v, env, home))
+                        : Optional.empty(), probe(v), BackendConfig.SimGuests.parse(v.text("SIM_GUESTS", "simulated")),
                 v.isSet("SIM_GUEST_IMAGES") ? Optional.of(v.path("SIM_GUEST_IMAGES", null, home)) : Optional.empty());
-        if (!simulated && backend.transport() == BackendConfig.Transport.SSH
-                && !settings.nodeAddresses().containsKey(settings.mainNode())) {
-            throw new InvalidSpecException("NODE_" + settings.mainNode(), "is required with TRANSPORT=ssh"
+        if (!simulated && backend.transport() != BackendConfig.Transport.API && mainNode == null) {
+            throw new InvalidSpecException("MAIN_NODE", "is required, e.g. pve1 (only TRANSPORT=api discovers the nodes)");
+        }
+        if (!simulated && backend.transport() == BackendConfig.Transport.SSH && !addresses.containsKey(mainNode)) {
+            throw new InvalidSpecException("NODE_" + mainNode, "is required with TRANSPORT=ssh"
                     + " (the address of the main node)");
         }
         StateConfig state = new StateConfig(v.path("DATA_DIR", "data", home),
@@ -225,7 +276,7 @@ public final class EnvConfig {
         if (!simulated && state.simState().isPresent()) {
             throw new InvalidSpecException("SIM_STATE_DIR", "is for the simulated cluster only; a real cluster is configured");
         }
-        return new EnvConfig(server, settings, backend, state, simulated, List.of());
+        return new EnvConfig(server, settings, mainNode, addresses, backend, state, simulated, List.of());
     }
 
     private static boolean known(String name) {
@@ -252,6 +303,25 @@ public final class EnvConfig {
         return settings;
     }
 
+    /** @return {@code MAIN_NODE} (the simulated cluster's {@code pve1}); empty over the API when not set */
+    public Optional<NodeName> mainNode() {
+        return Optional.ofNullable(mainNode);
+    }
+
+    /** @return {@code NODE_<name>} addresses by node, sorted (the simulated nodes' when {@link #simulated()}) */
+    public Map<NodeName, String> nodeAddresses() {
+        return nodeAddresses;
+    }
+
+    /** @return the main node and every node with an address, sorted */
+    public List<NodeName> configuredNodes() {
+        TreeSet<NodeName> all = new TreeSet<>(nodeAddresses.keySet());
+        if (mainNode != null) {
+            all.add(mainNode);
+        }
+        return List.copyOf(all);
+    }
+
     /** @return transports and images */
     public BackendConfig backend() {
         return backend;
@@ -270,6 +340,68 @@ public final class EnvConfig {
     /** @return names in {@code .env} that are no pveq variable (probably typos), sorted */
     public List<String> unknownDotEnvNames() {
         return unknown;
+    }
+
+    private static ApiConfig apiConfig(Vars v, Map<String, String> env, String home) {
+        URI url = v.url("PVE_API_URL");
+        String token;
+        if (v.isSet("PVE_API_TOKEN") == v.isSet("PVE_API_TOKEN_FILE")) {
+            throw new InvalidSpecException("PVE_API_TOKEN", (v.isSet("PVE_API_TOKEN") ? "cannot be combined with"
+                    + " PVE_API_TOKEN_FILE" : "or PVE_API_TOKEN_FILE is required with TRANSPORT=api")
+                    + ": USER@REALM!TOKENID=SECRET, e.g. pveq@pve!prov=aaaaaaaa-...");
+        } else if (v.isSet("PVE_API_TOKEN")) {
+            token = env.get("PVE_API_TOKEN").strip();
+        } else {
+            Path file = v.path("PVE_API_TOKEN_FILE", null, home);
+            try {
+                token = java.nio.file.Files.readString(file).strip();
+            } catch (java.io.IOException e) {
+                throw new InvalidSpecException("PVE_API_TOKEN_FILE", "cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        if (!token.matches("[^@\\s!=]+@[^@\\s!=]+![A-Za-z][A-Za-z0-9._-]*=\\S+")) {
+            throw new InvalidSpecException(v.isSet("PVE_API_TOKEN") ? "PVE_API_TOKEN" : "PVE_API_TOKEN_FILE",
+                    "must be USER@REALM!TOKENID=SECRET");
+        }
+        return new ApiConfig(url, Secret.of(token),
+                v.isSet("PVE_API_FINGERPRINT") ? Optional.of(v.text("PVE_API_FINGERPRINT", null)) : Optional.empty(),
+                v.isSet("PVE_API_CA") ? Optional.of(v.path("PVE_API_CA", null, home)) : Optional.empty());
+    }
+
+    private static boolean probe(Vars v) {
+        String text = v.text("ADDRESS_PROBE", "network");
+        return switch (text) {
+            case "network" -> true;
+            case "off" -> false;
+            default -> throw new InvalidSpecException("ADDRESS_PROBE", "must be network or off, got '"
+                    + InvalidSpecException.shorten(text) + "'");
+        };
+    }
+
+    /** Core's name of a setting, as {@link InvalidSpecException#field()} gives it, to the variable that sets it. */
+    private static final Map<String, String> VARIABLE_OF = Map.ofEntries(
+            Map.entry("mainNode", "MAIN_NODE"), Map.entry("storage", "ASSIGN_STORAGE"), Map.entry("gateway", "GATEWAY"),
+            Map.entry("prefixLength", "PREFIX_LENGTH"), Map.entry("ipRangeStart", "ASSIGN_IP_START"),
+            Map.entry("ipRangeEnd", "ASSIGN_IP_END"), Map.entry("ipPool", "IP_POOL"), Map.entry("bridge", "BRIDGE"),
+            Map.entry("nameservers", "NAMESERVERS"), Map.entry("searchDomain", "SEARCH_DOMAIN"),
+            Map.entry("maxCpu", "VM_MAX_CPU"), Map.entry("maxRamMb", "VM_MAX_RAM"), Map.entry("maxDiskGb", "VM_MAX_DISK"),
+            Map.entry("balloonMinMb", "VM_BALLOON_MIN"), Map.entry("rootPassword", "VM_ROOT_PASSWORD"),
+            Map.entry("cpuType", "CPU_TYPE"), Map.entry("heavyTasksPerNode", "NODE_HEAVY_TASKS"));
+
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+    /**
+     * Runs a step of core's that validates, and names the environment variable in its error: {@code variable},
+     * or (null) the variable of the setting core names.
+     */
+    private static <T> T named(String variable, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (InvalidSpecException e) {
+            String name = variable != null ? variable : VARIABLE_OF.getOrDefault(e.field(), e.field());
+            throw e.field().equals(name) ? e : new InvalidSpecException(name, e.rule());
+        }
     }
 
     /** Typed access naming the variable in every error. */
@@ -300,8 +432,8 @@ public final class EnvConfig {
             return isSet(name) ? parseInt(name, env.get(name).strip()) : fallback;
         }
 
-        Integer optionalInt(String name) {
-            return isSet(name) ? parseInt(name, env.get(name).strip()) : null;
+        OptionalInt optionalInt(String name) {
+            return isSet(name) ? OptionalInt.of(parseInt(name, env.get(name).strip())) : OptionalInt.empty();
         }
 
         List<String> list(String name) {
@@ -356,8 +488,9 @@ public final class EnvConfig {
 
     /** @return one line for the start-up log: the mode and the nodes */
     public String describe() {
-        return (simulated ? "SIMULATED cluster" : "cluster") + " main node " + settings.mainNode() + ", nodes "
-                + settings.configuredNodes() + ", storage " + settings.storage() + ", gateway "
+        return (simulated ? "SIMULATED cluster" : "cluster") + (backend.api().isPresent()
+                ? " over the API at " + backend.api().get().url() : "") + " main node "
+                + (mainNode == null ? "(the API's)" : mainNode) + ", nodes " + configuredNodes() + ", storage " + settings.storage() + ", gateway "
                 + settings.network().gateway() + ", " + settings.network().addressing().describe();
     }
 }

@@ -59,7 +59,7 @@ public final class Main {
         Map<String, Object> info = new LinkedHashMap<>(built.facts());
         PveqServer server;
         try {
-            server = PveqServer.start(config.server(), built.provisioner(), metrics, info);
+            server = PveqServer.start(config.server(), built.provisioner(), metrics, info, built.api());
         } catch (RuntimeException e) {
             System.err.println("pveq-server: cannot start HTTP on " + config.server().bindAddress() + ":"
                     + config.server().port() + ": " + e.getMessage());

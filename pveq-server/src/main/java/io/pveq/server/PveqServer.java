@@ -3,10 +3,12 @@ package io.pveq.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import io.pveq.api.ProxmoxApi;
 import io.pveq.core.Operation;
 import io.pveq.core.VmProvisioner;
 import io.pveq.server.internal.AccessGuard;
 import io.pveq.server.internal.ErrorMapper;
+import io.pveq.server.internal.GuestApiRoutes;
 import io.pveq.server.internal.HttpError;
 import io.pveq.server.internal.RequestBodies;
 import io.pveq.server.internal.Routes;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,7 +50,8 @@ public final class PveqServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SseStream sse;
 
-    private PveqServer(ServerConfig config, VmProvisioner provisioner, ServerMetrics metrics, Map<String, Object> info) {
+    private PveqServer(ServerConfig config, VmProvisioner provisioner, ServerMetrics metrics, Map<String, Object> info,
+                       Optional<ProxmoxApi> api) {
         this.config = config;
         this.provisioner = provisioner;
         ObjectMapper mapper = new ObjectMapper();
@@ -108,6 +112,8 @@ public final class PveqServer implements AutoCloseable {
             error(mapper, ctx, err);
         });
         routes.register(app);
+        new GuestApiRoutes(api, mapper, new RequestBodies(mapper, config.maxBodyBytes()), metrics, config.sseHeartbeat(),
+                draining::get).register(app);
     }
 
     private static String route(io.javalin.http.Context ctx) {
@@ -163,7 +169,23 @@ public final class PveqServer implements AutoCloseable {
      */
     public static PveqServer start(ServerConfig config, VmProvisioner provisioner, ServerMetrics metrics,
                                    Map<String, Object> info) {
-        PveqServer server = new PveqServer(config, provisioner, metrics, info);
+        return start(config, provisioner, metrics, info, Optional.empty());
+    }
+
+    /**
+     * Builds and starts a server that also serves the endpoints over the Proxmox REST API (snapshots,
+     * addresses, statistics, lookup, containers; docs/api.md).
+     *
+     * @param config      HTTP settings
+     * @param provisioner the library; stays the caller's
+     * @param metrics     metrics shared with the transports the caller built
+     * @param info        extra facts for {@code GET /api/info} (mode, nodes, warnings)
+     * @param api         the cluster's REST API; stays the caller's; empty: those endpoints answer 503
+     * @return the running server
+     */
+    public static PveqServer start(ServerConfig config, VmProvisioner provisioner, ServerMetrics metrics,
+                                   Map<String, Object> info, Optional<ProxmoxApi> api) {
+        PveqServer server = new PveqServer(config, provisioner, metrics, info, api);
         server.app.start(config.bindAddress(), config.port());
         LOG.info("pveq-server listening on {}:{}", config.bindAddress(), server.port());
         return server;

@@ -40,7 +40,7 @@ class EnvConfigTest {
     void nothingConfiguredMeansTheSimulatedClusterWithDefaults() {
         EnvConfig c = EnvConfig.load(Map.of("HOME", "/root", "PATH", "/usr/bin"));
         assertTrue(c.simulated());
-        assertEquals(List.of(NodeName.of("pve1"), NodeName.of("pve2"), NodeName.of("pve3")), c.settings().configuredNodes());
+        assertEquals(List.of(NodeName.of("pve1"), NodeName.of("pve2"), NodeName.of("pve3")), c.configuredNodes());
         assertEquals(8080, c.server().port());
         assertTrue(c.server().allowIps().everyone());
         assertTrue(c.server().apiToken().isEmpty());
@@ -61,7 +61,7 @@ class EnvConfigTest {
         assertEquals(9090, c.server().port());
         assertEquals(new AddressingMode.VmidOctet(120, 200), c.settings().network().addressing());
         assertEquals("local-zfs", c.settings().storage());
-        assertEquals("192.168.0.12", c.settings().nodeAddresses().get(NodeName.of("pve2")));
+        assertEquals("192.168.0.12", c.nodeAddresses().get(NodeName.of("pve2")));
         assertEquals(8, c.settings().limits().maxCpu().getAsInt());
         assertEquals(1024, c.settings().limits().balloonMinMb().getAsInt());
         assertEquals("r00t-pass", c.settings().rootPassword().orElseThrow().reveal());

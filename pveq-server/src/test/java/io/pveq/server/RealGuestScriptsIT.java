@@ -9,10 +9,10 @@ import io.pveq.core.GuestAccessException;
 import io.pveq.core.GuestInitOptions;
 import io.pveq.core.InstallFailedException;
 import io.pveq.core.InstallSpec;
+import io.pveq.core.Ipv4Address;
 import io.pveq.core.NodeName;
 import io.pveq.core.OsRelease;
 import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
 import io.pveq.core.VmId;
 import io.pveq.core.event.StageDetail;
 import io.pveq.core.guest.GuestEndpoint;
@@ -24,7 +24,6 @@ import io.pveq.core.transport.CommandResult;
 import io.pveq.images.ImageCache;
 import io.pveq.sim.GuestImages;
 import io.pveq.sim.RealGuests;
-import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimImageMirror;
 import io.pveq.sim.SimulatedCluster;
 import io.pveq.ssh.SshGuestAccess;
@@ -149,18 +148,17 @@ class RealGuestScriptsIT {
     private EngineProvisioner provisioner(SimulatedCluster cluster, SimImageMirror mirror, int vmid,
                                           io.pveq.core.internal.engine.InitScriptSource scripts, Duration sshReady) {
         ProvisionerSettings.Timeouts t = ProvisionerSettings.Timeouts.DEFAULTS;
-        ProvisionerSettings settings = ProvisionerSettings.builder().mainNode("pve1").node("pve1", "127.0.10.11")
-                .storage("local-lvm").gateway("127.0.10.1").ipRange(vmid, vmid)
+        ProvisionerSettings settings = ProvisionerSettings.builder().mainNode(NodeName.of("pve1"))
+                .storage("local-lvm").gateway(Ipv4Address.of(127, 0, 10, 1)).ipRange(vmid, vmid)
                 .guestInit(new GuestInitOptions(Optional.of("America/Sao_Paulo"), Optional.of("pt_BR.UTF-8"),
                         List.of("tree"), Map.of("debian", URI.create("http://10.0.10.1/debian"))))
                 .timeouts(new ProvisionerSettings.Timeouts(t.command(), t.longCommand(), sshReady, t.initScript(),
                         t.shutdown(), t.addressProbe(), t.cpuLevelCache(), t.operationRetention()))
                 .build();
-        SimCommandTransport node = cluster.transport(NodeName.of("pve1"));
         ImageCache images = ImageCache.builder(dir.resolve("image-cache")).mirror("debian", mirror.debianBase()).build();
-        ProvisionerSetup setup = ProvisionerSetup.builder().settings(settings).images(images)
-                .guests(cluster.guestAccess()).probe(cluster.addressProbe())
-                .node(NodeName.of("pve1"), new ProvisionerSetup.NodeConnection(node, false, Optional.of(node))).build();
+        EngineProvisioner.Setup setup = new EngineProvisioner.Setup(settings, cluster.commandLine(), images,
+                Optional.of(cluster.guestAccess()), cluster.addressProbe(), java.time.Clock.systemUTC(),
+                Optional.empty(), Optional.empty(), io.pveq.core.ProxmoxListener.NONE);
         return EngineProvisioner.create(setup, scripts, Retry.defaults());
     }
 
@@ -185,8 +183,8 @@ class RealGuestScriptsIT {
             try (EngineProvisioner provisioner = provisioner(cluster, mirror, 152,
                     release -> release.equals(OsRelease.of("debian", "13")) ? Optional.of(twiceThenFail) : Optional.empty(),
                     Duration.ofMinutes(20))) {
-                InstallSpec spec = InstallSpec.builder().os("debian").version("13").name("rg-d13").user("debian")
-                        .cpu(2).ram(1024).build();
+                InstallSpec spec = InstallSpec.builder(OsRelease.of("debian", "13")).name("rg-d13").user("debian")
+                        .cpu(2).ramMb(1024).build();
                 InstallFailedException failed = assertThrows(InstallFailedException.class,
                         () -> provisioner.install(spec, event -> {
                             if (event instanceof StageDetail d) {
@@ -228,8 +226,8 @@ class RealGuestScriptsIT {
             Path work = cluster.realGuestsWorkFolder().orElseThrow();
             try (EngineProvisioner provisioner = provisioner(cluster, mirror, 153,
                     io.pveq.core.internal.engine.InitScriptSource.NONE, Duration.ofSeconds(25))) {
-                InstallSpec spec = InstallSpec.builder().os("debian").version("11").name("rg-never").user("debian")
-                        .cpu(1).ram(512).disk("16G").build();
+                InstallSpec spec = InstallSpec.builder(OsRelease.of("debian", "11")).name("rg-never").user("debian")
+                        .cpu(1).ramMb(512).disk(io.pveq.core.DiskSize.ofGiB(16)).build();
                 InstallFailedException failed = assertThrows(InstallFailedException.class,
                         () -> provisioner.install(spec, event -> { }));
                 Throwable cause = failed;

@@ -32,6 +32,12 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture(VmProvisioner provisioner, ServerMetrics metrics, Consumer<ServerConfig.Builder> tweak) {
+        this(provisioner, metrics, tweak, java.util.Optional.empty());
+    }
+
+    /** A server that also serves the endpoints over the Proxmox REST API {@code api}. */
+    ServerFixture(VmProvisioner provisioner, ServerMetrics metrics, Consumer<ServerConfig.Builder> tweak,
+                  java.util.Optional<io.pveq.api.ProxmoxApi> api) {
         this.provisioner = provisioner;
         this.metrics = metrics;
         try {
@@ -46,7 +52,7 @@ final class ServerFixture implements AutoCloseable {
         ServerConfig.Builder b = ServerConfig.builder().bindAddress("127.0.0.1").port(0).shDir(shDir)
                 .sseHeartbeat(Duration.ofSeconds(5));
         tweak.accept(b);
-        server = PveqServer.start(b.build(), provisioner, metrics, Map.of("mode", "test"));
+        server = PveqServer.start(b.build(), provisioner, metrics, Map.of("mode", "test"), api);
     }
 
     int port() {

@@ -173,6 +173,38 @@ public final class SimulatedCluster implements AutoCloseable {
     }
 
     /**
+     * @return this cluster reached through its simulated {@code qm}/{@code pvesh} (the CLI dialect), every node
+     *         through an in-process transport of its own (closing it closes only these), the first node as the
+     *         main node; give it to
+     *         {@link io.pveq.core.VmProvisioner.Builder#connect}. (Its REST API face is reached through
+     *         {@code pveq-api}'s {@code ProxmoxApi} with {@link #api()}'s URL, token and fingerprint.)
+     */
+    public io.pveq.core.CommandLineCluster commandLine() {
+        io.pveq.core.CommandLineCluster.Builder b = io.pveq.core.CommandLineCluster.builder();
+        List<NodeName> names = nodes();
+        names.forEach(n -> b.node(n, new SimCommandTransport(engine, n)));
+        return b.mainNode(names.get(0)).build();
+    }
+
+    /**
+     * A provisioner builder set up for this cluster the way a test wants it: connected through
+     * {@link #commandLine()}, guests through {@link #guestAccess()}, addresses probed on the simulated
+     * network ({@link #addressProbe()}), disks on {@code local-lvm}, VMs at {@code 127.0.10.<vmid>} behind
+     * gateway {@code 127.0.10.1}. Add an image provider (and change anything else) before {@code build()}.
+     *
+     * <pre>{@code
+     * try (VmProvisioner pveq = cluster.provisioner().images(images).build()) { ... }
+     * }</pre>
+     *
+     * @return the builder
+     */
+    public io.pveq.core.VmProvisioner.Builder provisioner() {
+        return io.pveq.core.VmProvisioner.builder().connect(commandLine()).guests(guestAccess())
+                .addressProbe(addressProbe()).storage("local-lvm")
+                .gateway(io.pveq.core.Ipv4Address.of(127, 0, 10, 1));
+    }
+
+    /**
      * @return guest access for this cluster's guests: the simulator's for simulated guests (see
      *         {@link SimGuest}), the one given in {@link RealGuests} for real ones, with the serial console's
      *         tail added to readiness timeouts; thread-safe, shared

@@ -52,6 +52,13 @@ public final class ApiClients implements AutoCloseable {
     private final VmCalls vms;
     private final StorageCalls storage;
     private final AgentCalls agent;
+    private final AccessCalls access;
+    private final ContainerCalls containers;
+    private final SnapshotCalls snapshots;
+    private final BackupCalls backups;
+    private final StatsCalls stats;
+    private final LookupCalls lookup;
+    private final ConsoleCalls consoles;
 
     /** @param s the settings */
     public ApiClients(Settings s) {
@@ -90,6 +97,43 @@ public final class ApiClients implements AutoCloseable {
         this.vms = new VmCalls(http, tasks, auth::who);
         this.storage = new StorageCalls(http);
         this.agent = new AgentCalls(http);
+        this.access = new AccessCalls(http);
+        this.containers = new ContainerCalls(http);
+        this.snapshots = new SnapshotCalls(http, tasks);
+        this.backups = new BackupCalls(http, tasks);
+        this.stats = new StatsCalls(http);
+        this.lookup = new LookupCalls(cluster, agent, containers);
+        this.consoles = new ConsoleCalls(http);
+    }
+
+    /** @return the container role */
+    public io.pveq.api.ContainerApi containers() {
+        return containers;
+    }
+
+    /** @return the console role */
+    public io.pveq.api.ConsoleApi consoles() {
+        return consoles;
+    }
+
+    /** @return the lookup role */
+    public io.pveq.api.LookupApi lookup() {
+        return lookup;
+    }
+
+    /** @return the statistics role */
+    public io.pveq.api.StatsApi stats() {
+        return stats;
+    }
+
+    /** @return the backup role */
+    public io.pveq.api.BackupApi backups() {
+        return backups;
+    }
+
+    /** @return the snapshot role */
+    public io.pveq.api.SnapshotApi snapshots() {
+        return snapshots;
     }
 
     /** @return the answering node's version */
@@ -120,6 +164,11 @@ public final class ApiClients implements AutoCloseable {
     /** @return the guest agent role */
     public io.pveq.api.GuestAgentApi agent() {
         return agent;
+    }
+
+    /** @return the access role */
+    public io.pveq.api.AccessApi access() {
+        return access;
     }
 
     /** @return the task role */

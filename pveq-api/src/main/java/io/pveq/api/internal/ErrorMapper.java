@@ -9,7 +9,9 @@ import io.pveq.api.ProxmoxApiException;
 import io.pveq.core.NodeUnavailableException;
 import io.pveq.core.PveqException;
 import io.pveq.core.VmId;
+import io.pveq.core.VmLockedException;
 import io.pveq.core.VmNotFoundException;
+import io.pveq.core.VmStateException;
 import io.pveq.core.internal.pve.PveErrors;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,11 @@ final class ErrorMapper {
     private static final Pattern AGENT_DOWN = Pattern.compile(
             "(?i)guest agent is not running|got timeout|agent .*not (running|enabled|configured)");
     private static final Pattern PERMISSION = Pattern.compile("Permission check failed \\(([^,]+), ([^)]+)\\)");
+    /** pve-container's state texts, which pveq-core's recogniser (written for qm) does not know. */
+    private static final Pattern CT_STATE = Pattern.compile(
+            "CT (\\d+) (already running|not running)|unable to (?:destroy|restore) CT (\\d+) - container is running"
+                    + "|can't overwrite running container");
+    private static final Pattern CT_LOCKED = Pattern.compile("CT is locked \\(([^)]+)\\)");
     private static final Pattern OFFLINE = Pattern.compile(
             "(?i)node '([^']+)' seems to be offline|no route to host|connection refused|hostname lookup '([^']+)' failed");
 
@@ -55,6 +62,11 @@ final class ErrorMapper {
         }
         if (status == 403) {
             Matcher m = PERMISSION.matcher(reason);
+            if (path.contains("/agent/")) {
+                boolean named = m.find();
+                return new io.pveq.api.GuestAgentPermissionException(method, path, reason,
+                        named ? m.group(1).strip() : null, named ? m.group(2).strip() : null);
+            }
             return m.find() ? new PermissionDeniedException(method, path, reason, m.group(1).strip(), m.group(2).strip())
                     : new PermissionDeniedException(method, path, reason, null, null);
         }
@@ -64,12 +76,21 @@ final class ErrorMapper {
         if (reason.contains("detected modified configuration")) {
             return new ConfigChangedException(method, path, status, reason);
         }
+        if (context.vmId().isPresent() && path.contains("/lxc/")) {
+            Matcher locked = CT_LOCKED.matcher(reason);
+            if (locked.find()) {
+                return new VmLockedException(context.vmId().get(), locked.group(1));
+            }
+            if (CT_STATE.matcher(reason).find()) {
+                return new VmStateException(context.vmId().get(), reason + " (node " + context.node().orElse("?") + ")");
+            }
+        }
         Optional<PveqException> known = PveErrors.recognise(reason, context.node().orElse("?"), method + " " + path,
                 context.vmId());
         if (known.isPresent()) {
             return known.get();
         }
-        if (status == 404 && context.vmId().isPresent() && path.contains("/qemu/")) {
+        if (status == 404 && context.vmId().isPresent() && (path.contains("/qemu/") || path.contains("/lxc/"))) {
             return new VmNotFoundException(context.vmId().get());
         }
         Matcher offline = OFFLINE.matcher(reason);

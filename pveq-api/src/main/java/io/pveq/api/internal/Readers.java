@@ -105,7 +105,8 @@ final class Readers {
             case "node" -> {
                 return node.map(n -> new ClusterResource.Node(id, n, Json.text(e, "status", "").equals("online"),
                         (int) Json.integer(e, "maxcpu", 0), Json.number(e, "cpu", 0), Json.integer(e, "maxmem", 0),
-                        Json.integer(e, "mem", 0), Duration.ofSeconds(Json.integer(e, "uptime", 0))));
+                        Json.integer(e, "mem", 0), Json.integer(e, "maxdisk", 0), Json.integer(e, "disk", 0),
+                        Duration.ofSeconds(Json.integer(e, "uptime", 0))));
             }
             case "storage" -> {
                 return node.map(n -> new ClusterResource.Storage(id, Json.text(e, "storage", ""), n,

@@ -75,6 +75,20 @@ final class StorageCalls implements StorageApi {
         return Upids.of(call, http.call(call));
     }
 
+    @Override
+    public Optional<Upid> deleteVolume(NodeName node, String volume) {
+        int colon = volume == null ? -1 : volume.indexOf(':');
+        if (colon < 1 || colon == volume.length() - 1) {
+            throw new io.pveq.core.InvalidSpecException("volume", "must be a volume id STORAGE:VOLUME, got '"
+                    + io.pveq.core.InvalidSpecException.shorten(volume) + "'");
+        }
+        ApiCall call = ApiCall.delete(FormParams.empty(), "nodes", node.value(), "storage", volume.substring(0, colon),
+                "content", volume);
+        com.fasterxml.jackson.databind.JsonNode data = http.call(call);
+        return data == null || data.isNull() || data.asText().isEmpty() ? Optional.empty()
+                : Optional.of(Upids.of(call, data));
+    }
+
     private static String digest(Path file, ChecksumAlgorithm algorithm) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest digest = MessageDigest.getInstance(algorithm.jdkName());

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 final class TaskProgress {
 
     private static final Pattern PERCENT = Pattern.compile("\\((\\d{1,3}(?:\\.\\d+)?)%\\)");
+    private static final Pattern LEADING = Pattern.compile("^(?:INFO:\\s+|progress )(\\d{1,3})% \\(");
     private static final Pattern TRANSFERRED = Pattern.compile(
             "transferred:? ([\\d.]+) ?([KMGTP]?i?B)? (?:of|/) ([\\d.]+) ?([KMGTP]?i?B)?", Pattern.CASE_INSENSITIVE);
 
@@ -23,6 +24,10 @@ final class TaskProgress {
     }
 
     static Optional<TaskEvent.Progress> parse(Upid upid, String line) {
+        Matcher leading = LEADING.matcher(line);
+        if (leading.find() && Integer.parseInt(leading.group(1)) <= 100) {
+            return Optional.of(new TaskEvent.Progress(upid, OptionalDouble.of(Integer.parseInt(leading.group(1))), line));
+        }
         Matcher percent = PERCENT.matcher(line);
         if (percent.find()) {
             double value = Double.parseDouble(percent.group(1));

@@ -132,6 +132,15 @@ final class VmCalls implements VmApi {
     }
 
     @Override
+    public Upid updateConfigAsync(NodeName node, VmId vmId, VmConfigUpdate update) {
+        FormParams params = VmParams.update(update);
+        if (params.isEmpty()) {
+            throw new InvalidSpecException("update", "sets and deletes nothing");
+        }
+        return task(ApiCall.post(params, path(node, vmId, "config")));
+    }
+
+    @Override
     public Upid delete(NodeName node, VmId vmId, boolean purge) {
         FormParams params = FormParams.empty();
         if (purge) {

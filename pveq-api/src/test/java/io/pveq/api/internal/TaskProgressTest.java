@@ -22,6 +22,14 @@ class TaskProgressTest {
     }
 
     @Test
+    void readsBackupAndRestoreProgress() {
+        assertEquals(25.0, TaskProgress.parse(UPID, "INFO:  25% (256.0 MiB of 1.0 GiB) in 1s, read: 256.0 MiB/s, write: 0 B/s")
+                .orElseThrow().percent().getAsDouble(), 1e-9);
+        assertEquals(75.0, TaskProgress.parse(UPID, "progress 75% (read 805306368 bytes, duration 3 sec)")
+                .orElseThrow().percent().getAsDouble(), 1e-9);
+    }
+
+    @Test
     void ignoresOrdinaryLines() {
         assertTrue(TaskProgress.parse(UPID, "scsi0: successfully created disk 'local-lvm:vm-101-disk-0'").isEmpty());
         assertTrue(TaskProgress.parse(UPID, "TASK OK").isEmpty());

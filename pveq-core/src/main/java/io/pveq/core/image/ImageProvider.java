@@ -6,12 +6,13 @@ import io.pveq.core.OsRelease;
 import java.util.List;
 
 /**
- * Supplies verified OS images and puts them where a node can import them. The implementation with
- * a catalog and a download cache lives in {@code pveq-images}. The provisioner calls the methods in
- * the order of the install stages: {@link #resolve} ({@code getting OS image}), {@link #validate}
- * ({@code validating OS image URL}), {@link #acquire} ({@code downloading OS image}), {@link #place}
- * and, once the node imported the image, {@link #release}. Thread-safe; concurrent fetches of one
- * image share one download.
+ * Supplies verified OS images. The implementation with a catalog and a download cache lives in
+ * {@code pveq-images}. The provisioner calls the methods in the order of the install stages:
+ * {@link #resolve} ({@code getting OS image}), {@link #validate} ({@code validating OS image URL}), then
+ * either {@link #checksum} (a node downloads the image itself) or {@link #acquire} ({@code downloading OS
+ * image}) and, once the node imported the uploaded image, {@link #release}. Putting the image on a node is
+ * the provisioner's business (an upload or Proxmox's {@code download-url}, by dialect). Thread-safe;
+ * concurrent fetches of one image share one download.
  */
 public interface ImageProvider extends AutoCloseable {
 
@@ -61,13 +62,17 @@ public interface ImageProvider extends AutoCloseable {
     }
 
     /**
-     * Makes the image available on a node and returns its absolute path there: the cached file
-     * itself on a local node, otherwise an upload into a node-side cache folder keyed by checksum
-     * (skipped when the node already holds it).
+     * The checksum the distribution publishes for the image, read (and cached) from its checksum file, so
+     * that a node can download the image itself and verify it ({@code download-url}) without pveq fetching
+     * the image. Also what an upload is verified against on the node. The default has none: such a
+     * provider's images are always uploaded from its verified local files, checked by their SHA-256.
      *
-     * @throws ImageException when the upload or its check fails
+     * @return the checksum, or empty when the provider does not know it without downloading
+     * @throws ImageException when the checksum file cannot be read
      */
-    String place(LocalImage image, ImageTarget target, DownloadProgress progress);
+    default java.util.Optional<ImageChecksum> checksum(ImageSource source) {
+        return java.util.Optional.empty();
+    }
 
     @Override
     default void close() {

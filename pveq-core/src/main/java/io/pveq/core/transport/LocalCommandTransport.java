@@ -2,6 +2,7 @@ package io.pveq.core.transport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import io.pveq.core.internal.transport.OutputPump;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -49,6 +49,16 @@ public final class PveCommandCheck {
         this.cli = PveCli.qm(version);
     }
 
+    /**
+     * @param version {@code pve8} or {@code pve9}
+     * @return the check, or empty when the reference data is absent (a clone without {@code ../shared}): the
+     *         caller's test still runs, without the schema check
+     */
+    public static java.util.Optional<PveCommandCheck> ifAvailable(String version) {
+        return PveSchema.available(version) ? java.util.Optional.of(new PveCommandCheck(version))
+                : java.util.Optional.empty();
+    }
+
     /** @return {@code pve8} or {@code pve9} */
     public String version() {
         return version;

@@ -74,6 +74,18 @@ public final class PveSchema {
     }
 
     /**
+     * @param version {@code pve8} or {@code pve9}
+     * @return true when the reference data of that release is present (no test is skipped by asking)
+     */
+    public static boolean available(String version) {
+        String shared = System.getProperty(SHARED_DIR_PROPERTY);
+        return shared != null && !shared.isBlank() && Files.isRegularFile(Path.of(shared).resolve("reference")
+                .resolve("proxmox").resolve(version).resolve("apidata.js"))
+                && Files.isRegularFile(Path.of(shared).resolve("reference").resolve("proxmox").resolve(version)
+                .resolve("qm.1-synopsis.adoc"));
+    }
+
+    /**
      * Loads (once per version) the schema of a PVE release, skipping the test when absent.
      *
      * @param version {@code pve8} or {@code pve9}
@@ -157,6 +169,19 @@ public final class PveSchema {
             }
             if (match) {
                 return Optional.of(Map.entry(template, Map.copyOf(vars)));
+            }
+        }
+        // storage content is registered with fragmentDelimiter '': the rest of the path is one volume id
+        int content = concretePath.indexOf("/content/");
+        if (concretePath.startsWith("/nodes/") && content > 0) {
+            String head = concretePath.substring(0, content + "/content/".length());
+            String volume = concretePath.substring(head.length());
+            if (volume.contains("/")) {
+                return matchPath(head + volume.replace("/", "%2F")).map(m -> {
+                    Map<String, String> vars = new HashMap<>(m.getValue());
+                    vars.computeIfPresent("volume", (k, v) -> v.replace("%2F", "/"));
+                    return Map.entry(m.getKey(), Map.copyOf(vars));
+                });
             }
         }
         return Optional.empty();

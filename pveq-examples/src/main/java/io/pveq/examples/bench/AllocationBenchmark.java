@@ -1,10 +1,11 @@
 package io.pveq.examples.bench;
 
 import io.pveq.core.AddressProbe;
-import io.pveq.core.IpAllocator;
+import io.pveq.core.Ipv4Address;
+import io.pveq.core.ProxmoxListener;
+import io.pveq.core.VmId;
 import io.pveq.core.NodeName;
 import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
 import io.pveq.core.internal.engine.EngineProvisioner;
 import io.pveq.core.internal.engine.InitScriptSource;
 import io.pveq.core.internal.engine.Retry;
@@ -68,25 +69,23 @@ public final class AllocationBenchmark {
                 return used;
             };
             ProvisionerSettings.Timeouts d = ProvisionerSettings.Timeouts.DEFAULTS;
-            ProvisionerSettings.Builder settings = ProvisionerSettings.builder().mainNode("pve1").storage("local-lvm")
-                    .gateway("127.0.10.1").timeouts(new ProvisionerSettings.Timeouts(d.command(), d.longCommand(),
-                            d.sshReady(), d.initScript(), d.shutdown(), PROBE_TIMEOUT, d.cpuLevelCache(),
-                            d.operationRetention()));
-            cluster.nodeDetails().forEach(n -> settings.node(n.name().value(), n.address()));
-            ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(settings.build())
-                    .images(new BenchSupport.LocalImages()).guests(cluster.guestAccess()).probe(probe);
-            nodes.forEach(n -> setup.node(n, ProvisionerSetup.NodeConnection.remote(cluster.transport(n))));
-            try (EngineProvisioner provisioner = EngineProvisioner.create(setup.build(), InitScriptSource.NONE,
+            ProvisionerSettings settings = ProvisionerSettings.builder().storage("local-lvm")
+                    .gateway(Ipv4Address.of(127, 0, 10, 1)).timeouts(new ProvisionerSettings.Timeouts(d.command(),
+                            d.longCommand(), d.sshReady(), d.initScript(), d.shutdown(), PROBE_TIMEOUT, d.cpuLevelCache(),
+                            d.operationRetention())).build();
+            EngineProvisioner.Setup setup = new EngineProvisioner.Setup(settings, cluster.commandLine(),
+                    new BenchSupport.LocalImages(), Optional.of(cluster.guestAccess()), probe, java.time.Clock.systemUTC(),
+                    Optional.empty(), Optional.empty(), ProxmoxListener.NONE);
+            try (EngineProvisioner provisioner = EngineProvisioner.create(setup, InitScriptSource.NONE,
                     Retry.defaults())) {
                 List<Double> samples = new ArrayList<>();
                 double first = 0;
                 for (int i = 0; i <= SAMPLES; i++) {
                     long start = System.nanoTime();
-                    IpAllocator.Lease lease = provisioner.allocator().reserve(Optional.empty());
-                    lease.close();
+                    VmId reserved = provisioner.reserveAndRelease();
                     double ms = (System.nanoTime() - start) / 1e6;
-                    if (!free.contains(lease.vmId().value())) {
-                        throw new IllegalStateException("allocated a taken VMID " + lease.vmId());
+                    if (!free.contains(reserved.value())) {
+                        throw new IllegalStateException("allocated a taken VMID " + reserved);
                     }
                     if (i == 0) {
                         first = ms;

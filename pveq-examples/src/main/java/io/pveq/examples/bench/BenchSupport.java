@@ -3,7 +3,6 @@ package io.pveq.examples.bench;
 import io.pveq.core.OsRelease;
 import io.pveq.core.image.ImageProvider;
 import io.pveq.core.image.ImageSource;
-import io.pveq.core.image.ImageTarget;
 import io.pveq.core.image.LocalImage;
 import io.pveq.core.transport.CommandRequest;
 import io.pveq.core.transport.CommandResult;
@@ -67,12 +66,19 @@ final class BenchSupport {
             return new LocalImage(source.release(), file, sha, 64 * 1024, true);
         }
 
-        @Override
-        public String place(LocalImage image, ImageTarget target, DownloadProgress progress) {
-            String remote = "/var/lib/pveq/images/" + image.sha256Hex() + ".qcow2";
-            target.files().orElseThrow().upload(image.file(), remote, image.sha256Hex(), FileTransfer.TransferProgress.NONE);
-            return remote;
+    }
+
+    /**
+     * @return the simulated cluster reached through its qm/pvesh, every node's transport timed (time spent in the
+     *         simulator added to {@code simNanos}, commands counted)
+     */
+    static io.pveq.core.CommandLineCluster timedCommandLine(io.pveq.sim.SimulatedCluster cluster, AtomicLong simNanos,
+                                                            AtomicLong commands) {
+        io.pveq.core.CommandLineCluster.Builder b = io.pveq.core.CommandLineCluster.builder();
+        for (io.pveq.core.NodeName n : cluster.nodes()) {
+            b.node(n, new TimedTransport<>(cluster.transport(n), simNanos, commands));
         }
+        return b.mainNode(cluster.nodes().get(0)).build();
     }
 
     /** Counts the time spent inside the wrapped transport (the simulator's own work). */

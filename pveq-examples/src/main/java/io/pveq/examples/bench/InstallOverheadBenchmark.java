@@ -1,16 +1,15 @@
 package io.pveq.examples.bench;
 
 import io.pveq.core.InstallSpec;
-import io.pveq.core.NodeName;
-import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
+import io.pveq.core.Ipv4Address;
+import io.pveq.core.OsRelease;
+import io.pveq.core.Secret;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.event.ProgressListener;
 import io.pveq.core.guest.GuestAccess;
 import io.pveq.core.guest.GuestEndpoint;
 import io.pveq.core.guest.GuestScript;
 import io.pveq.core.transport.OutputListener;
-import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimulatedCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,26 +40,20 @@ public final class InstallOverheadBenchmark {
         AtomicLong simNanos = new AtomicLong();
         AtomicLong commands = new AtomicLong();
         try (SimulatedCluster cluster = SimulatedCluster.builder().instant().resourcesRefresh(Duration.ZERO).build()) {
-            ProvisionerSettings.Builder settings = ProvisionerSettings.builder().mainNode("pve1").storage("local-lvm")
-                    .gateway("127.0.10.1").rootPassword("bench-root-password").ipRange(100, 254);
-            cluster.nodeDetails().forEach(n -> settings.node(n.name().value(), n.address()));
-            ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(settings.build())
+            VmProvisioner.Builder setup = VmProvisioner.builder().storage("local-lvm")
+                    .gateway(Ipv4Address.of(127, 0, 10, 1)).rootPassword(Secret.of("bench-root-password"))
                     .images(new BenchSupport.LocalImages()).guests(timed(cluster.guestAccess(), simNanos))
-                    .probe(cluster.addressProbe());
-            for (NodeName n : cluster.nodes()) {
-                SimCommandTransport t = cluster.transport(n);
-                setup.node(n, ProvisionerSetup.NodeConnection.remote(new BenchSupport.TimedTransport<>(t, simNanos,
-                        commands)));
-            }
+                    .addressProbe(cluster.addressProbe())
+                    .connect(BenchSupport.timedCommandLine(cluster, simNanos, commands));
             List<Double> wall = new ArrayList<>();
             List<Double> overhead = new ArrayList<>();
             long commandCount = 0;
-            try (VmProvisioner provisioner = VmProvisioner.create(setup.build())) {
+            try (VmProvisioner provisioner = setup.build()) {
                 for (int i = 0; i < WARMUP + SAMPLES; i++) {
                     long simBefore = simNanos.get();
                     long cmdBefore = commands.get();
                     long start = System.nanoTime();
-                    var r = provisioner.install(InstallSpec.builder().os("debian").version("12").build(),
+                    var r = provisioner.install(InstallSpec.builder(OsRelease.of("debian", "12")).build(),
                             ProgressListener.NONE);
                     long total = System.nanoTime() - start;
                     long inSim = simNanos.get() - simBefore;

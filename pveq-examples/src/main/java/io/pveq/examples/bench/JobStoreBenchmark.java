@@ -1,10 +1,10 @@
 package io.pveq.examples.bench;
 
 import io.pveq.core.InstallSpec;
-import io.pveq.core.NodeName;
+import io.pveq.core.Ipv4Address;
+import io.pveq.core.OsRelease;
+import io.pveq.core.Secret;
 import io.pveq.core.OperationId;
-import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.event.OperationKind;
 import io.pveq.core.event.ProgressListener;
@@ -12,7 +12,6 @@ import io.pveq.core.store.DurableOperations;
 import io.pveq.core.store.OperationStore;
 import io.pveq.core.store.StoredEvent;
 import io.pveq.core.store.StoredOperation;
-import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimulatedCluster;
 import io.pveq.store.jdbc.JdbcOperationStore;
 import io.pveq.store.jdbc.PostgresPeer;
@@ -105,7 +104,7 @@ public final class JobStoreBenchmark {
                 for (Setup s : setups) {
                     long simBefore = s.simNanos().get();
                     long start = System.nanoTime();
-                    var op = s.provisioner().submitInstall(InstallSpec.builder().os("debian").version("12").build(),
+                    var op = s.provisioner().submitInstall(InstallSpec.builder(OsRelease.of("debian", "12")).build(),
                             ProgressListener.NONE);
                     var r = op.await();
                     long total = System.nanoTime() - start;
@@ -137,19 +136,13 @@ public final class JobStoreBenchmark {
         AtomicLong simNanos = new AtomicLong();
         SimulatedCluster cluster = SimulatedCluster.builder().instant().resourcesRefresh(Duration.ZERO).build();
         clusters.add(cluster);
-        ProvisionerSettings.Builder settings = ProvisionerSettings.builder().mainNode("pve1").storage("local-lvm")
-                .gateway("127.0.10.1").rootPassword("bench-root-password").ipRange(100, 254);
-        cluster.nodeDetails().forEach(n -> settings.node(n.name().value(), n.address()));
-        ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(settings.build())
+        VmProvisioner.Builder setup = VmProvisioner.builder().storage("local-lvm")
+                .gateway(Ipv4Address.of(127, 0, 10, 1)).rootPassword(Secret.of("bench-root-password"))
                 .images(new BenchSupport.LocalImages()).guests(InstallOverheadBenchmark.timed(cluster.guestAccess(), simNanos))
-                .probe(cluster.addressProbe());
+                .addressProbe(cluster.addressProbe())
+                .connect(BenchSupport.timedCommandLine(cluster, simNanos, new AtomicLong()));
         store.ifPresent(s -> setup.durable(DurableOperations.of(s, "bench-" + name.hashCode())));
-        for (NodeName n : cluster.nodes()) {
-            SimCommandTransport t = cluster.transport(n);
-            setup.node(n, ProvisionerSetup.NodeConnection.remote(new BenchSupport.TimedTransport<>(t, simNanos,
-                    new AtomicLong())));
-        }
-        return new Setup(name, VmProvisioner.create(setup.build()), simNanos, new ArrayList<>(), new ArrayList<>(),
+        return new Setup(name, setup.build(), simNanos, new ArrayList<>(), new ArrayList<>(),
                 new long[1]);
     }
 }

@@ -3,9 +3,11 @@ package io.pveq.examples.bench;
 import io.pveq.core.GuestInitOptions;
 import io.pveq.core.InstallResult;
 import io.pveq.core.InstallSpec;
+import io.pveq.core.Ipv4Address;
 import io.pveq.core.NodeName;
+import io.pveq.core.OsRelease;
 import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
+import io.pveq.core.Secret;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.event.Stage;
 import io.pveq.core.event.StageStarted;
@@ -15,7 +17,6 @@ import io.pveq.core.guest.GuestEndpoint;
 import io.pveq.images.ImageCache;
 import io.pveq.sim.GuestImages;
 import io.pveq.sim.RealGuests;
-import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimImageMirror;
 import io.pveq.sim.SimulatedCluster;
 import io.pveq.ssh.SshGuestAccess;
@@ -75,22 +76,21 @@ public final class RealGuestInstallBenchmark {
              SimulatedCluster cluster = SimulatedCluster.builder().node("pve1", "127.0.10.11").instant()
                      .realGuests(RealGuests.of(ssh, images)).build();
              SimImageMirror mirror = SimImageMirror.start().publish(images)) {
-            ProvisionerSettings settings = ProvisionerSettings.builder().mainNode("pve1").node("pve1", "127.0.10.11")
-                    .storage("local-lvm").gateway("127.0.10.1").ipRange(160, 160).rootPassword("bench-root-pw")
+            ProvisionerSettings settings = ProvisionerSettings.builder().mainNode(NodeName.of("pve1"))
+                    .storage("local-lvm").gateway(Ipv4Address.of(127, 0, 10, 1)).ipRange(160, 160)
+                    .rootPassword(Secret.of("bench-root-pw"))
                     .guestInit(new GuestInitOptions(Optional.of("Europe/Berlin"), Optional.of("de_DE.UTF-8"),
                             List.of("tree"), Map.of("debian", URI.create("http://10.0.10.1/debian"))))
                     .build();
-            SimCommandTransport node = cluster.transport(NodeName.of("pve1"));
             ImageCache cacheDir = ImageCache.builder(dir.resolve("image-cache")).mirror("debian", mirror.debianBase()).build();
-            ProvisionerSetup setup = ProvisionerSetup.builder().settings(settings).images(cacheDir)
-                    .guests(cluster.guestAccess()).probe(cluster.addressProbe())
-                    .node(NodeName.of("pve1"), ProvisionerSetup.NodeConnection.remote(node)).build();
+            VmProvisioner.Builder setup = VmProvisioner.builder().settings(settings).connect(cluster.commandLine())
+                    .images(cacheDir).guests(cluster.guestAccess()).addressProbe(cluster.addressProbe());
             Thread observer = new Thread(() -> observe(watching, cluster, bannerUps), "serial-console-observer");
             observer.setDaemon(true);
             observer.start();
-            try (VmProvisioner provisioner = VmProvisioner.create(setup)) {
+            try (VmProvisioner provisioner = setup.build()) {
                 t0 = System.nanoTime();
-                result = provisioner.install(InstallSpec.builder().os("debian").version("12").name("bench-rg")
+                result = provisioner.install(InstallSpec.builder(OsRelease.of("debian", "12")).name("bench-rg")
                         .user("deploy").build(), event -> {
                             long now = System.nanoTime();
                             if (event instanceof StageStarted s) {

@@ -16,13 +16,13 @@ import java.util.Set;
 
 /**
  * Who may call what: CORS for configured origins only, the bearer token on everything but
- * {@code /api/health}, and {@code ALLOW_IPS} on mutating (POST) endpoints, judged on the real client
+ * {@code /api/health}, and {@code ALLOW_IPS} on mutating (POST, DELETE) endpoints, judged on the real client
  * address (forwarded headers are believed only from {@code TRUSTED_PROXIES}). Thread-safe.
  */
 public final class AccessGuard {
 
     /** Methods a browser may use cross-origin. */
-    static final String ALLOW_METHODS = "GET, POST, OPTIONS";
+    static final String ALLOW_METHODS = "GET, POST, DELETE, OPTIONS";
     /** Request headers a browser may send cross-origin. */
     static final String ALLOW_HEADERS = "Authorization, Content-Type, Last-Event-ID";
     /** Response headers a browser may read cross-origin. */
@@ -92,7 +92,8 @@ public final class AccessGuard {
                 throw new HttpError(401, "unauthorized", null, "a valid bearer token is required");
             }
         }
-        if ("POST".equals(req.getMethod()) && !config.allowIps().contains(clientAddress(req))) {
+        if (("POST".equals(req.getMethod()) || "DELETE".equals(req.getMethod()))
+                && !config.allowIps().contains(clientAddress(req))) {
             throw new HttpError(403, "forbidden", null, "this client address may not call mutating endpoints");
         }
     }

@@ -1,18 +1,21 @@
 package io.pveq.server.internal;
 
+import io.pveq.api.ProxmoxApi;
+import io.pveq.api.TlsTrust;
 import io.pveq.core.NodeName;
 import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
-import io.pveq.core.ProvisionerSetup.NodeConnection;
+import io.pveq.api.ProxmoxApi;
+import io.pveq.api.TlsTrust;
+import io.pveq.core.CommandLineCluster;
 import io.pveq.core.VmProvisioner;
 import io.pveq.core.transport.LocalCommandTransport;
 import io.pveq.images.ImageCache;
+import io.pveq.server.ApiConfig;
 import io.pveq.server.BackendConfig;
 import io.pveq.server.EnvConfig;
 import io.pveq.sim.GuestImages;
 import io.pveq.sim.RealGuests;
 import io.pveq.sim.SimApi;
-import io.pveq.sim.SimCommandTransport;
 import io.pveq.sim.SimImageMirror;
 import io.pveq.sim.SimulatedCluster;
 import io.pveq.ssh.HostKeyPolicy;
@@ -39,8 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * downloading from the simulator's {@link SimImageMirror}. Cluster mode: the main node through a
  * {@link LocalCommandTransport} ({@code TRANSPORT=local}) or SSH, the other nodes through
  * {@link SshCommandTransport}, guests through {@link SshGuestAccess}, images through
- * {@link ImageCache} with the configured mirrors. Every node transport is wrapped in a
- * {@link MeteredTransport}. Jobs run on a bounded pool: {@code JOB_WORKERS} threads and a queue of
+ * {@link ImageCache} with the configured mirrors. Every call to Proxmox is counted by a
+ * {@link MetricsListener}. Jobs run on a bounded pool: {@code JOB_WORKERS} threads and a queue of
  * {@code JOB_QUEUE}.
  */
 public final class Backend {
@@ -56,8 +59,15 @@ public final class Backend {
      * @param provisioner the provisioner
      * @param extra       closed after the provisioner, in order
      * @param facts       for {@code GET /api/info}
+     * @param api         the Proxmox REST API of the cluster, when there is one (the simulated cluster's API face)
      */
-    public record Built(VmProvisioner provisioner, List<AutoCloseable> extra, Map<String, Object> facts) {
+    public record Built(VmProvisioner provisioner, List<AutoCloseable> extra, Map<String, Object> facts,
+                        Optional<ProxmoxApi> api) {
+
+        /** A backend without the Proxmox REST API. */
+        public Built(VmProvisioner provisioner, List<AutoCloseable> extra, Map<String, Object> facts) {
+            this(provisioner, extra, facts, Optional.empty());
+        }
     }
 
     /**
@@ -166,14 +176,11 @@ public final class Backend {
             Path cacheDir = temporary ? Files.createTempDirectory("pveq-sim-images") : config.backend().imageCacheDir().get();
             ImageCache images = ImageCache.builder(cacheDir).mirror("debian", mirror.debianBase())
                     .mirror("ubuntu", mirror.ubuntuBase()).mirror("rockylinux", mirror.rockyBase()).build();
-            ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(config.settings()).images(images)
-                    .guests(cluster.guestAccess()).probe(cluster.addressProbe()).executor(jobs);
+            VmProvisioner.Builder setup = VmProvisioner.builder().settings(config.settings())
+                    .connect(cluster.commandLine()).images(images).guests(cluster.guestAccess())
+                    .addressProbe(cluster.addressProbe()).executor(jobs).listener(new MetricsListener(metrics));
             store.durable().ifPresent(setup::durable);
-            for (NodeName node : cluster.nodes()) {
-                SimCommandTransport t = cluster.transport(node);
-                setup.node(node, new NodeConnection(new MeteredTransport(node.value(), t, metrics), false, Optional.of(t)));
-            }
-            VmProvisioner provisioner = VmProvisioner.create(setup.build());
+            VmProvisioner provisioner = setup.build();
             extra.add(jobs::shutdownNow);
             extra.add(mirror);
             extra.add(cluster);
@@ -204,7 +211,14 @@ public final class Backend {
             }
             facts.put("image_cache", cacheDir.toString());
             facts.put("sim_guests", guestImages.isPresent() ? "qemu" : "simulated");
-            return new Built(provisioner, extra, facts);
+            Optional<ProxmoxApi> rest = Optional.empty();
+            if (cluster.servesApi()) {
+                ProxmoxApi client = ProxmoxApi.builder().url(cluster.api().url())
+                        .trust(TlsTrust.pinned(cluster.api().fingerprint())).token(cluster.api().rootToken()).build();
+                extra.add(0, client); // closed before the cluster it talks to
+                rest = Optional.of(client);
+            }
+            return new Built(provisioner, extra, facts, rest);
         } catch (IOException e) {
             close(jobs, mirror, cluster, store);
             throw new UncheckedIOException("cannot create the simulated image cache", e);
@@ -215,12 +229,13 @@ public final class Backend {
     }
 
     private static Built cluster(EnvConfig config, ServerMetrics metrics) {
-        return cluster(config, metrics, io.pveq.core.AddressProbe.network());
+        return cluster(config, metrics, config.backend().probeAddresses() ? io.pveq.core.AddressProbe.network()
+                : io.pveq.core.AddressProbe.NEVER_IN_USE);
     }
 
     /**
-     * Cluster mode with another address probe: for tests whose VMs live on loopback addresses, where
-     * every address answers ICMP and the network probe would find none free.
+     * Cluster mode with another address probe (instead of {@code ADDRESS_PROBE}'s): for tests whose VMs
+     * live on loopback addresses, where every address answers ICMP and the network probe would find none free.
      *
      * @param probe tells which VM addresses are in use
      * @return the provisioner and what to close with it
@@ -231,48 +246,83 @@ public final class Backend {
         ExecutorService jobs = jobPool(config);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(settings).executor(jobs);
-            for (NodeName node : settings.configuredNodes()) {
-                if (node.equals(settings.mainNode()) && b.transport() == BackendConfig.Transport.LOCAL) {
-                    LocalCommandTransport local = LocalCommandTransport.create();
-                    opened.add(local);
-                    setup.node(node, new NodeConnection(new MeteredTransport(node.value(), local, metrics), true,
-                            Optional.empty()));
-                    continue;
-                }
-                checkSshFiles(b);
-                String address = settings.nodeAddresses().get(node);
-                if (address == null) {
-                    throw new io.pveq.core.InvalidSpecException("NODE_" + node, "is required: the address of node " + node);
-                }
-                SshCommandTransport ssh = SshCommandTransport.builder(address).port(b.sshPort()).user(b.sshUser())
-                        .privateKey(b.sshKey())
-                        .hostKeyPolicy(b.acceptAnyHostKey() ? HostKeyPolicy.acceptAnyHostKey()
-                                : HostKeyPolicy.knownHosts(b.knownHosts()))
-                        .build();
-                opened.add(ssh);
-                setup.node(node, new NodeConnection(new MeteredTransport(node.value(), ssh, metrics), false, Optional.of(ssh)));
-            }
+            io.pveq.core.ClusterConnection connection = b.transport() == BackendConfig.Transport.API
+                    ? api(b.api().orElseThrow(), opened) : commandLine(config, b, opened);
+            VmProvisioner.Builder setup = VmProvisioner.builder().settings(settings).executor(jobs).connect(connection)
+                    .listener(new MetricsListener(metrics));
             ImageCache.Builder images = ImageCache.builder(b.imageCacheDir().orElse(Path.of("cache", "images")));
             b.mirrors().forEach(images::mirror);
             ImageCache cache = images.build();
             opened.add(cache);
-            SshGuestAccess guests = SshGuestAccess.builder(b.guestKey()).build();
-            opened.add(guests);
+            if (settings.guestAccess() != io.pveq.core.GuestAccessMode.AGENT) {
+                SshGuestAccess guests = SshGuestAccess.builder(b.guestKey()).build();
+                opened.add(guests);
+                setup.guests(guests);
+            }
             // opened last: a configuration error above leaves no store (nor DATA_DIR) behind
             JobStore store = JobStore.open(config);
             opened.add(store);
             store.durable().ifPresent(setup::durable);
-            VmProvisioner provisioner = VmProvisioner.create(setup.images(cache).guests(guests)
-                    .probe(probe).build());
-            Map<String, Object> facts = facts(config, "cluster");
+            VmProvisioner provisioner = setup.images(cache).addressProbe(probe).build();
+            Map<String, Object> facts = facts(config, b.transport() == BackendConfig.Transport.API ? "api" : "cluster");
             store.facts(facts);
+            facts.put("access_check", startUpCheck(provisioner));
             return new Built(provisioner, List.of(jobs::shutdownNow, store), facts);
         } catch (RuntimeException e) {
             opened.forEach(Backend::close);
             jobs.shutdownNow();
             throw e;
         }
+    }
+
+    /**
+     * The start-up check: what the connection may not do and what the storages lack, each logged as a
+     * warning (by core) and shown in {@code /api/info}; a cluster that cannot be read yet does not stop the
+     * server (the first call that needs it says why).
+     */
+    private static List<String> startUpCheck(VmProvisioner provisioner) {
+        try {
+            return provisioner.checkAccess();
+        } catch (io.pveq.core.PveqException e) {
+            LOG.warn("start-up check: cannot read the cluster yet: {}", e.getMessage());
+            return List.of("cannot read the cluster yet: " + e.getMessage());
+        }
+    }
+
+    /** @return the REST API client for {@code TRANSPORT=api}: the token, the pinned certificate or the CA */
+    private static ProxmoxApi api(ApiConfig api, List<AutoCloseable> opened) {
+        ProxmoxApi client = ProxmoxApi.builder().url(api.url()).token(api.token().reveal())
+                .trust(api.fingerprint().map(TlsTrust::pinned).orElseGet(() -> TlsTrust.caFile(api.caFile().orElseThrow())))
+                .build();
+        opened.add(client);
+        return client;
+    }
+
+    /** @return the nodes through {@code qm}/{@code pvesh}: the main node locally or over SSH, the others over SSH */
+    private static CommandLineCluster commandLine(EnvConfig config, BackendConfig b, List<AutoCloseable> opened) {
+        NodeName main = config.mainNode().orElseThrow();
+        CommandLineCluster.Builder nodes = CommandLineCluster.builder();
+        for (NodeName node : config.configuredNodes()) {
+            if (node.equals(main) && b.transport() == BackendConfig.Transport.LOCAL) {
+                LocalCommandTransport local = LocalCommandTransport.create();
+                opened.add(local);
+                nodes.local(node, local);
+                continue;
+            }
+            checkSshFiles(b);
+            String address = config.nodeAddresses().get(node);
+            if (address == null) {
+                throw new io.pveq.core.InvalidSpecException("NODE_" + node, "is required: the address of node " + node);
+            }
+            SshCommandTransport ssh = SshCommandTransport.builder(address).port(b.sshPort()).user(b.sshUser())
+                    .privateKey(b.sshKey())
+                    .hostKeyPolicy(b.acceptAnyHostKey() ? HostKeyPolicy.acceptAnyHostKey()
+                            : HostKeyPolicy.knownHosts(b.knownHosts()))
+                    .build();
+            opened.add(ssh);
+            nodes.node(node, ssh);
+        }
+        return nodes.mainNode(main).build();
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -300,8 +350,8 @@ public final class Backend {
         facts.put("mode", mode);
         facts.put("simulated", config.simulated());
         facts.put("version", Optional.ofNullable(Backend.class.getPackage().getImplementationVersion()).orElse("dev"));
-        facts.put("main_node", config.settings().mainNode().value());
-        facts.put("nodes", config.settings().configuredNodes().stream().map(NodeName::value).toList());
+        facts.put("main_node", config.mainNode().map(NodeName::value).orElse(""));
+        facts.put("nodes", config.configuredNodes().stream().map(NodeName::value).toList());
         facts.put("storage", config.settings().storage());
         facts.put("addressing", config.settings().network().addressing().describe());
         return facts;

@@ -6,8 +6,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pveq.core.DiskSize;
 import io.pveq.core.InstallSpec;
 import io.pveq.core.NodeName;
+import io.pveq.core.OsRelease;
+import io.pveq.core.Secret;
+import io.pveq.core.SshPublicKey;
+import io.pveq.core.VmId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
@@ -75,19 +80,32 @@ public final class RequestBodies {
      */
     public InstallSpec install(byte[] body) {
         ObjectNode o = object(body, INSTALL_FIELDS);
-        return InstallSpec.builder()
-                .os(requiredString(o, "os"))
-                .version(requiredString(o, "version"))
-                .name(string(o, "name").orElse(null))
-                .id(boxed(integer(o, "id", true)))
-                .node(string(o, "node").orElse(null))
-                .cpu(boxed(integer(o, "cpu", true)))
-                .ram(boxed(integer(o, "ram", true)))
-                .disk(string(o, "disk").orElse(null))
-                .user(string(o, "user").orElse(null))
-                .passwd(string(o, "passwd").orElse(null))
-                .pubkey(string(o, "pubkey").orElse(null))
-                .build();
+        String os = string(o, "os").orElseThrow(() -> HttpError.badField("os", "is required (debian, ubuntu or rockylinux)"));
+        String version = string(o, "version").orElseThrow(() -> HttpError.badField("version", "is required, e.g. 12 or 24.04"));
+        try {
+            InstallSpec.Builder b = InstallSpec.builder(OsRelease.of(os, version)).name(string(o, "name").orElse(null));
+            OptionalInt id = integer(o, "id", true);
+            if (id.isPresent()) {
+                b.id(VmId.of(id.getAsInt()));
+            }
+            string(o, "node").ifPresent(n -> b.node(NodeName.of(n)));
+            integer(o, "cpu", true).ifPresent(b::cpu);
+            integer(o, "ram", true).ifPresent(b::ramMb);
+            string(o, "disk").ifPresent(d -> b.disk(DiskSize.parse("disk", d)));
+            b.user(string(o, "user").orElse(null));
+            b.password(string(o, "passwd").map(Secret::of).orElse(null));
+            b.publicKey(string(o, "pubkey").map(k -> SshPublicKey.parse("pubkey", k)).orElse(null));
+            return b.build();
+        } catch (io.pveq.core.InvalidSpecException e) {
+            // core names its own fields; the request's are those of SPEC.md
+            String field = switch (e.field()) {
+                case "password" -> "passwd";
+                case "publicKey" -> "pubkey";
+                case "ramMb" -> "ram";
+                default -> e.field();
+            };
+            throw field.equals(e.field()) ? e : new io.pveq.core.InvalidSpecException(field, e.rule());
+        }
     }
 
     /**
@@ -117,6 +135,50 @@ public final class RequestBodies {
      */
     public NodeName node(byte[] body) {
         return NodeName.of(requiredText(body, "node"));
+    }
+
+    /**
+     * A body of named optional and required fields, each checked for its type when read.
+     *
+     * @param body        the raw body; empty counts as {@code {}} when {@code emptyIsNone}
+     * @param allowed     the fields it may have
+     * @param emptyIsNone whether no body at all is fine
+     * @return its fields
+     * @throws HttpError 400 naming an unknown field or a malformed body
+     */
+    public Fields fields(byte[] body, Set<String> allowed, boolean emptyIsNone) {
+        return new Fields(emptyIsNone && body.length == 0 ? mapper.createObjectNode() : object(body, allowed));
+    }
+
+    /** The fields of a body read by {@link #fields}. */
+    public static final class Fields {
+        private final ObjectNode o;
+
+        private Fields(ObjectNode o) {
+            this.o = o;
+        }
+
+        /** @return the text of {@code field}; 400 when absent or not a string */
+        public String requiredText(String field) {
+            return requiredString(o, field);
+        }
+
+        /** @return the text of {@code field}, empty when absent, null or {@code ""}; 400 when not a string */
+        public Optional<String> optionalText(String field) {
+            return string(o, field);
+        }
+
+        /** @return the boolean {@code field}, empty when absent or null; 400 when not a boolean */
+        public Optional<Boolean> optionalBoolean(String field) {
+            JsonNode n = o.get(field);
+            if (n == null || n.isNull()) {
+                return Optional.empty();
+            }
+            if (!n.isBoolean()) {
+                throw HttpError.badField(field, "must be true or false");
+            }
+            return Optional.of(n.booleanValue());
+        }
     }
 
     private ObjectNode object(byte[] body, Set<String> allowed) {
@@ -175,10 +237,6 @@ public final class RequestBodies {
         }
         int value = n.intValue();
         return zeroIsAbsent && value == 0 ? OptionalInt.empty() : OptionalInt.of(value);
-    }
-
-    private static Integer boxed(OptionalInt v) {
-        return v.isPresent() ? v.getAsInt() : null;
     }
 
     /** Keeps caller-supplied text in messages short and printable. */

@@ -159,10 +159,6 @@ public final class Routes {
             VmId id = id(ctx);
             noForce(ctx, "a migration");
             NodeName target = bodies.node(body(ctx));
-            if (!provisioner.settings().configuredNodes().contains(target)) {
-                throw new InvalidSpecException("node", "must be one of the configured nodes "
-                        + provisioner.settings().configuredNodes() + ", got '" + target + "'");
-            }
             admit();
             stream(ctx, provisioner.submitMigrate(id, target, listener(OperationKind.MIGRATE)));
         });

@@ -60,7 +60,7 @@ public final class ServerMetrics {
     /**
      * @param node    the node
      * @param command a bounded command name, e.g. {@code qm create}
-     * @param outcome {@code ok}, {@code nonzero} or {@code error}
+     * @param outcome {@code ok}, {@code nonzero} (Proxmox refused: a non-zero exit, an HTTP error, a failed task) or {@code error}
      * @param took    how long it ran
      */
     public void command(String node, String command, String outcome, Duration took) {

@@ -80,15 +80,13 @@ public final class FakeProvisioner implements VmProvisioner {
 
     /** @param limits site limits */
     public FakeProvisioner(VmLimits limits) {
-        ProvisionerSettings.Builder b = ProvisionerSettings.builder().mainNode("pve1").storage("local-lvm")
-                .gateway("127.0.10.1").node("pve1", "127.0.10.11").node("pve2", "127.0.10.12").node("pve3", "127.0.10.13");
-        this.settings = b.limits(box(limits.maxCpu()), box(limits.maxRamMb()), box(limits.maxDiskGb()),
-                box(limits.balloonMinMb())).build();
+        this.settings = ProvisionerSettings.builder().mainNode(MAIN).storage("local-lvm")
+                .gateway(Ipv4Address.of(127, 0, 10, 1)).limits(limits).build();
     }
 
-    private static Integer box(java.util.OptionalInt v) {
-        return v.isPresent() ? v.getAsInt() : null;
-    }
+    /** The simulator's nodes, which this fake pretends to have. */
+    private static final List<NodeName> NODES = List.of(NodeName.of("pve1"), NodeName.of("pve2"), NodeName.of("pve3"));
+    private static final NodeName MAIN = NODES.get(0);
 
     /** @return every node-touching call so far, e.g. {@code qm status 101} */
     public List<String> commands() {
@@ -172,7 +170,7 @@ public final class FakeProvisioner implements VmProvisioner {
         }
         spec.id().ifPresent(id -> settings.network().checkRequestedId(id));
         spec.node().ifPresent(n -> {
-            if (!settings.configuredNodes().contains(n)) {
+            if (!NODES.contains(n)) {
                 throw new InvalidSpecException("node", "unknown node " + n);
             }
         });
@@ -196,7 +194,7 @@ public final class FakeProvisioner implements VmProvisioner {
     private void runInstall(FakeOperation<InstallResult> op, InstallSpec spec) {
         VmId id = spec.id().orElseGet(this::nextId);
         Ipv4Address ip = settings.network().gateway().withLastOctet(id.value());
-        NodeName node = spec.node().orElse(settings.mainNode());
+        NodeName node = spec.node().orElse(MAIN);
         Duration t = Duration.ZERO;
         op.emit(new StageStarted(Stage.CHECKING_VMID, "start VM installation", EventContext.of(t)));
         record("qm create " + id);
@@ -342,7 +340,7 @@ public final class FakeProvisioner implements VmProvisioner {
 
     @Override
     public Operation<VmOutcome> submitMigrate(VmId vmId, NodeName target, ProgressListener listener) {
-        if (!settings.configuredNodes().contains(target)) {
+        if (!NODES.contains(target)) {
             throw new InvalidSpecException("node", "unknown node " + target);
         }
         VmInfo v = existing(vmId);
@@ -361,9 +359,14 @@ public final class FakeProvisioner implements VmProvisioner {
     }
 
     @Override
+    public List<String> checkAccess() {
+        return List.of();
+    }
+
+    @Override
     public ClusterOverview overview() {
         record("pvesh get /cluster/resources");
-        List<NodeInfo> nodes = settings.configuredNodes().stream()
+        List<NodeInfo> nodes = NODES.stream()
                 .map(n -> new NodeInfo(n, true, 32, 131072, 0.12, 0.31, 40960, 0.45)).toList();
         return new ClusterOverview(List.copyOf(vms.values()), nodes, Instant.now());
     }

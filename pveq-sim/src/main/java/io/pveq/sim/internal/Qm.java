@@ -92,7 +92,7 @@ public final class Qm {
         add("resume", List.of("vmid"), Map.of("vmid", vmid, "skiplock", bool()));
         Rule snapname = configId();
         add("snapshot", List.of("vmid", "snapname"), Map.of("vmid", vmid, "snapname", snapname,
-                "description", string(0)));
+                "description", string(0), "vmstate", bool()));
         add("rollback", List.of("vmid", "snapname"), Map.of("vmid", vmid, "snapname", snapname, "start", bool()));
         add("delsnapshot", List.of("vmid", "snapname"), Map.of("vmid", vmid, "snapname", snapname, "force", bool()));
         add("listsnapshot", List.of("vmid"), Map.of("vmid", vmid));
@@ -136,6 +136,15 @@ public final class Qm {
     /** The second half of an API create, in its task: disks, config, optional start. */
     public void finishCreate(Exec exec, Object plan) {
         disks.finishCreate(exec, (QmDisks.CreatePlan) plan);
+    }
+
+    /**
+     * Undoes {@link #prepareAndClaim} when the create's task fails before {@link #finishCreate} could clean up
+     * (an injected fault replaces the task's work): qemu-server removes the half-made VM whatever failed in
+     * the worker, so no VM stays locked {@code create}.
+     */
+    public void abandonCreate(Object plan) {
+        disks.abandonCreate((QmDisks.CreatePlan) plan);
     }
 
     /** @return the parameter rules of a sub-command ({@code create}, {@code set}, {@code start}, ...) */

@@ -129,6 +129,10 @@ final class QmDisks {
         }
     }
 
+    void abandonCreate(CreatePlan plan) {
+        engine.store().write(state -> state.vms.remove(plan.vmid()));
+    }
+
     void set(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
         Map<String, String> options = new LinkedHashMap<>(params);

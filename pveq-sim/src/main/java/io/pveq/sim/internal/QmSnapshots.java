@@ -10,25 +10,59 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code qm snapshot|rollback|delsnapshot|listsnapshot}: snapshots kept with the VM (the config of
- * their time, linked by {@code parent}), with Proxmox's rules: not on templates, names unique, every
- * disk on a storage that can snapshot (lvmthin, zfspool, or a qcow2 file), a rollback stops a running
- * VM first.
+ * {@code qm snapshot|rollback|delsnapshot|listsnapshot} and their container twins: snapshots kept with
+ * the guest (the config of their time, linked by {@code parent}), with Proxmox's rules: not on
+ * templates, names unique, every disk on a storage that can snapshot (lvmthin, zfspool, or a qcow2
+ * file; CD-ROM drives are skipped, as qemu-server's {@code has_feature} does), a rollback stops a
+ * running guest first. A VM snapshot with {@code vmstate} of a running VM saves its RAM to a state
+ * volume, and a rollback to it leaves the VM running, as Proxmox resumes it from that state.
  */
-final class QmSnapshots {
+public final class QmSnapshots {
+
+    private static final java.util.regex.Pattern CT_VOLUME_KEY = java.util.regex.Pattern.compile("rootfs|mp\\d+");
 
     private final Engine engine;
+    private final boolean containers;
 
     QmSnapshots(Engine engine) {
-        this.engine = engine;
+        this(engine, false);
     }
 
-    void snapshot(Exec exec, Map<String, String> params) {
+    private QmSnapshots(Engine engine, boolean containers) {
+        this.engine = engine;
+        this.containers = containers;
+    }
+
+    /** @return the snapshot operations of containers ({@code pct snapshot|rollback|delsnapshot}) */
+    public static QmSnapshots forContainers(Engine engine) {
+        return new QmSnapshots(engine, true);
+    }
+
+    private VmState guest(ClusterState state, String node, int vmid) {
+        if (!containers) {
+            return Engine.localVm(state, node, vmid);
+        }
+        VmState ct = state.vms.get(vmid);
+        if (ct == null || !ct.node.equals(node) || !"lxc".equals(ct.type)) {
+            throw new Failure("Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist");
+        }
+        return ct;
+    }
+
+    private boolean volumeKey(String key, String value) {
+        if (containers) {
+            return CT_VOLUME_KEY.matcher(key).matches();
+        }
+        return Drives.DISK_KEY.matcher(key).matches() && !Drives.cdrom(value) && !Drives.cloudinit(value);
+    }
+
+    /** Takes a snapshot ({@code snapname}, optional {@code description}, {@code vmstate}). */
+    public void snapshot(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
         String name = params.get("snapname");
         String description = params.getOrDefault("description", "");
         List<String> disks = engine.store().write(state -> {
-            VmState vm = Engine.localVm(state, exec.node(), vmid);
+            VmState vm = guest(state, exec.node(), vmid);
             Engine.checkConfigLock(vm, false);
             if ("1".equals(vm.config.get("template"))) {
                 throw new Failure("you can't take a snapshot if it's a template");
@@ -38,8 +72,7 @@ final class QmSnapshots {
             }
             List<String> lines = new ArrayList<>();
             for (Map.Entry<String, String> entry : vm.config.entrySet()) {
-                if (!Drives.DISK_KEY.matcher(entry.getKey()).matches() || Drives.cdrom(entry.getValue())
-                        || Drives.cloudinit(entry.getValue())) {
+                if (!volumeKey(entry.getKey(), entry.getValue())) {
                     continue;
                 }
                 String volid = Drives.parse(entry.getValue()).get("file");
@@ -51,10 +84,14 @@ final class QmSnapshots {
             vm.config.put("lock", "snapshot");
             return lines;
         });
+        boolean saveState = !containers && "1".equals(params.get("vmstate"))
+                && engine.store().read(state -> guest(state, exec.node(), vmid).running());
         try {
+            String stateVolume = saveState ? saveVmState(exec, vmid, name) : null;
             for (String disk : disks) {
                 String[] parts = disk.split(" ");
-                exec.out("snapshotting 'drive-" + parts[0] + "' (" + parts[1] + ")");
+                exec.out(containers ? "create snapshot of '" + parts[0] + "' (" + parts[1] + ")"
+                        : "snapshotting 'drive-" + parts[0] + "' (" + parts[1] + ")");
                 String volname = parts[1].substring(parts[1].indexOf(':') + 1);
                 if (!volname.contains("/")) {
                     exec.out("  Logical volume \"snap_" + volname + "_" + name + "\" created.");
@@ -62,10 +99,15 @@ final class QmSnapshots {
                 exec.pause(Duration.ofMillis(300));
             }
             engine.store().write(state -> {
-                VmState vm = Engine.localVm(state, exec.node(), vmid);
+                VmState vm = guest(state, exec.node(), vmid);
                 VmState.Snapshot snapshot = new VmState.Snapshot();
                 snapshot.config.putAll(vm.config);
                 snapshot.config.remove("lock");
+                if (stateVolume != null) {
+                    snapshot.config.put("vmstate", stateVolume);
+                    snapshot.config.put("runningmachine", "pc-i440fx-" + engine.release().qemuVersion()
+                            .substring(0, engine.release().qemuVersion().lastIndexOf('.')) + "+pve0");
+                }
                 snapshot.snaptime = engine.time().nowMillis() / 1000;
                 snapshot.description = description;
                 vm.snapshots.put(name, snapshot);
@@ -79,11 +121,12 @@ final class QmSnapshots {
         }
     }
 
-    void rollback(Exec exec, Map<String, String> params) {
+    /** Rolls back to {@code snapname}, starting the guest after it when {@code start} is 1. */
+    public void rollback(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
         String name = params.get("snapname");
         boolean running = engine.store().read(state -> {
-            VmState vm = Engine.localVm(state, exec.node(), vmid);
+            VmState vm = guest(state, exec.node(), vmid);
             if ("1".equals(vm.config.get("template"))) {
                 throw new Failure("you can't rollback if vm is a template");
             }
@@ -96,18 +139,17 @@ final class QmSnapshots {
         if (running) {
             exec.pause(Duration.ofSeconds(1));
             engine.store().write(state -> {
-                QmStates.markStopped(Engine.localVm(state, exec.node(), vmid));
+                QmStates.markStopped(guest(state, exec.node(), vmid));
                 return null;
             });
         }
         exec.pause(Duration.ofMillis(500));
         List<String> lines = engine.store().write(state -> {
-            VmState vm = Engine.localVm(state, exec.node(), vmid);
+            VmState vm = guest(state, exec.node(), vmid);
             VmState.Snapshot snapshot = vm.snapshots.get(name);
             List<String> out = new ArrayList<>();
             for (Map.Entry<String, String> entry : snapshot.config.entrySet()) {
-                if (Drives.DISK_KEY.matcher(entry.getKey()).matches() && !Drives.cdrom(entry.getValue())
-                        && !Drives.cloudinit(entry.getValue())) {
+                if (volumeKey(entry.getKey(), entry.getValue())) {
                     String volname = Drives.parse(entry.getValue()).get("file");
                     volname = volname.substring(volname.indexOf(':') + 1);
                     if (!volname.contains("/")) {
@@ -117,22 +159,77 @@ final class QmSnapshots {
                 }
             }
             TreeMap<String, String> restored = new TreeMap<>(snapshot.config);
+            restored.remove("vmstate");
+            restored.remove("runningmachine");
             restored.put("parent", name);
             vm.config = restored;
             return out;
         });
         lines.forEach(exec::out);
-        if ("1".equals(params.get("start"))) {
-            new QmPower(engine).startVm(exec, vmid, false);
+        boolean withState = engine.store().read(state -> guest(state, exec.node(), vmid).snapshots.get(name)
+                .config.containsKey("vmstate"));
+        if (withState) {
+            exec.out("resuming VM from the state saved in snapshot '" + name + "'");
+            markRunning(vmid, false);
+        } else if ("1".equals(params.get("start"))) {
+            if (containers) {
+                exec.pause(Duration.ofSeconds(1));
+                markRunning(vmid, true);
+            } else {
+                new QmPower(engine).startVm(exec, vmid, false);
+            }
         }
     }
 
-    void delete(Exec exec, Map<String, String> params) {
+    /** Saves a running VM's RAM to a new state volume (twice its memory plus 500 MiB, as qemu-server sizes it). */
+    private String saveVmState(Exec exec, int vmid, String snapshot) {
+        String[] target = engine.store().write(state -> {
+            VmState vm = guest(state, exec.node(), vmid);
+            String storage = null;
+            for (Map.Entry<String, String> entry : vm.config.entrySet()) {
+                if (volumeKey(entry.getKey(), entry.getValue())) {
+                    String volid = Drives.parse(entry.getValue()).get("file");
+                    storage = volid.substring(0, volid.indexOf(':'));
+                    break;
+                }
+            }
+            String chosen = storage == null ? "local" : storage; // qemu-server falls back to local
+            storage = chosen;
+            boolean fileBased = state.node(vm.node).flatMap(n -> n.storage(chosen)).map(StorageState::fileBased)
+                    .orElse(true);
+            String volname = (fileBased ? vmid + "/" : "") + "vm-" + vmid + "-state-" + snapshot + (fileBased ? ".raw" : "");
+            long bytes = (QmQuery.memoryMb(vm) * 2 + 500) << 20;
+            vm.volumes.add(new VmState.Volume(storage, volname, bytes, "raw"));
+            return new String[] {storage, storage + ":" + volname, Long.toString(QmQuery.memoryMb(vm))};
+        });
+        exec.out("saving VM state and RAM using storage '" + target[0] + "'");
+        exec.pause(Duration.ofSeconds(1));
+        exec.out("completed saving the VM state in 1s, saved " + target[2] + ".00 MiB");
+        return target[1];
+    }
+
+    private void markRunning(int vmid, boolean fresh) {
+        engine.store().write(state -> {
+            state.vm(vmid).ifPresent(vm -> {
+                vm.status = "running";
+                vm.paused = false;
+                if (fresh || vm.pid == 0) {
+                    vm.pid = (int) (state.nextSequence() % 4_000_000) + 1000;
+                    vm.startedAtMillis = engine.time().nowMillis();
+                    vm.bootedAtMillis = vm.startedAtMillis;
+                }
+            });
+            return null;
+        });
+    }
+
+    /** Deletes {@code snapname} ({@code force} ignores a lock). */
+    public void delete(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
         String name = params.get("snapname");
         boolean force = "1".equals(params.get("force"));
         engine.store().write(state -> {
-            VmState vm = Engine.localVm(state, exec.node(), vmid);
+            VmState vm = guest(state, exec.node(), vmid);
             if (!vm.snapshots.containsKey(name)) {
                 throw new Failure("snapshot '" + name + "' does not exist");
             }
@@ -144,8 +241,12 @@ final class QmSnapshots {
         });
         exec.pause(Duration.ofMillis(300));
         engine.store().write(state -> {
-            VmState vm = Engine.localVm(state, exec.node(), vmid);
+            VmState vm = guest(state, exec.node(), vmid);
             VmState.Snapshot removed = vm.snapshots.remove(name);
+            String stateVolume = removed.config.get("vmstate");
+            if (stateVolume != null) {
+                vm.volumes.removeIf(v -> v.volid.equals(stateVolume));
+            }
             String parent = removed.config.get("parent");
             for (VmState.Snapshot other : vm.snapshots.values()) {
                 if (name.equals(other.config.get("parent"))) {
@@ -163,7 +264,7 @@ final class QmSnapshots {
     void list(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
         String text = engine.store().read(state -> {
-            VmState vm = Engine.localVm(state, exec.node(), vmid);
+            VmState vm = guest(state, exec.node(), vmid);
             StringBuilder out = new StringBuilder();
             tree(vm, null, 0, out);
             out.append("  ".repeat(depth(vm, vm.config.get("parent")))).append("`-> current")

@@ -2,7 +2,7 @@ package io.pveq.ssh.internal;
 
 import io.pveq.core.transport.CommandRequest;
 import io.pveq.core.transport.OutputListener;
-import io.pveq.core.transport.OutputPump;
+import io.pveq.core.internal.transport.OutputPump;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

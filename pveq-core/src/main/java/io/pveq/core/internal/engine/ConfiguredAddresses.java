@@ -4,7 +4,6 @@ import io.pveq.core.Ipv4Address;
 import io.pveq.core.NodeName;
 import io.pveq.core.PveqException;
 import io.pveq.core.VmId;
-import io.pveq.core.VmTags;
 import io.pveq.core.internal.pve.ClusterVm;
 import io.pveq.core.internal.pve.PropertyString;
 import io.pveq.core.internal.pve.VmConfig;
@@ -26,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The IPv4 addresses existing VMs are configured with ({@code ipconfigN: ip=a.b.c.d/nn}) plus the
- * addresses recorded in pveq's pool tags. A VM's config is read once ({@code qm config} on its
- * node, in parallel over VMs) and reused until it is older than the TTL or the VM is gone, so a
+ * The IPv4 addresses existing VMs are configured with ({@code ipconfigN: ip=a.b.c.d/nn}), the
+ * addresses recorded in pveq's pool tags, and, over the REST API, the addresses the guest agents of
+ * running VMs report. A VM's config is read once (on its node, in parallel over VMs) and reused until it is older than the TTL or the VM is gone, so a
  * busy cluster costs one cluster-state read per allocation, not one command per VM. Thread-safe.
  */
 final class ConfiguredAddresses {
@@ -41,13 +40,13 @@ final class ConfiguredAddresses {
     private record Known(NodeName node, Set<Ipv4Address> addresses, Instant readAt) {
     }
 
-    private final EngineNodeRouter router;
+    private final ClusterRouter router;
     private final Clock clock;
     private final Duration ttl;
     private final Executor executor;
     private final Map<VmId, Known> cache = new ConcurrentHashMap<>();
 
-    ConfiguredAddresses(EngineNodeRouter router, Clock clock, Duration ttl, Executor executor) {
+    ConfiguredAddresses(ClusterRouter router, Clock clock, Duration ttl, Executor executor) {
         this.router = router;
         this.clock = clock;
         this.ttl = ttl;
@@ -77,10 +76,11 @@ final class ConfiguredAddresses {
                 toRead.add(vm);
             }
         }
+        List<NodeName> reachable = toRead.isEmpty() ? List.of() : router.reachableNodes();
         for (int from = 0; from < toRead.size(); from += PARALLEL_READS) {
             List<CompletableFuture<Void>> batch = new ArrayList<>();
             for (ClusterVm vm : toRead.subList(from, Math.min(toRead.size(), from + PARALLEL_READS))) {
-                batch.add(CompletableFuture.runAsync(() -> read(vm, now), executor));
+                batch.add(CompletableFuture.runAsync(() -> read(vm, now, reachable), executor));
             }
             batch.forEach(CompletableFuture::join);
         }
@@ -90,14 +90,23 @@ final class ConfiguredAddresses {
         return out;
     }
 
-    private void read(ClusterVm vm, Instant now) {
-        if (!router.configuredNodes().contains(vm.node())) {
+    private static boolean agentEnabled(VmConfig config) {
+        return config.get("agent").map(a -> a.equals("1") || a.contains("enabled=1")).orElse(false);
+    }
+
+    private void read(ClusterVm vm, Instant now, java.util.List<NodeName> reachable) {
+        if (!reachable.contains(vm.node())) {
             LOG.debug("VM {} lives on {}, a node pveq cannot reach; its ipconfig is not known", vm.vmId(), vm.node());
             return;
         }
         try {
-            VmConfig config = router.pve(vm.node()).config(vm.vmId());
-            cache.put(vm.vmId(), new Known(vm.node(), addressesOf(config), now));
+            VmConfig config = router.ops().config(vm.node(), vm.vmId());
+            Set<Ipv4Address> addresses = new HashSet<>(addressesOf(config));
+            if (vm.running() && router.ops().agentSupported() && agentEnabled(config)) {
+                // what the guest itself reports: an address it took by DHCP or by hand is in use too
+                addresses.addAll(router.ops().agentAddresses(vm.node(), vm.vmId()));
+            }
+            cache.put(vm.vmId(), new Known(vm.node(), Set.copyOf(addresses), now));
         } catch (io.pveq.core.VmNotFoundException e) {
             // the VM moved or vanished between the list and the read: the next allocation sees it again
             LOG.debug("VM {} is no longer on {}: {}", vm.vmId(), vm.node(), e.getMessage());

@@ -1,8 +1,9 @@
 package io.pveq.core.internal.engine;
 
 import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.guest.GuestAccess;
+import io.pveq.core.ProxmoxListener;
 import io.pveq.core.image.ImageProvider;
+import io.pveq.core.internal.cluster.ProxmoxOps;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -14,14 +15,16 @@ import java.util.Objects;
  * @param allocator VMIDs and addresses
  * @param cpu       CPU levels
  * @param images    OS images
- * @param guests    SSH into guests
+ * @param guests    how new guests are reached (SSH or the guest agent)
  * @param scripts   OS init scripts
  * @param retry     retry policy for transient Proxmox errors
  * @param clock     time
+ * @param listener  hears Proxmox calls (and VMID claims lost)
+ * @param holds     images in use by installs of this process
  */
-record EngineContext(ProvisionerSettings settings, EngineNodeRouter router, EngineIpAllocator allocator,
-                     EngineCpuDetector cpu, ImageProvider images, GuestAccess guests, InitScriptSource scripts,
-                     Retry retry, Clock clock) {
+record EngineContext(ProvisionerSettings settings, ClusterRouter router, EngineIpAllocator allocator,
+                     EngineCpuDetector cpu, ImageProvider images, GuestChannel guests, InitScriptSource scripts,
+                     Retry retry, Clock clock, ProxmoxListener listener, ImageHolds holds) {
 
     EngineContext {
         Objects.requireNonNull(settings, "settings");
@@ -33,5 +36,12 @@ record EngineContext(ProvisionerSettings settings, EngineNodeRouter router, Engi
         Objects.requireNonNull(scripts, "scripts");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(holds, "holds");
+    }
+
+    /** @return the connection to the cluster */
+    ProxmoxOps ops() {
+        return router.ops();
     }
 }

@@ -1,7 +1,6 @@
 package io.pveq.core.internal.engine;
 
 import io.pveq.core.ClusterUnavailableException;
-import io.pveq.core.CpuArchDetector;
 import io.pveq.core.CpuLevel;
 import io.pveq.core.NodeName;
 import io.pveq.core.NodeUnavailableException;
@@ -39,7 +38,7 @@ public final class EngineCpuDetector implements CpuArchDetector {
     private record ClusterCached(CpuLevel level, List<NodeState> nodes, Instant until) {
     }
 
-    private final EngineNodeRouter router;
+    private final ClusterRouter router;
     private final Optional<CpuLevel> override;
     private final Clock clock;
     private final Duration ttl;
@@ -54,7 +53,7 @@ public final class EngineCpuDetector implements CpuArchDetector {
      * @param clock    time for the cache
      * @param ttl      how long a detected level is reused
      */
-    public EngineCpuDetector(EngineNodeRouter router, Optional<CpuLevel> override, Clock clock, Duration ttl) {
+    EngineCpuDetector(ClusterRouter router, Optional<CpuLevel> override, Clock clock, Duration ttl) {
         this.router = Objects.requireNonNull(router, "router");
         this.override = Objects.requireNonNull(override, "override");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -79,7 +78,7 @@ public final class EngineCpuDetector implements CpuArchDetector {
 
     private CpuLevel read(NodeName node) {
         try {
-            return CpuLevel.fromFlags(router.main().nodeStatus(node).cpuFlags());
+            return CpuLevel.fromFlags(router.ops().nodeStatus(node).cpuFlags());
         } catch (NodeUnavailableException e) {
             throw e;
         } catch (PveqException e) {

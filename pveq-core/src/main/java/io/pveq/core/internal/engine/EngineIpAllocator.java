@@ -3,7 +3,6 @@ package io.pveq.core.internal.engine;
 import io.pveq.core.AddressProbe;
 import io.pveq.core.AddressingMode;
 import io.pveq.core.InvalidSpecException;
-import io.pveq.core.IpAllocator;
 import io.pveq.core.IpPoolExhaustedException;
 import io.pveq.core.Ipv4Address;
 import io.pveq.core.Ipv4Cidr;
@@ -47,7 +46,7 @@ public final class EngineIpAllocator implements IpAllocator {
     static final Duration ANSWERED = Duration.ofMinutes(1);
 
     private final NetworkSettings network;
-    private final EngineNodeRouter router;
+    private final ClusterRouter router;
     private final AddressProbe probe;
     private final Duration probeTimeout;
     private final Clock clock;
@@ -70,7 +69,7 @@ public final class EngineIpAllocator implements IpAllocator {
      * @param clock        time for the caches
      * @param probes       runs probes and config reads in parallel (a cached pool; not closed here)
      */
-    public EngineIpAllocator(NetworkSettings network, EngineNodeRouter router, AddressProbe probe, Duration probeTimeout,
+    EngineIpAllocator(NetworkSettings network, ClusterRouter router, AddressProbe probe, Duration probeTimeout,
                              Clock clock, ExecutorService probes) {
         this.network = Objects.requireNonNull(network, "network");
         this.router = Objects.requireNonNull(router, "router");

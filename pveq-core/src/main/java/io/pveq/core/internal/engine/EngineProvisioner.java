@@ -13,8 +13,17 @@ import io.pveq.core.NodeName;
 import io.pveq.core.Operation;
 import io.pveq.core.Operations;
 import io.pveq.core.OsRelease;
+import io.pveq.core.AddressProbe;
+import io.pveq.core.ClusterConnection;
+import io.pveq.core.GuestAccessMode;
 import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
+import io.pveq.core.ProxmoxListener;
+import io.pveq.core.guest.GuestAccess;
+import io.pveq.core.image.ImageProvider;
+import io.pveq.core.internal.cluster.OpsContext;
+import io.pveq.core.internal.cluster.ProxmoxOps;
+import io.pveq.core.store.DurableOperations;
+import java.time.Clock;
 import io.pveq.core.StorageInfo;
 import io.pveq.core.VmId;
 import io.pveq.core.VmInfo;
@@ -35,15 +44,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link VmProvisioner}: wires the router, allocator, CPU detector, operations registry,
- * install pipeline and lifecycle operations from a {@link ProvisionerSetup}. Thread-safe.
+ * The {@link VmProvisioner}: opens the connection and wires the router, allocator, CPU detector, guest
+ * channel, operations registry, install pipeline and lifecycle operations. Thread-safe.
  */
 public final class EngineProvisioner implements VmProvisioner {
+
+    /**
+     * What {@link VmProvisioner.Builder} collected.
+     *
+     * @param settings   the site settings
+     * @param connection how the cluster is reached
+     * @param images     OS images
+     * @param guests     SSH access to guests, when guests are reached over SSH
+     * @param probe      address-in-use probe
+     * @param clock      time
+     * @param executor   runs operations; empty: the provisioner's own pool
+     * @param durable    the job store, if any
+     * @param listener   hears every Proxmox call
+     */
+    public record Setup(ProvisionerSettings settings, ClusterConnection connection, ImageProvider images,
+                        Optional<GuestAccess> guests, AddressProbe probe, Clock clock,
+                        Optional<ExecutorService> executor, Optional<DurableOperations> durable,
+                        ProxmoxListener listener) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(EngineProvisioner.class);
     private static final Duration CLOSE_WAIT = Duration.ofMinutes(2);
 
-    private final ProvisionerSetup setup;
     private final EngineContext ctx;
     private final OperationRegistry registry;
     private final Inventory inventory;
@@ -53,17 +80,16 @@ public final class EngineProvisioner implements VmProvisioner {
     private final ExecutorService helpers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EngineProvisioner(ProvisionerSetup setup, InitScriptSource scripts, Retry retry) {
-        this.setup = setup;
+    private EngineProvisioner(Setup setup, ProxmoxOps ops, GuestChannel guests, InitScriptSource scripts, Retry retry) {
         ProvisionerSettings settings = setup.settings();
         this.helpers = DaemonThreads.cachedPool("pveq-probe");
-        EngineNodeRouter router = new EngineNodeRouter(settings, setup.nodes());
+        ClusterRouter router = new ClusterRouter(ops, settings.mainNode(), settings.heavyTasksPerNode());
         EngineIpAllocator allocator = new EngineIpAllocator(settings.network(), router, setup.probe(),
                 settings.timeouts().addressProbe(), setup.clock(), helpers);
         EngineCpuDetector cpu = new EngineCpuDetector(router, settings.cpuOverride(), setup.clock(),
                 settings.timeouts().cpuLevelCache());
-        this.ctx = new EngineContext(settings, router, allocator, cpu, setup.images(), setup.guests(), scripts.cached(), retry,
-                setup.clock());
+        this.ctx = new EngineContext(settings, router, allocator, cpu, setup.images(), guests, scripts.cached(), retry,
+                setup.clock(), setup.listener(), new ImageHolds());
         this.ownExecutor = setup.executor().isPresent() ? Optional.empty()
                 : Optional.of(DaemonThreads.cachedPool("pveq-operation"));
         this.registry = new OperationRegistry(setup.clock(), settings.timeouts().operationRetention(),
@@ -78,27 +104,77 @@ public final class EngineProvisioner implements VmProvisioner {
      * @param scripts the OS init scripts
      * @param retry   the retry policy for transient Proxmox errors
      * @return a provisioner
+     * @throws io.pveq.core.InvalidSpecException naming {@code guests} or {@code guestAccess} when the guests
+     *         cannot be reached the way the settings say
      */
-    public static EngineProvisioner create(ProvisionerSetup setup, InitScriptSource scripts, Retry retry) {
-        EngineProvisioner provisioner = new EngineProvisioner(setup, scripts, retry);
+    public static EngineProvisioner create(Setup setup, InitScriptSource scripts, Retry retry) {
+        ProvisionerSettings settings = setup.settings();
+        ProxmoxOps ops = setup.connection().open(new OpsContext(settings.timeouts().command(),
+                settings.timeouts().longCommand(), setup.listener()));
+        GuestChannel guests;
+        try {
+            guests = guestChannel(setup, ops, retry);
+        } catch (RuntimeException e) {
+            ops.close();
+            throw e;
+        }
+        EngineProvisioner provisioner = new EngineProvisioner(setup, ops, guests, scripts, retry);
         JournalActions actions = new JournalActions(provisioner.ctx);
         provisioner.registry.startKeeping(step -> () -> actions.undo(step));
         return provisioner;
     }
 
-    /** @return the node router (for tests and the server's diagnostics) */
-    public EngineNodeRouter router() {
+    private static GuestChannel guestChannel(Setup setup, ProxmoxOps ops, Retry retry) {
+        GuestAccessMode mode = setup.settings().guestAccess();
+        boolean agent = mode == GuestAccessMode.AGENT || mode == GuestAccessMode.AUTO && ops.agentSupported()
+                && setup.guests().isEmpty();
+        if (agent) {
+            if (!ops.agentSupported()) {
+                throw new io.pveq.core.InvalidSpecException("guestAccess", "agent needs a REST API connection"
+                        + " (ProxmoxApi): the guest agent is reached through the API, not through commands");
+            }
+            return new AgentChannel(ops, retry, setup.clock(), setup.settings().timeouts().shutdown());
+        }
+        return new SshChannel(setup.guests().orElseThrow(() -> new io.pveq.core.InvalidSpecException("guests",
+                "is required to reach guests over SSH (SshGuestAccess, or a simulated cluster's guest access);"
+                        + " over the REST API, guests can be reached through their agent instead")));
+    }
+
+    /** @return the router (for tests) */
+    ClusterRouter router() {
         return ctx.router();
     }
 
-    /** @return the IP allocator */
-    public EngineIpAllocator allocator() {
+    /** @return the IP allocator (for tests) */
+    EngineIpAllocator allocator() {
         return ctx.allocator();
     }
 
-    /** @return the CPU level detector */
-    public EngineCpuDetector cpuDetector() {
+    /**
+     * Reserves the next free VMID/IP pair and releases it at once, as the first step of an install does (for
+     * the allocation benchmark). Blocking: one cluster-state read and the address probes.
+     *
+     * @return the VMID that was reserved
+     */
+    public VmId reserveAndRelease() {
+        IpAllocator.Lease lease = open(() -> ctx.allocator().reserve(Optional.empty()));
+        lease.close();
+        return lease.vmId();
+    }
+
+    /** @return the CPU level detector (for tests) */
+    EngineCpuDetector cpuDetector() {
         return ctx.cpu();
+    }
+
+    /** @return how guests are reached: {@code ssh} or {@code agent} */
+    public String guestMechanism() {
+        return ctx.guests().mechanism();
+    }
+
+    /** @return the connection's dialect and address, for diagnostics */
+    public String connection() {
+        return ctx.ops().describe();
     }
 
     private <T> T open(Supplier<T> action) {
@@ -136,9 +212,10 @@ public final class EngineProvisioner implements VmProvisioner {
         }
         spec.id().ifPresent(ctx.settings().network()::checkRequestedId);
         spec.node().ifPresent(node -> {
-            if (!ctx.router().configuredNodes().contains(node)) {
-                throw new InvalidSpecException("node", "node " + node + " is not configured (known: "
-                        + ctx.router().configuredNodes() + ")");
+            List<NodeName> known = ctx.router().reachableNodes();
+            if (!known.contains(node)) {
+                throw new InvalidSpecException("node", "must be one of the cluster's nodes " + known + ", got '"
+                        + node + "'");
             }
         });
         return spec;
@@ -236,6 +313,11 @@ public final class EngineProvisioner implements VmProvisioner {
     }
 
     @Override
+    public List<String> checkAccess() {
+        return open(() -> new AccessCheck(ctx).missing());
+    }
+
+    @Override
     public Operations operations() {
         return registry;
     }
@@ -253,7 +335,7 @@ public final class EngineProvisioner implements VmProvisioner {
         registry.cancelAll(CLOSE_WAIT);
         ownExecutor.ifPresent(ExecutorService::shutdownNow);
         helpers.shutdownNow();
-        closeQuietly("router", ctx.router()::close);
+        closeQuietly("connection", ctx.router()::close);
         closeQuietly("image provider", ctx.images()::close);
         closeQuietly("guest access", ctx.guests()::close);
     }

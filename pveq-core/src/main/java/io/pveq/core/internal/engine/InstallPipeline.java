@@ -4,7 +4,6 @@ import io.pveq.core.AddressingMode;
 import io.pveq.core.CpuLevel;
 import io.pveq.core.InstallResult;
 import io.pveq.core.InstallSpec;
-import io.pveq.core.IpAllocator;
 import io.pveq.core.NodeName;
 import io.pveq.core.NodeUnavailableException;
 import io.pveq.core.StorageException;
@@ -12,15 +11,12 @@ import io.pveq.core.StorageInfo;
 import io.pveq.core.VmLimits;
 import io.pveq.core.event.Stage;
 import io.pveq.core.image.ImageSource;
-import io.pveq.core.image.LocalImage;
 import io.pveq.core.internal.pve.SshKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.LoggerFactory;
 
 /**
  * One install, stage by stage in SPEC.md's order: preparation (VMID, IP, limits, defaults,
@@ -67,7 +63,7 @@ final class InstallPipeline {
         }, "CPU: " + spec.cpu() + ", RAM: " + spec.ramMb() + " MB");
         run.stage(Stage.VALIDATING_DISK_SIZE, "checking the disk size", () -> limits.checkDisk("disk", spec.disk()),
                 d -> "disk size: " + d);
-        NodeName node = spec.node().orElse(ctx.settings().mainNode());
+        NodeName node = spec.node().orElseGet(() -> ctx.router().defaultNode());
         CpuLevel level = run.stage(Stage.SETTING_DEFAULTS, "choosing storage, CPU type and name", () -> {
                     if (!ctx.router().onlineNodes().contains(node)) {
                         throw new NodeUnavailableException(node.value(), "target node " + node + " is not online");
@@ -76,30 +72,32 @@ final class InstallPipeline {
                 },
                 l -> "node " + node + ", storage " + ctx.settings().storage() + ", CPU type " + l.model()
                         + (ctx.cpu().override().isPresent() ? " (configured)" : " (lowest level of the online nodes)"));
+        String[] imageStorage = new String[1];
         run.stage(Stage.CHECKING_STORAGE, "checking storage " + ctx.settings().storage() + " on " + node,
-                () -> checkStorage(node), s -> "storage " + s.storage() + " (" + s.type() + ") is active and holds VM images");
+                () -> {
+                    StorageInfo info = checkStorage(node);
+                    imageStorage[0] = ImagePlacer.importStorage(ctx, node);
+                    new AccessCheck(ctx).requireForInstall(node, lease.vmId(), imageStorage[0].isEmpty() ? Optional.empty()
+                            : Optional.of(imageStorage[0]));
+                    return info;
+                }, s -> "storage " + s.storage() + " (" + s.type() + ") is active and holds VM images"
+                        + (imageStorage[0].isEmpty() ? "" : "; images go to " + imageStorage[0]));
         ImageSource source = run.stage(Stage.GETTING_OS_IMAGE, "resolving the " + spec.release() + " image",
                 () -> ctx.images().resolve(spec.release()), s -> "OS image: " + s.imageUri());
         run.stage(Stage.VALIDATING_IMAGE_URL, "checking " + source.imageUri(), () -> ctx.images().validate(source),
                 "OS image URL answers");
-        AtomicReference<LocalImage> held = new AtomicReference<>();
+        ImagePlacer image = new ImagePlacer(ctx, run, node, source, imageStorage[0]);
         VmBuild.Built built;
         try {
-            LocalImage image = run.stage(Stage.DOWNLOADING_IMAGE, "downloading OS image " + source.fileName(),
-                    () -> {
-                        held.set(ctx.images().acquire(source, run::progress));
-                        return held.get();
-                    },
-                    i -> i.cacheHit() ? "OS image found in cache" : "completed OS image download");
+            run.stage(Stage.DOWNLOADING_IMAGE, "downloading OS image " + source.fileName(), image::prepare, s -> s);
             String keys = run.stage(Stage.CHECKING_SSH_KEY, "checking the SSH keys for the guest", this::keys,
-                    k -> "SSH keys ready (" + k.lines().count() + " key(s))");
+                    k -> k.isEmpty() ? "no SSH key to hand the guest (it is reached through its "
+                            + ctx.guests().mechanism() + ")" : "SSH keys ready (" + k.lines().count() + " key(s))");
             Plan plan = new Plan(spec, node, level, ctx.settings().storage());
             VmBuild build = new VmBuild(ctx, run, plan, leases);
             built = build.createAndConfigure(image, keys);
         } finally {
-            if (held.get() != null) {
-                releaseImage(held.get()); // imported (or given up): the cache may evict it again
-            }
+            image.release(); // imported (or given up): another install may need it, the cache may evict it
         }
         VmFirstBoot boot = new VmFirstBoot(ctx, run, built, spec.user());
         Optional<String> hostKey = boot.bootAndInitialise(spec.release());
@@ -113,19 +111,17 @@ final class InstallPipeline {
 
     private StorageInfo checkStorage(NodeName node) {
         String storage = ctx.settings().storage();
-        List<io.pveq.core.internal.pve.StorageInfo> all = ctx.retry().call("storages of " + node,
-                () -> ctx.router().pve(node).storages(node));
-        io.pveq.core.internal.pve.StorageInfo found = all.stream().filter(s -> s.storage().equals(storage)).findFirst()
+        List<StorageInfo> all = ctx.retry().read("storages of " + node, () -> ctx.ops().storages(node));
+        StorageInfo info = all.stream().filter(s -> s.storage().equals(storage)).findFirst()
                 .orElseThrow(() -> new StorageException(storage, "storage '" + storage + "' does not exist on node "
-                        + node + " (ASSIGN_STORAGE)"));
-        StorageInfo info = Inventory.storage(found);
+                        + node + " (the provisioner's VM disk storage)"));
         if (!info.enabled()) {
             throw new StorageException(storage, "storage '" + storage + "' is disabled on node " + node);
         }
         if (!info.active()) {
             throw new StorageException(storage, "storage '" + storage + "' is not active on node " + node);
         }
-        if (!found.usableForImages()) {
+        if (!info.content().contains("images")) {
             throw new StorageException(storage, "storage '" + storage + "' on node " + node
                     + " does not hold VM images (content: " + String.join(",", info.content()) + ")");
         }
@@ -133,9 +129,10 @@ final class InstallPipeline {
     }
 
     private String keys() {
-        StringBuilder all = new StringBuilder(ctx.guests().authorizedKey().strip()).append('\n');
+        StringBuilder all = new StringBuilder();
+        ctx.guests().authorizedKey().ifPresent(k -> all.append(k).append('\n'));
         spec.publicKey().ifPresent(k -> all.append(k.line()).append('\n'));
-        return SshKeys.normalize(all.toString());
+        return all.isEmpty() ? "" : SshKeys.normalize(all.toString());
     }
 
     /** True in pool addressing, where the address is not implied by the VMID. */
@@ -157,15 +154,6 @@ final class InstallPipeline {
 
         synchronized void replace(IpAllocator.Lease next) {
             current = next;
-        }
-    }
-
-    /** The SPI says release never throws; a provider that does must not hide the install's own outcome. */
-    private void releaseImage(LocalImage image) {
-        try {
-            ctx.images().release(image);
-        } catch (RuntimeException e) {
-            LoggerFactory.getLogger(InstallPipeline.class).warn("image provider failed to release {}", image.file(), e);
         }
     }
 }

@@ -9,7 +9,6 @@ import io.pveq.core.StorageInfo;
 import io.pveq.core.VmId;
 import io.pveq.core.VmInfo;
 import io.pveq.core.VmStatus;
-import io.pveq.core.VmTags;
 import io.pveq.core.internal.pve.ClusterNode;
 import io.pveq.core.internal.pve.ClusterVm;
 import java.time.Clock;
@@ -25,10 +24,10 @@ final class Inventory {
 
     private static final long MB = 1024L * 1024;
 
-    private final EngineNodeRouter router;
+    private final ClusterRouter router;
     private final Clock clock;
 
-    Inventory(EngineNodeRouter router, Clock clock) {
+    Inventory(ClusterRouter router, Clock clock) {
         this.router = router;
         this.clock = clock;
     }
@@ -52,8 +51,7 @@ final class Inventory {
         if (!router.onlineNodes().contains(node)) {
             throw new NodeUnavailableException(node.value(), "node " + node + " is unknown or offline");
         }
-        return router.clusterRead("read the storages of " + node, () -> router.main().storages(node)).stream()
-                .map(Inventory::storage).toList();
+        return router.clusterRead("read the storages of " + node, () -> router.ops().storages(node));
     }
 
     static VmInfo vm(ClusterVm v) {
@@ -69,10 +67,5 @@ final class Inventory {
         long maxMem = Math.max(0, n.maxMem().orElse(0L));
         return new NodeInfo(n.node(), n.online(), Math.max(0, n.maxCpu().orElse(0)), maxMem / MB, cpu,
                 NodeInfo.fraction(mem, maxMem), mem / MB, NodeInfo.fraction(n.disk().orElse(0L), n.maxDisk().orElse(0L)));
-    }
-
-    static StorageInfo storage(io.pveq.core.internal.pve.StorageInfo s) {
-        return new StorageInfo(s.storage(), s.type(), s.content(), s.active(), s.enabled(), s.shared(), s.total(),
-                s.used(), s.available());
     }
 }

@@ -4,7 +4,8 @@ import io.pveq.core.Ipv4Address;
 import io.pveq.core.NodeName;
 import io.pveq.core.VmId;
 import io.pveq.core.VmNotFoundException;
-import io.pveq.core.guest.GuestEndpoint;
+import io.pveq.core.internal.cluster.LockOverride;
+import io.pveq.core.internal.cluster.PlacedImage;
 import io.pveq.core.internal.pve.ClusterVm;
 import io.pveq.core.internal.pve.VmConfig;
 import java.util.Optional;
@@ -31,6 +32,9 @@ final class JournalActions {
         if (step instanceof JournalStep.Migration migration) {
             return whereAfterMigration(migration);
         }
+        if (step instanceof JournalStep.PlacedImage image) {
+            return removeImage(image);
+        }
         throw new IllegalArgumentException("unknown journal step " + step);
     }
 
@@ -46,7 +50,7 @@ final class JournalActions {
         NodeName node = NodeName.of(step.node());
         Optional<VmConfig> config;
         try {
-            config = Optional.of(ctx.retry().read("qm config " + id, () -> ctx.router().pve(node).config(id)));
+            config = Optional.of(ctx.retry().read("config of VM " + id, () -> ctx.ops().config(node, id)));
         } catch (VmNotFoundException notCreated) {
             config = Optional.empty();
         }
@@ -63,14 +67,15 @@ final class JournalActions {
             if (config.get().lock().isPresent() && !ownCreateLock) {
                 throw LockGuard.refused(id, config.get().lock().get(), "the rollback's destroy", false);
             }
-            done = removal.removeEverywhere(id, Optional.of(node), ownCreateLock);
+            done = removal.removeEverywhere(id, Optional.of(node), ownCreateLock ? LockOverride.OWN_CREATE
+                    : LockOverride.NONE);
             done = done.isEmpty() ? "VM " + id + " was already gone" : done;
         } else {
             return "VM " + id + " is not ours (named " + config.get().name().orElse("-") + "); left alone";
         }
         Ipv4Address address = Ipv4Address.parse("address", step.address());
         ctx.allocator().release(id, address);
-        removal.forget(new GuestEndpoint(id, address.toString(), 22, step.user()));
+        ctx.guests().forget(new GuestChannel.Target(id, node, Optional.of(address), Optional.of(step.user()), false));
         return done;
     }
 
@@ -89,7 +94,7 @@ final class JournalActions {
         Optional<String> lock;
         try {
             NodeName node = where.get();
-            lock = ctx.retry().read("qm config " + id, () -> ctx.router().pve(node).config(id)).lock();
+            lock = ctx.retry().read("config of VM " + id, () -> ctx.ops().config(node, id)).lock();
         } catch (RuntimeException e) {
             lock = Optional.empty();
         }
@@ -97,5 +102,24 @@ final class JournalActions {
                 + " still be running on the cluster; once it has ended, `qm unlock " + id + "` frees a lock it"
                 + " left behind").orElse(" (interrupted migration from " + step.source() + " to " + step.target()
                 + "; nothing to undo)"));
+    }
+
+    /**
+     * The rollback of an image placement: deletes the image unless an install of this process still uses it
+     * (then it stays, as a cache for the next installs). A removal Proxmox refuses (a token without
+     * {@code Datastore.Allocate} on the storage) is reported, not fatal: the image is harmless where it is.
+     */
+    private String removeImage(JournalStep.PlacedImage step) {
+        NodeName node = NodeName.of(step.node());
+        if (!ctx.holds().unused(node, step.storage(), step.file())) {
+            return "";
+        }
+        try {
+            ctx.retry().run("remove image " + step.reference(), () -> ctx.ops().removeImage(
+                    new PlacedImage(node, step.reference(), true)));
+            return "removed image " + step.reference() + " from node " + node;
+        } catch (io.pveq.core.PveqException e) {
+            return "left image " + step.reference() + " on node " + node + " (" + e.getMessage() + ")";
+        }
     }
 }

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = JournalStep.CreatedVm.class, name = "created_vm"),
-    @JsonSubTypes.Type(value = JournalStep.Migration.class, name = "migration")})
+    @JsonSubTypes.Type(value = JournalStep.Migration.class, name = "migration"),
+    @JsonSubTypes.Type(value = JournalStep.PlacedImage.class, name = "placed_image")})
 sealed interface JournalStep {
 
     /** @return what undoing it means, for people (e.g. {@code destroy VM 101}) */
@@ -41,6 +42,20 @@ sealed interface JournalStep {
         @Override
         public String label() {
             return "check VM " + vmid + " after its migration";
+        }
+    }
+
+    /**
+     * An install is about to put an OS image on {@code node} ({@code reference}: a path or a volume id): undo
+     * deletes it unless an install of this process is still using it. An image that was there already is
+     * never journalled (another install placed it, and it stays as a cache).
+     */
+    record PlacedImage(@JsonProperty("node") String node, @JsonProperty("storage") String storage,
+                       @JsonProperty("file") String file, @JsonProperty("reference") String reference)
+            implements JournalStep {
+        @Override
+        public String label() {
+            return "remove image " + reference + " from node " + node;
         }
     }
 }

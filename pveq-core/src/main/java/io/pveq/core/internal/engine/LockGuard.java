@@ -3,12 +3,12 @@ package io.pveq.core.internal.engine;
 import io.pveq.core.LockPolicy;
 import io.pveq.core.VmId;
 import io.pveq.core.VmLockedException;
-import io.pveq.core.internal.pve.PveNode;
+import io.pveq.core.NodeName;
 import io.pveq.core.internal.pve.VmConfig;
 import java.util.Optional;
 
 /**
- * The config-lock rule of every change to an existing VM: read {@code qm config} first and refuse a VM
+ * The config-lock rule of every change to an existing VM: read the VM's config first and refuse a VM
  * that Proxmox has locked ({@code lock: backup}, {@code migrate}, ...) before any command that would
  * change it is sent, unless the caller chose {@link LockPolicy#OVERRIDE}. A lock that appears between
  * the check and the command is still refused by Proxmox itself ({@code VM is locked (x)}), and that
@@ -26,8 +26,8 @@ final class LockGuard {
      * @return the VM's config, read once (callers reuse it)
      * @throws VmLockedException naming the lock when the VM is locked and {@code policy} respects it
      */
-    static VmConfig check(EngineContext ctx, PveNode pve, VmId vmId, LockPolicy policy, String what, boolean override) {
-        VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
+    static VmConfig check(EngineContext ctx, NodeName node, VmId vmId, LockPolicy policy, String what, boolean override) {
+        VmConfig config = ctx.retry().read("config of VM " + vmId, () -> ctx.ops().config(node, vmId));
         Optional<String> lock = config.lock();
         if (lock.isPresent() && !policy.skipsLock()) {
             throw refused(vmId, lock.get(), what, override);

@@ -1,5 +1,6 @@
 package io.pveq.core.internal.engine;
 
+import io.pveq.core.InvalidSpecException;
 import io.pveq.core.Ipv4Address;
 import io.pveq.core.LockPolicy;
 import io.pveq.core.NodeName;
@@ -11,11 +12,10 @@ import io.pveq.core.VmStatus;
 import io.pveq.core.event.OperationKind;
 import io.pveq.core.event.ProgressListener;
 import io.pveq.core.event.Stage;
-import io.pveq.core.guest.GuestEndpoint;
-import io.pveq.core.internal.pve.PveNode;
-import io.pveq.core.internal.pve.VmConfig;
+import io.pveq.core.internal.cluster.LockOverride;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,28 +34,27 @@ final class PowerOps {
     }
 
     VmStatus status(VmId vmId) {
-        NodeName node = ctx.router().locate(vmId);
-        return currentStatus(ctx.router().pve(node), vmId);
+        return currentStatus(ctx.router().locate(vmId), vmId);
     }
 
-    private VmStatus currentStatus(PveNode pve, VmId vmId) {
-        return VmStatus.fromProxmox(ctx.retry().read("qm status " + vmId, () -> pve.status(vmId)).status());
+    private VmStatus currentStatus(NodeName node, VmId vmId) {
+        return VmStatus.fromProxmox(ctx.retry().read("status of VM " + vmId, () -> ctx.ops().status(node, vmId))
+                .status());
     }
 
     Operation<VmOutcome> submitStart(VmId vmId, ProgressListener listener) {
         NodeName node = ctx.router().locate(vmId);
-        LockGuard.check(ctx, ctx.router().pve(node), vmId, LockPolicy.RESPECT, "start", false);
-        return registry.submit(OperationKind.START, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+        LockGuard.check(ctx, node, vmId, LockPolicy.RESPECT, "start", false);
+        return registry.submit(OperationKind.START, Optional.of(vmId), OperationCodec.spec(Map.of("vm_id",
                 vmId.value())), Stage.STARTING_VM, listener, run -> {
             Instant began = ctx.clock().instant();
-            PveNode pve = ctx.router().pve(node);
-            SshTarget target = SshTarget.of(ctx, pve, vmId);
+            GuestChannel.Target target = target(node, vmId);
             run.vm(vmId, target.address());
             run.stage(Stage.STARTING_VM, "starting VM " + vmId + " on " + node, () -> {
-                if (currentStatus(pve, vmId).isRunning()) {
+                if (currentStatus(node, vmId).isRunning()) {
                     return "VM " + vmId + " is already running";
                 }
-                ctx.retry().run("qm start " + vmId, () -> pve.start(vmId));
+                ctx.retry().run("start VM " + vmId, () -> ctx.ops().start(node, vmId));
                 return "VM " + vmId + " started";
             }, s -> s);
             waitForSsh(run, target);
@@ -65,15 +64,14 @@ final class PowerOps {
 
     void stop(VmId vmId, LockPolicy locks) {
         NodeName node = ctx.router().locate(vmId);
-        PveNode pve = ctx.router().pve(node);
-        LockGuard.check(ctx, pve, vmId, locks, "stop", true);
+        LockGuard.check(ctx, node, vmId, locks, "stop", true);
         registry.runShort(OperationKind.STOP, vmId, OperationCodec.spec(java.util.Map.of("vm_id", vmId.value(),
                 "force", locks.skipsLock())), "stopping VM " + vmId + " on " + node, () -> {
-                    if (!currentStatus(pve, vmId).isRunning()) {
+                    if (!currentStatus(node, vmId).isRunning()) {
                         return "VM " + vmId + " was not running";
                     }
                     try {
-                        ctx.retry().run("qm stop " + vmId, () -> pve.stop(vmId, locks.skipsLock()));
+                        ctx.retry().run("stop VM " + vmId, () -> ctx.ops().stop(node, vmId, override(locks)));
                     } catch (VmStateException e) {
                         if (!String.valueOf(e.getMessage()).contains("not running")) {
                             throw e;
@@ -83,24 +81,27 @@ final class PowerOps {
                 }, s -> s);
     }
 
+    static LockOverride override(LockPolicy locks) {
+        return locks.skipsLock() ? LockOverride.OPERATOR : LockOverride.NONE;
+    }
+
     Operation<VmOutcome> submitShutdown(VmId vmId, Duration timeout, boolean force, ProgressListener listener) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isZero() || timeout.isNegative()) {
-            throw new io.pveq.core.InvalidSpecException("timeout", "must be positive, got " + timeout);
+            throw new InvalidSpecException("timeout", "must be positive, got " + timeout);
         }
         NodeName node = ctx.router().locate(vmId);
-        LockGuard.check(ctx, ctx.router().pve(node), vmId, LockPolicy.RESPECT, "shutdown", false);
-        return registry.submit(OperationKind.SHUTDOWN, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+        LockGuard.check(ctx, node, vmId, LockPolicy.RESPECT, "shutdown", false);
+        return registry.submit(OperationKind.SHUTDOWN, Optional.of(vmId), OperationCodec.spec(Map.of("vm_id",
                 vmId.value(), "timeout_s", timeout.toSeconds(), "force", force)), Stage.SHUTTING_DOWN_VM, listener, run -> {
             Instant began = ctx.clock().instant();
-            PveNode pve = ctx.router().pve(node);
             boolean timedOut = run.stage(Stage.SHUTTING_DOWN_VM, "ACPI shutdown of VM " + vmId + " (up to "
                     + timeout.toSeconds() + "s)", () -> {
-                        if (!currentStatus(pve, vmId).isRunning()) {
+                        if (!currentStatus(node, vmId).isRunning()) {
                             return false;
                         }
                         try {
-                            ctx.retry().run("qm shutdown " + vmId, () -> pve.shutdown(vmId, timeout, false));
+                            ctx.retry().run("shut down VM " + vmId, () -> ctx.ops().shutdown(node, vmId, timeout, false));
                             return false;
                         } catch (VmStateException e) {
                             if (String.valueOf(e.getMessage()).contains("got timeout") && force) {
@@ -114,8 +115,8 @@ final class PowerOps {
                         }
                     }, t -> t ? "VM " + vmId + " ignored the shutdown request" : "VM " + vmId + " is stopped");
             if (timedOut) {
-                run.stage(Stage.STOPPING_VM, "forcing VM " + vmId + " off", () -> ctx.retry().run("qm stop " + vmId,
-                        () -> pve.stop(vmId, false)), "VM " + vmId + " stopped by force");
+                run.stage(Stage.STOPPING_VM, "forcing VM " + vmId + " off", () -> ctx.retry().run("stop VM " + vmId,
+                        () -> ctx.ops().stop(node, vmId, LockOverride.NONE)), "VM " + vmId + " stopped by force");
             }
             run.stage(Stage.FINALIZING, "checking the state", () -> { }, "VM " + vmId + " is stopped");
             return new OperationRegistry.Done<>(new VmOutcome(vmId, node, VmStatus.STOPPED, Optional.empty(),
@@ -125,54 +126,45 @@ final class PowerOps {
 
     Operation<VmOutcome> submitReboot(VmId vmId, ProgressListener listener) {
         NodeName node = ctx.router().locate(vmId);
-        PveNode pve = ctx.router().pve(node);
-        LockGuard.check(ctx, pve, vmId, LockPolicy.RESPECT, "reboot", false);
-        if (!currentStatus(pve, vmId).isRunning()) {
+        LockGuard.check(ctx, node, vmId, LockPolicy.RESPECT, "reboot", false);
+        if (!currentStatus(node, vmId).isRunning()) {
             throw new VmStateException(vmId, "VM " + vmId + " is not running; start it instead");
         }
-        return registry.submit(OperationKind.REBOOT, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
+        return registry.submit(OperationKind.REBOOT, Optional.of(vmId), OperationCodec.spec(Map.of("vm_id",
                 vmId.value())), Stage.REBOOTING_VM, listener, run -> {
             Instant began = ctx.clock().instant();
-            SshTarget target = SshTarget.of(ctx, pve, vmId);
+            GuestChannel.Target target = target(node, vmId);
             run.vm(vmId, target.address());
             run.stage(Stage.REBOOTING_VM, "rebooting VM " + vmId + " on " + node, () -> ctx.retry().run(
-                    "qm reboot " + vmId, () -> pve.reboot(vmId, ctx.settings().timeouts().shutdown())),
+                    "reboot VM " + vmId, () -> ctx.ops().reboot(node, vmId, ctx.settings().timeouts().shutdown())),
                     "VM " + vmId + " rebooted");
             waitForSsh(run, target);
             return finish(run, vmId, node, VmStatus.RUNNING, target, began, "VM " + vmId + " rebooted");
         }, OperationRegistry.PLAIN);
     }
 
-    void waitForSsh(OperationRun run, SshTarget target) {
-        if (target.endpoint().isEmpty()) {
-            run.stage(Stage.WAITING_FOR_SSH, "looking for the VM's address", () -> { },
-                    "no static address or cloud-init user configured; not waiting for SSH");
+    /** @return the VM's guest as its config describes it */
+    GuestChannel.Target target(NodeName node, VmId vmId) {
+        return GuestChannel.Target.of(vmId, node, ctx.retry().read("config of VM " + vmId,
+                () -> ctx.ops().config(node, vmId)));
+    }
+
+    void waitForSsh(OperationRun run, GuestChannel.Target target) {
+        if (!ctx.guests().canReach(target)) {
+            run.stage(Stage.WAITING_FOR_SSH, "looking for a way into the VM", () -> { },
+                    ctx.guests().unreachableBecause(target));
             return;
         }
-        GuestEndpoint endpoint = target.endpoint().get();
-        run.stage(Stage.WAITING_FOR_SSH, "waiting for SSH on " + endpoint.host(),
-                () -> GuestSteps.awaitSsh(ctx.guests(), run, endpoint, ctx.settings().timeouts().sshReady()),
-                fp -> "SSH is ready: " + endpoint.user() + "@" + endpoint.host());
+        String where = target.address().map(Ipv4Address::toString).orElse("VM " + target.vmId());
+        run.stage(Stage.WAITING_FOR_SSH, "waiting for SSH on " + where + " (" + ctx.guests().mechanism() + ")",
+                () -> GuestSteps.awaitSsh(ctx.guests(), run, target, ctx.settings().timeouts().sshReady()),
+                fp -> "SSH is ready: " + target.user().orElse("?") + "@" + where);
     }
 
     OperationRegistry.Done<VmOutcome> finish(OperationRun run, VmId vmId, NodeName node, VmStatus status,
-                                             SshTarget target, Instant began, String summary) {
+                                             GuestChannel.Target target, Instant began, String summary) {
         run.stage(Stage.FINALIZING, "finishing", () -> { }, summary);
         return new OperationRegistry.Done<>(new VmOutcome(vmId, node, status, target.address(),
                 Duration.between(began, ctx.clock().instant()).abs()), summary);
-    }
-
-    /** Where SSH on a VM answers: its static address and cloud-init user from its config. */
-    record SshTarget(Optional<Ipv4Address> address, Optional<GuestEndpoint> endpoint) {
-
-        static SshTarget of(EngineContext ctx, PveNode pve, VmId vmId) {
-            VmConfig config = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId));
-            Optional<Ipv4Address> ip = config.get("ipconfig0").flatMap(v -> ConfiguredAddresses.addressesOf(
-                    new VmConfig(java.util.Map.of("ipconfig0", v))).stream().findFirst());
-            Optional<String> user = config.get("ciuser");
-            Optional<GuestEndpoint> endpoint = ip.isPresent() && user.isPresent()
-                    ? Optional.of(new GuestEndpoint(vmId, ip.get().toString(), 22, user.get())) : Optional.empty();
-            return new SshTarget(ip, endpoint);
-        }
     }
 }

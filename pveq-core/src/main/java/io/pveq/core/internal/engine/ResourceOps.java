@@ -5,7 +5,6 @@ import io.pveq.core.DiskSize;
 import io.pveq.core.InvalidSpecException;
 import io.pveq.core.LockPolicy;
 import io.pveq.core.NodeName;
-import io.pveq.core.NodeRouter;
 import io.pveq.core.NodeUnavailableException;
 import io.pveq.core.Operation;
 import io.pveq.core.StorageException;
@@ -16,11 +15,10 @@ import io.pveq.core.event.OperationKind;
 import io.pveq.core.event.ProgressListener;
 import io.pveq.core.event.Stage;
 import io.pveq.core.internal.pve.ConfigUpdate;
-import io.pveq.core.internal.pve.DiskImportOutput;
-import io.pveq.core.internal.pve.PveNode;
+import io.pveq.core.internal.cluster.LockOverride;
 import io.pveq.core.internal.pve.VmConfig;
-import io.pveq.core.transport.OutputListener;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +43,15 @@ final class ResourceOps {
 
     void setCpu(VmId vmId, int cpu, LockPolicy locks) {
         ctx.settings().limits().checkCpu("cpu", cpu);
-        PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
-        LockGuard.check(ctx, pve, vmId, locks, "set cpu", true);
+        NodeName node = ctx.router().locate(vmId);
+        LockGuard.check(ctx, node, vmId, locks, "set cpu", true);
         ConfigUpdate.Builder update = ConfigUpdate.builder().cores(cpu);
         if (locks.skipsLock()) {
             update.skipLock();
         }
         registry.runShort(OperationKind.SET_CPU, vmId, spec(vmId, "cpu", cpu, locks), "setting VM " + vmId + " to "
                 + cpu + " cores", () -> {
-                    ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
+                    ctx.retry().run("set the cpus of VM " + vmId, () -> ctx.ops().update(node, vmId, update.build()));
                     return "VM " + vmId + " cpu set to " + cpu;
                 }, s -> s);
     }
@@ -64,8 +62,8 @@ final class ResourceOps {
 
     void setMemory(VmId vmId, int memoryMb, LockPolicy locks) {
         ctx.settings().limits().checkRam("memory", memoryMb);
-        PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
-        VmConfig config = LockGuard.check(ctx, pve, vmId, locks, "set memory", true);
+        NodeName node = ctx.router().locate(vmId);
+        VmConfig config = LockGuard.check(ctx, node, vmId, locks, "set memory", true);
         ConfigUpdate.Builder update = ConfigUpdate.builder().memoryMiB(memoryMb);
         var balloon = ctx.settings().limits().balloonFor(memoryMb);
         if (balloon.isPresent()) {
@@ -80,36 +78,36 @@ final class ResourceOps {
         }
         registry.runShort(OperationKind.SET_MEMORY, vmId, spec(vmId, "memory", memoryMb, locks), "setting VM " + vmId
                 + " to " + memoryMb + " MB", () -> {
-                    ctx.retry().run("qm set " + vmId, () -> pve.set(vmId, update.build()));
+                    ctx.retry().run("set the memory of VM " + vmId, () -> ctx.ops().update(node, vmId, update.build()));
                     return "VM " + vmId + " memory set to " + memoryMb + " MB";
                 }, s -> s);
     }
 
     DiskSize growDisk(VmId vmId, DiskSize increment, LockPolicy locks) {
-        PveNode pve = ctx.router().pve(ctx.router().locate(vmId));
-        VmConfig config = LockGuard.check(ctx, pve, vmId, locks, "set disk", true);
+        NodeName node = ctx.router().locate(vmId);
+        VmConfig config = LockGuard.check(ctx, node, vmId, locks, "set disk", true);
         String slot = bootDisk(config).orElseThrow(() -> new InvalidSpecException("disk", "VM " + vmId
                 + " has no disk to grow"));
         DiskSize current = config.disk(slot).flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         DiskSize wanted = ctx.settings().limits().checkDiskGrowth("disk", current, increment);
         return registry.runShort(OperationKind.GROW_DISK, vmId, spec(vmId, "disk", increment.toProxmox(), locks),
-                "growing " + slot + " of VM " + vmId + " by " + increment, () -> grow(pve, vmId, config, slot, increment,
+                "growing " + slot + " of VM " + vmId + " by " + increment, () -> grow(node, vmId, config, slot, increment,
                         wanted, locks), after -> "VM " + vmId + " disk grown by " + increment + " to " + after);
     }
 
-    private DiskSize grow(PveNode pve, VmId vmId, VmConfig config, String slot, DiskSize increment, DiskSize wanted,
+    private DiskSize grow(NodeName node, VmId vmId, VmConfig config, String slot, DiskSize increment, DiskSize wanted,
                           LockPolicy locks) {
-        Optional<String> said = ctx.retry().call("qm resize " + vmId, () -> pve.growBy(vmId, slot, increment,
-                locks.skipsLock()));
-        DiskSize after = ctx.retry().read("qm config " + vmId, () -> pve.config(vmId)).disk(slot)
+        Optional<String> said = ctx.retry().call("resize VM " + vmId, () -> ctx.ops().resize(node, vmId, slot, increment,
+                true, PowerOps.override(locks)));
+        DiskSize after = ctx.retry().read("config of VM " + vmId, () -> ctx.ops().config(node, vmId)).disk(slot)
                 .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         if (after.compareTo(wanted) < 0) {
             throw new StorageException(config.disk(slot).flatMap(VmConfig.Disk::volume).map(v -> v.storage())
                     .orElse("?"), "growing " + slot + " of VM " + vmId + " by " + increment
-                    + " did not take effect: Proxmox reports " + after + said.map(s -> "; qm resize said: " + s)
+                    + " did not take effect: Proxmox reports " + after + said.map(s -> "; the resize said: " + s)
                     .orElse(""));
         }
-        said.ifPresent(s -> LOG.warn("VM {}: qm resize worked but printed: {}", vmId, s));
+        said.ifPresent(s -> LOG.warn("VM {}: the resize worked but printed: {}", vmId, s));
         return after;
     }
 
@@ -124,9 +122,10 @@ final class ResourceOps {
     }
 
     Operation<VmOutcome> submitMigrate(VmId vmId, NodeName target, ProgressListener listener) {
-        if (!ctx.router().configuredNodes().contains(target)) {
-            throw new InvalidSpecException("node", "node " + target + " is not configured (known: "
-                    + ctx.router().configuredNodes() + ")");
+        List<NodeName> reachable = ctx.router().reachableNodes();
+        if (!reachable.contains(target)) {
+            throw new InvalidSpecException("node", "must be one of the cluster's nodes " + reachable + ", got '"
+                    + target + "'");
         }
         NodeName source = ctx.router().locate(vmId);
         if (source.equals(target)) {
@@ -135,17 +134,16 @@ final class ResourceOps {
         if (!ctx.router().onlineNodes().contains(target)) {
             throw new NodeUnavailableException(target.value(), "node " + target + " is offline");
         }
-        LockGuard.check(ctx, ctx.router().pve(source), vmId, LockPolicy.RESPECT, "migrate", false);
+        LockGuard.check(ctx, source, vmId, LockPolicy.RESPECT, "migrate", false);
         return registry.submit(OperationKind.MIGRATE, Optional.of(vmId), OperationCodec.spec(java.util.Map.of("vm_id",
                 vmId.value(), "source", source.value(), "target", target.value())), Stage.CHECKING_TARGET_NODE,
                 listener, run -> {
             Instant began = ctx.clock().instant();
-            PveNode pve = ctx.router().pve(source);
-            PowerOps.SshTarget ssh = PowerOps.SshTarget.of(ctx, pve, vmId);
-            run.vm(vmId, ssh.address());
+            GuestChannel.Target guest = power.target(source, vmId);
+            run.vm(vmId, guest.address());
             boolean running = run.stage(Stage.CHECKING_TARGET_NODE, "checking node " + target, () -> {
-                checkCpu(pve, vmId, target);
-                return VmStatus.fromProxmox(pve.status(vmId).status()).isRunning();
+                checkCpu(source, vmId, target);
+                return VmStatus.fromProxmox(ctx.ops().status(source, vmId).status()).isRunning();
             }, r -> "node " + target + " can run VM " + vmId + (r ? " (running: online migration)" : ""));
             // durable for the whole stage: a process that dies in it leaves a recovery that finds the VM
             // and reports where it is (Proxmox completes or aborts the move itself; nothing is undone)
@@ -157,27 +155,26 @@ final class ResourceOps {
                             // slots in name order, so two opposite migrations cannot wait for each other
                             NodeName first = source.compareTo(target) < 0 ? source : target;
                             NodeName second = first.equals(source) ? target : source;
-                            try (NodeRouter.Permit a = ctx.router().acquireHeavyTask(first);
-                                 NodeRouter.Permit b = ctx.router().acquireHeavyTask(second)) {
-                                OutputListener progress = (stream, line) -> DiskImportOutput.progressPercent(line)
-                                        .ifPresent(pct -> run.progress(Math.round(pct * 100), 10_000, 0));
-                                ctx.retry().run("qm migrate " + vmId, () -> pve.migrate(vmId, target, running, true,
-                                        Optional.empty(), Optional.of(progress)));
+                            try (ClusterRouter.Permit a = ctx.router().acquireHeavyTask(first);
+                                 ClusterRouter.Permit b = ctx.router().acquireHeavyTask(second)) {
+                                ctx.retry().run("migrate VM " + vmId, () -> ctx.ops().migrate(source, vmId, target,
+                                        running, (line, pct) -> pct.ifPresent(p -> run.progress(Math.round(p * 100),
+                                                10_000, 0))));
                             }
                         }, "VM " + vmId + " now lives on " + target);
             } finally {
                 check.drop();
             }
             if (running) {
-                power.waitForSsh(run, ssh);
+                power.waitForSsh(run, guest.on(target));
             }
-            return power.finish(run, vmId, target, running ? VmStatus.RUNNING : VmStatus.STOPPED, ssh, began,
+            return power.finish(run, vmId, target, running ? VmStatus.RUNNING : VmStatus.STOPPED, guest, began,
                     "VM " + vmId + " migrated to " + target);
         }, OperationRegistry.PLAIN);
     }
 
-    private void checkCpu(PveNode pve, VmId vmId, NodeName target) {
-        Optional<String> model = pve.config(vmId).cpuType();
+    private void checkCpu(NodeName source, VmId vmId, NodeName target) {
+        Optional<String> model = ctx.ops().config(source, vmId).cpuType();
         if (model.isEmpty()) {
             return; // kvm64, the default, runs anywhere
         }
@@ -215,11 +212,10 @@ final class ResourceOps {
             }
         }
         NodeName node = ctx.router().locate(vmId);
-        PveNode pve = ctx.router().pve(node);
-        LockGuard.check(ctx, pve, vmId, locks, "destroy", true);
+        LockGuard.check(ctx, node, vmId, locks, "destroy", true);
         registry.runShort(OperationKind.DESTROY, vmId, OperationCodec.spec(java.util.Map.of("vm_id", vmId.value(),
                 "force", locks.skipsLock())), "destroying VM " + vmId + " on " + node, () -> {
-                    new VmRemoval(ctx).remove(pve, vmId, locks.skipsLock());
+                    new VmRemoval(ctx).remove(node, vmId, PowerOps.override(locks));
                     return "VM " + vmId + " destroyed";
                 }, s -> s);
         ctx.allocator().forget(vmId);

@@ -1,28 +1,25 @@
 package io.pveq.core.internal.engine;
 
 import io.pveq.core.DiskSize;
-import io.pveq.core.IpAllocator;
 import io.pveq.core.IpPoolExhaustedException;
 import io.pveq.core.Ipv4Cidr;
 import io.pveq.core.NodeName;
-import io.pveq.core.NodeRouter;
 import io.pveq.core.StorageException;
 import io.pveq.core.VmExistsException;
 import io.pveq.core.VmId;
-import io.pveq.core.VmTags;
 import io.pveq.core.event.Stage;
-import io.pveq.core.image.LocalImage;
+import io.pveq.core.internal.cluster.LockOverride;
+import io.pveq.core.internal.cluster.NewVm;
+import io.pveq.core.internal.cluster.PlacedImage;
 import io.pveq.core.internal.pve.ConfigUpdate;
 import io.pveq.core.internal.pve.CreateVmSpec;
-import io.pveq.core.internal.pve.DiskImportOutput.ImportedDisk;
-import io.pveq.core.internal.pve.DiskImportOutput;
 import io.pveq.core.internal.pve.IpConfig;
-import io.pveq.core.internal.pve.PropertyString;
-import io.pveq.core.internal.pve.PveNode;
 import io.pveq.core.internal.pve.VmConfig;
-import io.pveq.core.transport.OutputListener;
+import io.pveq.core.internal.pve.VolumeId;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -31,6 +28,7 @@ import java.util.stream.Collectors;
  * The VM-building stages of an install: the create (the VMID claim, retried on the next candidate
  * when another creator won), the disk import on the target node, the configuration (disk attached by
  * the volume Proxmox reported, boot order, size grown and verified) and the placement check.
+ * Written once for both dialects, against {@link io.pveq.core.internal.cluster.ProxmoxOps}.
  */
 final class VmBuild {
 
@@ -45,7 +43,7 @@ final class VmBuild {
     private final OperationRun run;
     private final InstallPipeline.Plan plan;
     private final InstallPipeline.LeaseHolder leases;
-    private final PveNode pve;
+    private final NodeName node;
     private final VmRemoval removal;
     private final JournalActions actions;
 
@@ -54,19 +52,19 @@ final class VmBuild {
         this.run = run;
         this.plan = plan;
         this.leases = leases;
-        this.pve = ctx.router().pve(plan.node());
+        this.node = plan.node();
         this.removal = new VmRemoval(ctx);
         this.actions = new JournalActions(ctx);
     }
 
-    Built createAndConfigure(LocalImage image, String keys) {
+    Built createAndConfigure(ImagePlacer image, String keys) {
         Claimed claimed = run.stage(Stage.CREATING_VM, "creating VM " + leases.current().vmId() + " on " + plan.node(),
                 () -> claim(keys), c -> "VM " + c.vmId() + " created successfully on " + plan.node()
                         + (c.attempts() > 1 ? " (after " + (c.attempts() - 1) + " VMID(s) taken by others)" : ""));
-        ImportedDisk disk = run.stage(Stage.IMPORTING_DISK, "importing the OS image into " + plan.storage() + " on "
-                + plan.node(), () -> importDisk(image, claimed.vmId()), d -> "imported disk as " + d.volume());
-        DiskSize size = run.stage(Stage.INITIALIZING_CONFIG, "attaching the disk and setting the boot order",
-                () -> configure(claimed.vmId(), disk), s -> "attached " + disk.volume() + " as scsi0 (" + s
+        String disk = run.stage(Stage.IMPORTING_DISK, "importing the OS image into " + plan.storage() + " on "
+                + plan.node(), () -> importDisk(image, claimed.vmId()), d -> "imported disk as " + d);
+        DiskSize size = run.stage(Stage.INITIALIZING_CONFIG, "setting the boot order and the disk size",
+                () -> configure(claimed.vmId(), disk), s -> "attached " + disk + " as scsi0 (" + s
                         + "), boot order scsi0, cloud-init drive, serial console");
         run.stage(Stage.MIGRATING_NEW_VM, "checking the VM's placement", () -> { },
                 "VM created on " + plan.node() + " directly; no migration needed");
@@ -74,57 +72,47 @@ final class VmBuild {
     }
 
     private Claimed claim(String keys) {
-        KeysFile file = KeysFile.write(ctx.router(), plan.node(), keys);
-        RollbackJournal.Registration keysUndo = run.journal().register("remove the SSH keys file", () -> {
-            file.close();
-            return "";
-        });
-        try {
-            for (int attempt = 1; ; attempt++) {
-                run.checkCancelled();
-                IpAllocator.Lease lease = leases.current();
-                VmId id = lease.vmId();
-                String name = plan.nameFor(id);
-                run.vm(id, Optional.of(lease.address().address()));
-                Ipv4Cidr address = lease.address();
-                // registered (and written to the job store) before the create: a create cut short (a cancel, a
-                // lost connection, a killed process) may have left the VM behind, and only the rollback, run
-                // uninterrupted, can look reliably
-                JournalStep.CreatedVm step = new JournalStep.CreatedVm(id.value(), plan.node().value(), name,
-                        address.address().toString(), plan.spec().user());
-                RollbackJournal.Registration vmUndo = run.journal().registerDurable(step, () -> actions.undo(step));
-                try {
-                    ctx.retry().run("qm create " + id, () -> pve.create(createSpec(lease, name, file.path()),
-                            Optional.empty()));
-                } catch (VmExistsException taken) {
-                    vmUndo.drop(); // the VM is someone else's
-                    if (plan.spec().id().isPresent()) {
-                        throw taken;
-                    }
-                    checkAttempts(attempt);
-                    run.detail("[*] VMID " + id + " was taken meanwhile (" + taken.getMessage() + "); trying the next one");
-                    leases.replace(lease.next(taken));
-                    continue;
+        for (int attempt = 1; ; attempt++) {
+            run.checkCancelled();
+            IpAllocator.Lease lease = leases.current();
+            VmId id = lease.vmId();
+            String name = plan.nameFor(id);
+            run.vm(id, Optional.of(lease.address().address()));
+            Ipv4Cidr address = lease.address();
+            // registered (and written to the job store) before the create: a create cut short (a cancel, a
+            // lost connection, a killed process) may have left the VM behind, and only the rollback, run
+            // uninterrupted, can look reliably
+            JournalStep.CreatedVm step = new JournalStep.CreatedVm(id.value(), node.value(), name,
+                    address.address().toString(), plan.spec().user());
+            RollbackJournal.Registration vmUndo = run.journal().registerDurable(step, () -> actions.undo(step));
+            try {
+                ctx.retry().run("create VM " + id, () -> ctx.ops().create(node, new NewVm(createSpec(lease, name), keys)));
+            } catch (VmExistsException taken) {
+                vmUndo.drop(); // the VM is someone else's
+                io.pveq.core.internal.cluster.Calls.safely(() -> ctx.listener().vmidClaimLost(id, node));
+                if (plan.spec().id().isPresent()) {
+                    throw taken;
                 }
-                lease.markClaimed();
-                if (InstallPipeline.poolMode(ctx) && lostAddress(id, address)) {
-                    checkAttempts(attempt);
-                    ctx.allocator().backingOff(id);
-                    removal.removeEverywhere(id, Optional.of(plan.node()), false);
-                    vmUndo.drop();
-                    ctx.allocator().addressLost(address.address());
-                    // jittered, so two installs that met on one address do not meet again on the next
-                    ctx.retry().pause("to retry with another address", Duration.ofMillis(
-                            100 + ThreadLocalRandom.current().nextLong(Math.min(5_000, 500L * attempt))));
-                    leases.replace(plan.spec().id().isPresent() ? retryRequested(lease)
-                            : lease.next(new VmExistsException(id, plan.node().value())));
-                    continue;
-                }
-                return new Claimed(id, name, address, attempt);
+                checkAttempts(attempt);
+                run.detail("[*] VMID " + id + " was taken meanwhile (" + taken.getMessage() + "); trying the next one");
+                leases.replace(lease.next(taken));
+                continue;
             }
-        } finally {
-            file.close();
-            keysUndo.drop();
+            lease.markClaimed();
+            if (InstallPipeline.poolMode(ctx) && lostAddress(id, address)) {
+                checkAttempts(attempt);
+                ctx.allocator().backingOff(id);
+                removal.removeEverywhere(id, Optional.of(node), LockOverride.NONE);
+                vmUndo.drop();
+                ctx.allocator().addressLost(address.address());
+                // jittered, so two installs that met on one address do not meet again on the next
+                ctx.retry().pause("to retry with another address", Duration.ofMillis(
+                        100 + ThreadLocalRandom.current().nextLong(Math.min(5_000, 500L * attempt))));
+                leases.replace(plan.spec().id().isPresent() ? retryRequested(lease)
+                        : lease.next(new VmExistsException(id, node.value())));
+                continue;
+            }
+            return new Claimed(id, name, address, attempt);
         }
     }
 
@@ -160,7 +148,7 @@ final class VmBuild {
         return !others.isEmpty();
     }
 
-    private CreateVmSpec createSpec(IpAllocator.Lease lease, String name, String keysPath) {
+    private CreateVmSpec createSpec(IpAllocator.Lease lease, String name) {
         var net = ctx.settings().network();
         var spec = plan.spec();
         CreateVmSpec.Builder b = CreateVmSpec.builder(lease.vmId(), name)
@@ -172,7 +160,6 @@ final class VmBuild {
                 .diskStorage(plan.storage())
                 .cloudInitDrive(plan.storage(), CreateVmSpec.CloudInitSlot.IDE2)
                 .ciUser(spec.user(), spec.password().map(p -> p.reveal()).orElse(null))
-                .sshKeysFile(keysPath)
                 .ipConfig(IpConfig.of(lease.address().address().toString(), net.prefixLength(), net.gateway().toString()),
                         net.nameservers().isEmpty() ? null
                                 : net.nameservers().stream().map(Object::toString).collect(Collectors.joining(" ")),
@@ -180,7 +167,8 @@ final class VmBuild {
                 .tags(tags(lease))
                 .description("installed by pveq: " + spec.release() + ", user " + spec.user())
                 .onBoot(false)
-                .agent(true);
+                .agent(true)
+                .ciUpgrade(spec.upgradePackages());
         ctx.settings().limits().balloonFor(spec.ramMb()).ifPresent(b::balloonMiB);
         return b.build();
     }
@@ -191,45 +179,54 @@ final class VmBuild {
                 : List.of(VmTags.MANAGED, os);
     }
 
-    private ImportedDisk importDisk(LocalImage image, VmId id) {
-        try (NodeRouter.Permit slot = ctx.router().acquireHeavyTask(plan.node())) {
+    private String importDisk(ImagePlacer image, VmId id) {
+        try (ClusterRouter.Permit slot = ctx.router().acquireHeavyTask(node)) {
             run.checkCancelled();
-            String path = ctx.images().place(image, ctx.router().imageTarget(plan.node()), run::progress);
-            run.detail("[*] image available on " + plan.node() + " at " + path);
-            OutputListener progress = (stream, line) -> DiskImportOutput.progressPercent(line).ifPresent(pct ->
-                    run.progress((long) (image.sizeBytes() * pct / 100.0), image.sizeBytes(), 0));
-            return ctx.retry().call("qm disk import " + id, () -> pve.importDisk(id, path, plan.storage(),
-                    Optional.empty(), Optional.of(progress)));
+            PlacedImage placed = image.place();
+            run.detail("[*] image available on " + node + " at " + placed.reference());
+            long total = image.sizeBytes();
+            Map<String, String> drive = new LinkedHashMap<>();
+            drive.put("discard", "on");
+            drive.put("iothread", "1");
+            String volume = ctx.retry().call("import a disk into VM " + id, () -> ctx.ops().importDisk(node, id, "scsi0",
+                    placed, plan.storage(), drive, (line, pct) -> pct.ifPresent(p -> {
+                        if (total > 0) {
+                            run.progress((long) (total * p / 100.0), total, 0);
+                        } else {
+                            run.progress(Math.round(p * 100), 10_000, 0);
+                        }
+                    })));
+            image.release(); // the VM has its own copy now
+            return volume;
         }
     }
 
-    private DiskSize configure(VmId id, ImportedDisk disk) {
-        ConfigUpdate attach = ConfigUpdate.builder()
-                .disk("scsi0", disk.volume(), PropertyString.builder().put("discard", "on").put("iothread", "1").build())
-                .bootOrder(List.of("scsi0"))
-                .build();
-        ctx.retry().run("qm set " + id, () -> pve.set(id, attach));
-        VmConfig config = ctx.retry().read("qm config " + id, () -> pve.config(id));
+    private DiskSize configure(VmId id, String disk) {
+        ConfigUpdate boot = ConfigUpdate.builder().bootOrder(List.of("scsi0")).build();
+        ctx.retry().run("set the boot order of VM " + id, () -> ctx.ops().update(node, id, boot));
+        VmConfig config = ctx.retry().read("config of VM " + id, () -> ctx.ops().config(node, id));
+        VolumeId volume = VolumeId.parse(disk);
         VmConfig.Disk scsi0 = config.disk("scsi0").orElseThrow(() -> new StorageException(plan.storage(),
-                "VM " + id + " has no scsi0 after attaching " + disk.volume()));
-        if (!scsi0.volume().map(disk.volume()::equals).orElse(false)) {
+                "VM " + id + " has no scsi0 after attaching " + disk));
+        if (!scsi0.volume().map(volume::equals).orElse(false)) {
             throw new StorageException(plan.storage(), "VM " + id + ": scsi0 is " + scsi0.file() + ", expected the"
-                    + " imported volume " + disk.volume());
+                    + " imported volume " + disk);
         }
         DiskSize wanted = plan.spec().disk();
         DiskSize now = scsi0.size().orElse(DiskSize.ofBytes(0));
         if (now.compareTo(wanted) >= 0) {
             return now;
         }
-        Optional<String> said = ctx.retry().call("qm resize " + id, () -> pve.resizeTo(id, "scsi0", wanted));
-        DiskSize after = ctx.retry().read("qm config " + id, () -> pve.config(id)).disk("scsi0")
+        Optional<String> said = ctx.retry().call("resize VM " + id, () -> ctx.ops().resize(node, id, "scsi0", wanted,
+                false, LockOverride.NONE));
+        DiskSize after = ctx.retry().read("config of VM " + id, () -> ctx.ops().config(node, id)).disk("scsi0")
                 .flatMap(VmConfig.Disk::size).orElse(DiskSize.ofBytes(0));
         if (after.compareTo(wanted) < 0) {
             throw new StorageException(plan.storage(), "resizing scsi0 of VM " + id + " to " + wanted
-                    + " did not take effect: Proxmox reports " + after + said.map(s -> "; qm resize said: " + s)
+                    + " did not take effect: Proxmox reports " + after + said.map(s -> "; the resize said: " + s)
                     .orElse(""));
         }
-        said.ifPresent(s -> run.detail("[!] qm resize worked but printed: " + s));
+        said.ifPresent(s -> run.detail("[!] the resize worked but printed: " + s));
         return after;
     }
 }

@@ -39,6 +39,8 @@ import java.util.Set;
  * @param description      notes shown in the GUI, if any
  * @param onBoot           start the VM when the node boots
  * @param agent            enable the QEMU guest agent
+ * @param ciUpgrade        whether cloud-init upgrades every package at first boot ({@code ciupgrade}); PVE 8/9
+ *                         default to yes, which holds the package manager's lock while the init script wants it
  */
 public record CreateVmSpec(VmId vmId, String name, int cores, int sockets, int memoryMiB,
                            Optional<Integer> balloonMiB, String cpuType, String osType, String bridge,
@@ -46,7 +48,7 @@ public record CreateVmSpec(VmId vmId, String name, int cores, int sockets, int m
                            Optional<String> importFrom, String cloudInitStorage, CloudInitSlot cloudInitSlot, String ciUser,
                            Optional<String> ciPassword, Optional<String> sshKeysFile, IpConfig ipConfig,
                            Optional<String> nameserver, Optional<String> searchDomain, List<String> tags,
-                           Optional<String> description, boolean onBoot, boolean agent) {
+                           Optional<String> description, boolean onBoot, boolean agent, boolean ciUpgrade) {
 
     /** Where the cloud-init drive is attached. */
     public enum CloudInitSlot {
@@ -119,7 +121,17 @@ public record CreateVmSpec(VmId vmId, String name, int cores, int sockets, int m
         });
     }
 
-    /** @return a builder with pveq's defaults: 1 core, 1 socket, 2048 MiB, kvm64, l26, vmbr0, ide2, agent on */
+    /**
+     * @param path absolute path on the node of the public-keys file {@code qm --sshkeys} reads
+     * @return a copy naming that file
+     */
+    public CreateVmSpec withSshKeysFile(String path) {
+        return new CreateVmSpec(vmId, name, cores, sockets, memoryMiB, balloonMiB, cpuType, osType, bridge, vlanTag,
+                macAddress, diskStorage, importFrom, cloudInitStorage, cloudInitSlot, ciUser, ciPassword,
+                Optional.of(path), ipConfig, nameserver, searchDomain, tags, description, onBoot, agent, ciUpgrade);
+    }
+
+    /** @return a builder with pveq's defaults: 1 core, 1 socket, 2048 MiB, kvm64, l26, vmbr0, ide2, agent on, no upgrade at first boot */
     public static Builder builder(VmId vmId, String name) {
         return new Builder(vmId, name);
     }
@@ -151,6 +163,7 @@ public record CreateVmSpec(VmId vmId, String name, int cores, int sockets, int m
         private String description;
         private boolean onBoot;
         private boolean agent = true;
+        private boolean ciUpgrade;
 
         private Builder(VmId vmId, String name) {
             this.vmId = vmId;
@@ -267,6 +280,12 @@ public record CreateVmSpec(VmId vmId, String name, int cores, int sockets, int m
             return this;
         }
 
+        /** @return this; sets whether cloud-init upgrades packages at first boot (default no) */
+        public Builder ciUpgrade(boolean upgrade) {
+            this.ciUpgrade = upgrade;
+            return this;
+        }
+
         /**
          * @return the spec
          * @throws InvalidSpecException when a value breaks a rule
@@ -277,7 +296,7 @@ public record CreateVmSpec(VmId vmId, String name, int cores, int sockets, int m
                     Optional.ofNullable(importFrom), cloudInitStorage == null ? diskStorage : cloudInitStorage, cloudInitSlot, ciUser,
                     Optional.ofNullable(ciPassword), Optional.ofNullable(sshKeysFile), ipConfig,
                     Optional.ofNullable(nameserver), Optional.ofNullable(searchDomain), tags,
-                    Optional.ofNullable(description), onBoot, agent);
+                    Optional.ofNullable(description), onBoot, agent, ciUpgrade);
         }
     }
 }

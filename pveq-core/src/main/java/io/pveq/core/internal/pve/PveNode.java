@@ -1,5 +1,6 @@
 package io.pveq.core.internal.pve;
 
+import io.pveq.core.StorageInfo;
 import io.pveq.core.DiskSize;
 import io.pveq.core.NodeName;
 import io.pveq.core.VmId;

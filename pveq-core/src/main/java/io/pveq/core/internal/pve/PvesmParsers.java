@@ -1,5 +1,6 @@
 package io.pveq.core.internal.pve;
 
+import io.pveq.core.StorageInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

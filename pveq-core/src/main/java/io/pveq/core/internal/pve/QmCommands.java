@@ -77,6 +77,7 @@ public final class QmCommands {
         a.option("ipconfig0", spec.ipConfig().toPropertyString().encode());
         spec.nameserver().ifPresent(n -> a.option("nameserver", n));
         spec.searchDomain().ifPresent(d -> a.option("searchdomain", d));
+        a.option("ciupgrade", spec.ciUpgrade() ? "1" : "0");
         if (!spec.tags().isEmpty()) {
             a.option("tags", String.join(";", spec.tags()));
         }

@@ -1,5 +1,6 @@
 package io.pveq.core.internal.engine;
 
+import io.pveq.core.Ipv4Address;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -94,7 +94,7 @@ class EngineCpuDetectorTest {
 
     @Test
     void aConfiguredTypeReplacesDetection() {
-        try (Harness h = new Harness(b -> b.cpuType("x86-64-v2-AES"), AddressProbe.NEVER_IN_USE, "pve1")) {
+        try (Harness h = new Harness(b -> b.cpuType(CpuLevel.X86_64_V2_AES), AddressProbe.NEVER_IN_USE, "pve1")) {
             assertEquals(CpuLevel.X86_64_V2_AES, h.provisioner.cpuDetector().clusterLevel());
             assertEquals(List.of(), h.pve.commandsWith("/status"));
         }

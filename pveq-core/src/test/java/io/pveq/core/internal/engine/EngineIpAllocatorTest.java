@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pveq.core.AddressProbe;
 import io.pveq.core.InvalidSpecException;
-import io.pveq.core.IpAllocator;
 import io.pveq.core.IpPoolExhaustedException;
 import io.pveq.core.Ipv4Address;
 import io.pveq.core.VmExistsException;
@@ -116,7 +115,7 @@ class EngineIpAllocatorTest {
 
     @Test
     void poolModeGivesPoolAddressesWithIndependentVmidsAndSkipsConfiguredOnes() {
-        try (Harness h = new Harness(b -> b.ipPool("192.168.0.50-192.168.0.52"), AddressProbe.NEVER_IN_USE, "pve1")) {
+        try (Harness h = new Harness(b -> b.ipPool(Ipv4Address.of("192.168.0.50"), Ipv4Address.of("192.168.0.52")), AddressProbe.NEVER_IN_USE, "pve1")) {
             h.pve.existingVm(100, "pve1", "ip=192.168.0.50/24,gw=192.168.0.1");
             try (IpAllocator.Lease lease = allocator(h).reserve(Optional.empty())) {
                 assertEquals(VmId.of(101), lease.vmId());
@@ -127,7 +126,7 @@ class EngineIpAllocatorTest {
 
     @Test
     void poolModeInstallRecordsTheAddressInATagAndTheIpconfig() {
-        try (Harness h = new Harness(b -> b.ipPool("192.168.0.50-192.168.0.52"), AddressProbe.NEVER_IN_USE, "pve1")) {
+        try (Harness h = new Harness(b -> b.ipPool(Ipv4Address.of("192.168.0.50"), Ipv4Address.of("192.168.0.52")), AddressProbe.NEVER_IN_USE, "pve1")) {
             var r = h.provisioner.install(Harness.spec().build(), io.pveq.core.event.ProgressListener.NONE);
             assertEquals("192.168.0.50/24", r.ip().toString());
             assertTrue(h.pve.vm(r.vmId().value()).config.get("tags").contains("pveq-ip-192.168.0.50"));
@@ -137,7 +136,7 @@ class EngineIpAllocatorTest {
 
     @Test
     void poolModeLoserOfADuplicateAddressBacksOffToTheNextOne() {
-        try (Harness h = new Harness(b -> b.ipPool("192.168.0.50-192.168.0.52"), AddressProbe.NEVER_IN_USE, "pve1")) {
+        try (Harness h = new Harness(b -> b.ipPool(Ipv4Address.of("192.168.0.50"), Ipv4Address.of("192.168.0.52")), AddressProbe.NEVER_IN_USE, "pve1")) {
             h.pve.existingVm(100, "pve1", null);
             // another process configures its lower-numbered VM 100 with .50 just as we create VM 101 with it
             h.pve.afterCreate = id -> {
@@ -156,7 +155,7 @@ class EngineIpAllocatorTest {
 
     @Test
     void poolModeBacksOffWhenAHigherNumberedVmAlreadyHoldsTheAddress() {
-        try (Harness h = new Harness(b -> b.ipPool("192.168.0.50-192.168.0.52"), AddressProbe.NEVER_IN_USE, "pve1")) {
+        try (Harness h = new Harness(b -> b.ipPool(Ipv4Address.of("192.168.0.50"), Ipv4Address.of("192.168.0.52")), AddressProbe.NEVER_IN_USE, "pve1")) {
             // another install created VM 101 with .50 and checked before our VM 100 existed: it kept .50
             h.pve.afterCreate = id -> {
                 if (id == 100) {
@@ -176,7 +175,7 @@ class EngineIpAllocatorTest {
 
     @Test
     void anUnreadableConfigKeepsTheVmsLastKnownAddress() {
-        try (Harness h = new Harness(b -> b.ipPool("192.168.0.50-192.168.0.52"), AddressProbe.NEVER_IN_USE, "pve1")) {
+        try (Harness h = new Harness(b -> b.ipPool(Ipv4Address.of("192.168.0.50"), Ipv4Address.of("192.168.0.52")), AddressProbe.NEVER_IN_USE, "pve1")) {
             h.pve.existingVm(100, "pve1", "ip=192.168.0.50/24,gw=192.168.0.1");
             Ipv4Address ip = Ipv4Address.parse("ip", "192.168.0.50");
             assertEquals(List.of(VmId.of(100)), allocator(h).othersHolding(VmId.of(999), ip));

@@ -2,22 +2,18 @@ package io.pveq.core.internal.engine;
 
 import io.pveq.core.ImageException;
 import io.pveq.core.InvalidSpecException;
-import io.pveq.core.NodeName;
 import io.pveq.core.OsRelease;
 import io.pveq.core.image.ImageProvider;
 import io.pveq.core.image.ImageSource;
-import io.pveq.core.image.ImageTarget;
 import io.pveq.core.image.LocalImage;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An image provider that serves one made-up image and records where it was placed. */
+/** An image provider that serves one made-up image (no file behind it) and counts its holds. */
 final class FakeImages implements ImageProvider {
 
     static final String SHA = "a".repeat(64);
-    final List<NodeName> placedOn = new CopyOnWriteArrayList<>();
     final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger acquired = new java.util.concurrent.atomic.AtomicInteger();
     volatile boolean downloadFails;
@@ -68,9 +64,4 @@ final class FakeImages implements ImageProvider {
         held.decrementAndGet();
     }
 
-    @Override
-    public String place(LocalImage image, ImageTarget target, DownloadProgress progress) {
-        placedOn.add(target.node());
-        return "/var/lib/pveq/images/" + image.sha256Hex() + ".qcow2";
-    }
 }

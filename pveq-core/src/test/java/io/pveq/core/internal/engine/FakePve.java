@@ -57,7 +57,9 @@ final class FakePve {
     final Map<String, Long> volumeSizes = new HashMap<>();
     final Map<String, String> files = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Fault> faults = new ArrayList<>();
-    private final List<PveCommandCheck> checks = List.of(new PveCommandCheck("pve8"), new PveCommandCheck("pve9"));
+    /** The schema checks; none in a clone without ../shared (the engine tests run anyway). */
+    private final List<PveCommandCheck> checks = java.util.stream.Stream.of("pve8", "pve9")
+            .map(PveCommandCheck::ifAvailable).flatMap(Optional::stream).toList();
     String storageJson = "[{\"active\":1,\"avail\":900000000000,\"content\":\"images,rootdir\",\"enabled\":1,"
             + "\"shared\":0,\"storage\":\"local-lvm\",\"total\":1000000000000,\"type\":\"lvmthin\",\"used\":1}]";
     boolean resizeSilentlyFails;
@@ -153,7 +155,7 @@ final class FakePve {
         public void upload(Path localFile, String remotePath, String sha256Hex, TransferProgress progress) {
             uploads.add(name + ":" + remotePath);
             try {
-                files.put(remotePath, Files.readString(localFile));
+                files.put(remotePath, Files.isReadable(localFile) ? Files.readString(localFile) : "(image)");
             } catch (IOException e) {
                 throw new TransportException("cannot read " + localFile);
             }
@@ -203,7 +205,16 @@ final class FakePve {
 
     private int answer(String node, List<String> argv, String[] out, Optional<String> keys) {
         if (argv.get(0).equals("rm")) {
+            files.remove(argv.get(argv.size() - 1));
             return 0;
+        }
+        if (argv.get(0).equals("stat")) {
+            if (files.containsKey(argv.get(argv.size() - 1))) {
+                out[0] = "1024\n";
+                return 0;
+            }
+            out[1] = "stat: cannot statx '" + argv.get(argv.size() - 1) + "': No such file or directory\n";
+            return 1;
         }
         if (argv.get(0).equals("pvesh")) {
             return pvesh(argv.get(2), argv, out);

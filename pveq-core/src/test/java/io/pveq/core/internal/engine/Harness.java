@@ -1,12 +1,18 @@
 package io.pveq.core.internal.engine;
 
 import io.pveq.core.AddressProbe;
+import io.pveq.core.CommandLineCluster;
 import io.pveq.core.InstallSpec;
+import io.pveq.core.Ipv4Address;
 import io.pveq.core.NodeName;
+import io.pveq.core.OsRelease;
 import io.pveq.core.ProvisionerSettings;
-import io.pveq.core.ProvisionerSetup;
+import io.pveq.core.ProxmoxListener;
+import io.pveq.core.Secret;
+import io.pveq.core.SshPublicKey;
 import io.pveq.core.event.ProgressEvent;
 import io.pveq.core.event.Stage;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** Builds an {@link EngineProvisioner} over a {@link FakePve} with fake images and guests. */
+/** Builds an {@link EngineProvisioner} over a {@link FakePve} (the CLI dialect) with fake images and guests. */
 final class Harness implements AutoCloseable {
 
     final FakePve pve;
@@ -40,28 +46,28 @@ final class Harness implements AutoCloseable {
             Optional<io.pveq.core.store.DurableOperations> durable, String... nodes) {
         this.pve = pve;
         this.guests = new FakeGuests(pve);
-        ProvisionerSettings.Builder b = ProvisionerSettings.builder().mainNode(nodes[0]).storage("local-lvm")
-                .gateway("192.168.0.1").rootPassword("root-secret-1");
-        for (String n : nodes) {
-            b.node(n, n + ".test");
-        }
+        ProvisionerSettings.Builder b = ProvisionerSettings.builder().storage("local-lvm")
+                .gateway(Ipv4Address.of("192.168.0.1")).rootPassword(Secret.of("root-secret-1"));
         settings.accept(b);
-        ProvisionerSetup.Builder setup = ProvisionerSetup.builder().settings(b.build()).images(images).guests(guests)
-                .probe(probe);
-        durable.ifPresent(setup::durable);
+        CommandLineCluster.Builder cluster = CommandLineCluster.builder();
         for (int i = 0; i < nodes.length; i++) {
             FakePve.Node transport = pve.node(nodes[i]);
-            setup.node(NodeName.of(nodes[i]), i == 0 ? ProvisionerSetup.NodeConnection.local(transport)
-                    : ProvisionerSetup.NodeConnection.remote(transport));
+            if (i == 0) {
+                cluster.local(NodeName.of(nodes[i]), transport);
+            } else {
+                cluster.node(NodeName.of(nodes[i]), transport);
+            }
         }
         Retry retry = new Retry(4, Duration.ofMillis(100), Duration.ofSeconds(1), d -> sleeps.add(d));
-        this.provisioner = EngineProvisioner.create(setup.build(),
+        this.provisioner = EngineProvisioner.create(new EngineProvisioner.Setup(b.build(), cluster.build(), images,
+                        Optional.of(guests), probe, Clock.systemUTC(), Optional.empty(), durable, ProxmoxListener.NONE),
                 release -> Optional.of("#!/bin/sh\necho init " + release + "\n"), retry);
     }
 
     static InstallSpec.Builder spec() {
-        return InstallSpec.builder().os("debian").version("12").passwd("user-pass-1")
-                .pubkey("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBq8m3QTzQ7d2M4yYVn8vKXDXxXOk0dW5rCQvV2HX3yM me@laptop");
+        return InstallSpec.builder(OsRelease.of("debian", "12")).password(Secret.of("user-pass-1"))
+                .publicKey(SshPublicKey.parse("publicKey",
+                        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBq8m3QTzQ7d2M4yYVn8vKXDXxXOk0dW5rCQvV2HX3yM me@laptop"));
     }
 
     static List<Stage> stagesStarted(List<ProgressEvent> events) {

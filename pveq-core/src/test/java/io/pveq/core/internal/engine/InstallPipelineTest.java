@@ -1,5 +1,9 @@
 package io.pveq.core.internal.engine;
 
+import io.pveq.core.VmLimits;
+import io.pveq.core.Ipv4Address;
+import io.pveq.core.NodeName;
+import io.pveq.core.DiskSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -52,7 +56,7 @@ class InstallPipelineTest {
     @Test
     void cloudInitGetsUserKeysStaticAddressSerialConsoleAndTheGrownDisk() {
         try (Harness h = new Harness("pve1")) {
-            h.provisioner.install(Harness.spec().user("alice").disk("20G").build(), ProgressListener.NONE);
+            h.provisioner.install(Harness.spec().user("alice").disk(DiskSize.parse("disk", "20G")).build(), ProgressListener.NONE);
             FakePve.Vm vm = h.pve.vm(100);
             assertEquals("alice", vm.config.get("ciuser"));
             assertEquals("**********", vm.config.get("cipassword"));
@@ -70,9 +74,9 @@ class InstallPipelineTest {
 
     @Test
     void nameserversSearchDomainBridgeAndBalloonComeFromTheSettings() {
-        try (Harness h = new Harness(b -> b.nameservers("1.1.1.1, 9.9.9.9").searchDomain("lab.example").bridge("vmbr1")
-                .limits(null, null, null, 1024), io.pveq.core.AddressProbe.NEVER_IN_USE, "pve1")) {
-            h.provisioner.install(Harness.spec().ram(4096).build(), ProgressListener.NONE);
+        try (Harness h = new Harness(b -> b.nameservers(java.util.List.of(Ipv4Address.of("1.1.1.1"), Ipv4Address.of("9.9.9.9"))).searchDomain("lab.example").bridge("vmbr1")
+                .limits(new VmLimits(java.util.OptionalInt.empty(), java.util.OptionalInt.empty(), java.util.OptionalInt.empty(), java.util.OptionalInt.of(1024))), io.pveq.core.AddressProbe.NEVER_IN_USE, "pve1")) {
+            h.provisioner.install(Harness.spec().ramMb(4096).build(), ProgressListener.NONE);
             FakePve.Vm vm = h.pve.vm(100);
             assertEquals("1.1.1.1 9.9.9.9", vm.config.get("nameserver"));
             assertEquals("lab.example", vm.config.get("searchdomain"));
@@ -144,7 +148,7 @@ class InstallPipelineTest {
         try (Harness h = new Harness("pve1", "pve2")) {
             h.pve.offline.add("pve2");
             InstallFailedException e = assertThrows(InstallFailedException.class,
-                    () -> h.provisioner.install(Harness.spec().node("pve2").build(), ProgressListener.NONE));
+                    () -> h.provisioner.install(Harness.spec().node(NodeName.of("pve2")).build(), ProgressListener.NONE));
             assertEquals(Stage.SETTING_DEFAULTS, e.stage());
             assertTrue(e.getMessage().contains("target node pve2 is not online"), e.getMessage());
             assertEquals(List.of(), h.pve.commandsWith("qm create"));
@@ -154,12 +158,13 @@ class InstallPipelineTest {
     @Test
     void targetNodeGetsTheImageAndTheCreateDirectlyWithoutMigration() {
         try (Harness h = new Harness("pve1", "pve2")) {
-            InstallResult r = h.provisioner.install(Harness.spec().node("pve2").build(), ProgressListener.NONE);
+            InstallResult r = h.provisioner.install(Harness.spec().node(NodeName.of("pve2")).build(), ProgressListener.NONE);
             assertEquals("pve2", r.node().value());
-            assertEquals(List.of(io.pveq.core.NodeName.of("pve2")), h.images.placedOn);
+            assertEquals(1, h.pve.uploads.stream().filter(u -> u.startsWith("pve2:/var/lib/pveq/images/pveq-debian-12-"))
+                    .count(), "the image is uploaded to the target node: " + h.pve.uploads);
             assertEquals(1, h.pve.commandsWith("pve2: qm create").size());
             assertEquals(List.of(), h.pve.commandsWith("qm migrate"));
-            assertTrue(h.pve.uploads.get(0).startsWith("pve2:/tmp/pveq-keys-"), h.pve.uploads.toString());
+            assertTrue(h.pve.uploads.stream().anyMatch(u -> u.startsWith("pve2:/tmp/pveq-keys-")), h.pve.uploads.toString());
             assertEquals(1, h.pve.commandsWith("pve2: rm -f --").size(), "remote keys file removed");
         }
     }
@@ -305,7 +310,7 @@ class InstallPipelineTest {
         try (Harness h = new Harness("pve1", "pve2", "pve3")) {
             List<Operation<InstallResult>> ops = new java.util.ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                ops.add(h.provisioner.submitInstall(Harness.spec().node("pve" + (1 + i % 3)).build(),
+                ops.add(h.provisioner.submitInstall(Harness.spec().node(NodeName.of("pve" + (1 + i % 3))).build(),
                         ProgressListener.NONE));
             }
             List<InstallResult> results = ops.stream().map(Operation::await).toList();

@@ -1,5 +1,6 @@
 package io.pveq.core.internal.engine;
 
+import io.pveq.core.VmLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,7 @@ class LifecycleTest {
     @Test
     void stopPullsThePlugOnTheNodeTheVmLivesOnWithoutSkippingLocks() {
         try (Harness h = new Harness("pve1", "pve2")) {
-            InstallResult r = h.provisioner.install(Harness.spec().node("pve2").build(), ProgressListener.NONE);
+            InstallResult r = h.provisioner.install(Harness.spec().node(NodeName.of("pve2")).build(), ProgressListener.NONE);
             h.provisioner.stop(r.vmId());
             assertEquals(1, h.pve.commandsWith("pve2: qm stop 100").size(), h.pve.commands.toString());
             assertEquals(List.of(), h.pve.commandsWith("--skiplock"));
@@ -87,7 +88,7 @@ class LifecycleTest {
 
     @Test
     void cpuAndMemoryAreCheckedAgainstTheLimitsAndBalloonFollowsMemory() {
-        try (Harness h = new Harness(b -> b.limits(8, 8192, null, 1024), AddressProbe.NEVER_IN_USE, "pve1")) {
+        try (Harness h = new Harness(b -> b.limits(new VmLimits(java.util.OptionalInt.of(8), java.util.OptionalInt.of(8192), java.util.OptionalInt.empty(), java.util.OptionalInt.of(1024))), AddressProbe.NEVER_IN_USE, "pve1")) {
             InstallResult r = installed(h);
             assertEquals("cpu", assertThrows(InvalidSpecException.class, () -> h.provisioner.setCpu(r.vmId(), 9)).field());
             assertEquals("cpu", assertThrows(InvalidSpecException.class, () -> h.provisioner.setCpu(r.vmId(), 0)).field());
@@ -110,7 +111,7 @@ class LifecycleTest {
 
     @Test
     void aResizeThatWorkedIsNotFailedByAnUnknownWarningOnStderr() {
-        try (Harness h = new Harness(b -> b.limits(null, null, 30, null), AddressProbe.NEVER_IN_USE, "pve1")) {
+        try (Harness h = new Harness(b -> b.limits(new VmLimits(java.util.OptionalInt.empty(), java.util.OptionalInt.empty(), java.util.OptionalInt.of(30), java.util.OptionalInt.empty())), AddressProbe.NEVER_IN_USE, "pve1")) {
             h.pve.resizeWarning = LVM_WARNING;
             var op = h.provisioner.submitInstall(Harness.spec().build(), ProgressListener.NONE);
             InstallResult r = op.await();
@@ -122,7 +123,7 @@ class LifecycleTest {
 
     @Test
     void growDiskAddsToTheBootDiskAndVerifiesTheResult() {
-        try (Harness h = new Harness(b -> b.limits(null, null, 30, null), AddressProbe.NEVER_IN_USE, "pve1")) {
+        try (Harness h = new Harness(b -> b.limits(new VmLimits(java.util.OptionalInt.empty(), java.util.OptionalInt.empty(), java.util.OptionalInt.of(30), java.util.OptionalInt.empty())), AddressProbe.NEVER_IN_USE, "pve1")) {
             InstallResult r = installed(h);
             assertEquals(DiskSize.ofGiB(26), h.provisioner.growDisk(r.vmId(), DiskSize.ofGiB(10)));
             assertEquals(1, h.pve.commandsWith("qm resize 100 scsi0 +10G").size());
@@ -154,7 +155,7 @@ class LifecycleTest {
 
     @Test
     void migrateChecksTargetCpuAndOnlineStateFirst() {
-        try (Harness h = new Harness(b -> b.cpuType("x86-64-v3"), AddressProbe.NEVER_IN_USE, "pve1", "pve2", "pve3")) {
+        try (Harness h = new Harness(b -> b.cpuType(io.pveq.core.CpuLevel.X86_64_V3), AddressProbe.NEVER_IN_USE, "pve1", "pve2", "pve3")) {
             h.pve.nodeFlags.put("pve2", FakePve.FLAGS_V2);
             InstallResult r = installed(h);
             var op = h.provisioner.submitMigrate(r.vmId(), NodeName.of("pve2"), ProgressListener.NONE);

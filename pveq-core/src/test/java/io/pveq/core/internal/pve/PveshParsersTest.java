@@ -1,5 +1,6 @@
 package io.pveq.core.internal.pve;
 
+import io.pveq.core.StorageInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -62,10 +63,10 @@ class PveshParsersTest {
         List<StorageInfo> s = PveshParsers.storages(CMD, json);
         assertEquals(new StorageInfo("local-zfs", "zfspool", Set.of("images", "rootdir"), true, true, false,
                 1394081792L, 87896381L, 1306185410L), s.get(0));
-        assertTrue(s.get(0).usableForImages());
-        assertFalse(s.get(1).usableForImages());
+        assertTrue(s.get(0).holdsImages());
+        assertFalse(s.get(1).holdsImages());
         assertTrue(s.get(1).shared());
-        assertEquals(0, s.get(1).total());
+        assertEquals(0, s.get(1).totalBytes());
     }
 
     @Test

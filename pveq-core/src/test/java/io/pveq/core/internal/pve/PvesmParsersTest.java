@@ -1,5 +1,6 @@
 package io.pveq.core.internal.pve;
 
+import io.pveq.core.StorageInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,7 +20,7 @@ class PvesmParsersTest {
         assertEquals("local", local.storage());
         assertFalse(local.enabled());
         assertFalse(local.active());
-        assertEquals(0, local.total());
+        assertEquals(0, local.totalBytes());
         StorageInfo zfs = rows.get(1);
         assertEquals(new StorageInfo("local-zfs", "zfspool", Set.of(), true, true, false, 1394081792L * 1024,
                 87896381L * 1024, 1306185410L * 1024), zfs);
@@ -31,7 +32,7 @@ class PvesmParsersTest {
                 Samples.transcriptOutputs("pvesm status").get(0));
         assertEquals(List.of("local", "vmdata"), rows.stream().map(StorageInfo::storage).toList());
         assertTrue(rows.get(1).active());
-        assertEquals(468L * 1024, rows.get(1).used());
+        assertEquals(468L * 1024, rows.get(1).usedBytes());
     }
 
     @Test

@@ -46,7 +46,7 @@ class QmCommandsTest {
                 "--vga", "serial0", "--boot", "order=scsi0", "--agent", "enabled=1", "--ciuser", "debian",
                 "--cipassword", "HASH", "--sshkeys", "/tmp/pveq/keys-101.pub",
                 "--ipconfig0", "ip=10.0.0.101/24,gw=10.0.0.1", "--nameserver", "10.0.0.1",
-                "--searchdomain", "lab.example", "--tags", "pveq;web", "--description", "made by pveq",
+                "--searchdomain", "lab.example", "--ciupgrade", "0", "--tags", "pveq;web", "--description", "made by pveq",
                 "--onboot", "1"), argv);
     }
 

@@ -133,6 +133,16 @@ final class ApiCall {
 
     /** Starts a prepared task. @return its UPID */
     String start(Tasks.Task task, Tasks.Body body) {
+        return start(task, body, () -> { });
+    }
+
+    /**
+     * Starts a prepared task whose failure must be cleaned up after (a create's claimed VMID).
+     *
+     * @param onFailure runs when the task's work (or the fault injected in its place) fails
+     * @return its UPID
+     */
+    String start(Tasks.Task task, Tasks.Body body, Runnable onFailure) {
         Tasks.Body effective = body;
         if (taskFault.isPresent()) {
             SimFault fault = taskFault.get();
@@ -155,7 +165,15 @@ final class ApiCall {
                 };
             }
         }
-        return context.tasks().start(task, effective);
+        Tasks.Body chosen = effective;
+        return context.tasks().start(task, exec -> {
+            try {
+                chosen.run(exec);
+            } catch (RuntimeException e) {
+                onFailure.run();
+                throw e;
+            }
+        });
     }
 
     /** Prepares and starts a task in one step (no synchronous checks on its Exec). */

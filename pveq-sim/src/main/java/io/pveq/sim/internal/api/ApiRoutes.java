@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Every endpoint the API face serves, registered by topic ({@link AccessRoutes}, {@link ClusterRoutes},
- * {@link StorageRoutes}, {@link QemuRoutes}, {@link GuestRoutes}, {@link LxcRoutes}). Path variables
+ * {@link StorageRoutes}, {@link QemuRoutes}, {@link GuestRoutes}, {@link LxcRoutes}, {@link LxcLifecycleRoutes}).
+ * Path variables
  * get their rules from their names ({@code node}, {@code vmid}, {@code storage}, ...).
  */
 final class ApiRoutes {
@@ -24,7 +25,8 @@ final class ApiRoutes {
             "vmid", ApiRules.VMID,
             "storage", ApiRules.STORAGE,
             "upid", Rule.string(0),
-            "snapname", ApiRules.CONFIG_ID);
+            "snapname", ApiRules.CONFIG_ID,
+            "volume", Rule.string(0));
 
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final ApiContext context;
@@ -42,6 +44,9 @@ final class ApiRoutes {
         QemuRoutes.register(routes);
         GuestRoutes.register(routes);
         LxcRoutes.register(routes);
+        LxcLifecycleRoutes.register(routes);
+        BackupRoutes.register(routes);
+        ConsoleRoutes.register(routes);
         return List.copyOf(routes.endpoints);
     }
 

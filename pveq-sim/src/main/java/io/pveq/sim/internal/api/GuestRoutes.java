@@ -8,11 +8,9 @@ import io.pveq.sim.internal.QmAgent;
 import io.pveq.sim.internal.params.Rule;
 import io.pveq.sim.internal.state.VmState;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,13 +31,15 @@ final class GuestRoutes {
     private static final Duration EXEC_TIME = Duration.ofMillis(500);
 
     /** A command started through {@code agent/exec}: its outcome and when it is done. */
-    record Execution(long doneAtMillis, int exitCode, String out) {
+    record Execution(long doneAtMillis, int exitCode, String out, String err) {
     }
 
-    /** The guest agents' memory of started commands, per API server. */
+    /** The guest agents' memory of started commands and of files written through them, per API server. */
     static final class Agents {
         private final Map<String, Execution> executions = new ConcurrentHashMap<>();
         private final AtomicInteger pids = new AtomicInteger(1000);
+        /** Files in the guests, by "vmid:path" ({@link AgentFileRoutes}). */
+        final Map<String, String> files = new ConcurrentHashMap<>();
     }
 
     private GuestRoutes() {
@@ -108,10 +108,8 @@ final class GuestRoutes {
         routes.get(VM + "/agent/exec-status")
                 .rule("pid", Rule.integer(null, null))
                 .handle(GuestRoutes::execStatus);
-        routes.get(VM + "/rrddata")
-                .rule("timeframe", Rule.oneOf("hour", "day", "week", "month", "year", "decade"))
-                .rule("cf", Rule.oneOf("AVERAGE", "MAX"))
-                .handle(GuestRoutes::rrd);
+        AgentFileRoutes.register(routes);
+        rrdRules(routes.get(VM + "/rrddata")).handle(GuestRoutes::rrd);
         routes.post(VM + "/vncproxy")
                 .rule("websocket", Rule.bool())
                 .rule("generate-password", Rule.bool())
@@ -128,7 +126,7 @@ final class GuestRoutes {
     }
 
     /** agent_available plus a guest that has booted far enough for its agent to answer. */
-    private static VmState agent(ApiCall call) {
+    static VmState agent(ApiCall call) {
         int vmid = call.vmid();
         if (call.engine().faults().guestUnreachable(vmid)) {
             throw new Failure("VM " + vmid + " qmp command 'guest-ping' failed - got timeout");
@@ -161,7 +159,7 @@ final class GuestRoutes {
         return QmAgent.ask(call.engine(), vm, command, arguments);
     }
 
-    private static String hostname(VmState vm) {
+    static String hostname(VmState vm) {
         String name = vm.config.getOrDefault("name", "VM" + vm.vmid);
         return name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
     }
@@ -250,22 +248,42 @@ final class GuestRoutes {
         }
         int exit = call.engine().faults().takeScriptFailure(vm.vmid).orElse(0);
         String program = command.get(0).substring(command.get(0).lastIndexOf('/') + 1);
+        List<String> args = command.subList(1, command.size());
+        Agents agents = call.context().agents();
+        String err = "";
+        Duration runs = EXEC_TIME;
         String out = switch (program) {
             case "hostname" -> hostname(vm) + "\n";
-            case "echo" -> String.join(" ", command.subList(1, command.size())) + "\n";
-            case "cat" -> command.size() == 1 ? input
-                    : command.get(1).equals("/etc/hostname") ? hostname(vm) + "\n" : "";
+            case "echo" -> String.join(" ", args) + "\n";
             case "uname" -> "Linux\n";
-            case "false" -> "";
+            case "cat" -> {
+                if (args.isEmpty()) {
+                    yield input;
+                }
+                StringBuilder text = new StringBuilder();
+                for (String file : args) {
+                    Optional<String> content = AgentFileRoutes.read(agents, vm, file);
+                    if (content.isPresent()) {
+                        text.append(content.get());
+                    } else {
+                        err += "cat: " + file + ": No such file or directory\n";
+                        exit = exit == 0 ? 1 : exit;
+                    }
+                }
+                yield text.toString();
+            }
+            case "sleep" -> {
+                runs = Duration.ofSeconds(!args.isEmpty() && args.get(0).matches("\\d{1,6}") ? Long.parseLong(args.get(0)) : 0);
+                yield "";
+            }
             default -> "";
         };
         if (program.equals("false") && exit == 0) {
             exit = 1;
         }
-        Agents agents = call.context().agents();
         int pid = agents.pids.incrementAndGet();
-        long done = call.engine().time().nowMillis() + call.engine().time().scaled(EXEC_TIME).toMillis();
-        agents.executions.put(vm.vmid + ":" + pid, new Execution(done, exit, out));
+        long done = call.engine().time().nowMillis() + call.engine().time().scaled(runs).toMillis();
+        agents.executions.put(vm.vmid + ":" + pid, new Execution(done, exit, out, err));
         VmState.ScriptRecord record = new VmState.ScriptRecord();
         record.name = command.get(0);
         record.content = "";
@@ -313,10 +331,28 @@ final class GuestRoutes {
         if (!execution.out().isEmpty()) {
             out.put("out-data", execution.out());
         }
+        if (!execution.err().isEmpty()) {
+            out.put("err-data", execution.err());
+        }
         return out;
     }
 
     private static Object rrd(ApiCall call) {
+        return call.read(state -> {
+            VmState vm = Engine.localVm(state, call.node(), call.vmid());
+            return rrdPoints(call, vm, io.pveq.sim.internal.QmQuery.cpuCount(vm),
+                    io.pveq.sim.internal.QmQuery.memoryBytes(vm), diskBytes(vm));
+        });
+    }
+
+    /** The {@code rrddata} rules: time frame and consolidation function. */
+    static ApiRoutes.Route rrdRules(ApiRoutes.Route route) {
+        return route.rule("timeframe", Rule.oneOf("hour", "day", "week", "month", "year", "decade"))
+                .rule("cf", Rule.oneOf("AVERAGE", "MAX"));
+    }
+
+    /** 70 points of the call's time frame, with values where {@code guest} was running. */
+    static List<Map<String, Object>> rrdPoints(ApiCall call, VmState guest, double maxCpu, long maxMem, long maxDisk) {
         long step = switch (call.param("timeframe")) {
             case "hour" -> 60;
             case "day" -> 1800;
@@ -325,32 +361,28 @@ final class GuestRoutes {
             case "year" -> 604800;
             default -> 6048000;
         };
-        return call.read(state -> {
-            VmState vm = Engine.localVm(state, call.node(), call.vmid());
-            long now = call.engine().time().nowMillis() / 1000 / step * step;
-            List<Map<String, Object>> points = new ArrayList<>();
-            long maxmem = io.pveq.sim.internal.QmQuery.memoryBytes(vm);
-            for (int i = 69; i >= 0; i--) {
-                long time = now - i * step;
-                Map<String, Object> point = new TreeMap<>();
-                point.put("time", time);
-                boolean up = vm.running() && time * 1000 >= vm.startedAtMillis;
-                point.put("maxcpu", io.pveq.sim.internal.QmQuery.cpuCount(vm));
-                point.put("maxmem", maxmem);
-                point.put("maxdisk", diskBytes(vm));
-                point.put("disk", 0);
-                if (up) {
-                    point.put("cpu", 0.02);
-                    point.put("mem", maxmem / 4);
-                    point.put("netin", 1024.0);
-                    point.put("netout", 512.0);
-                    point.put("diskread", 0.0);
-                    point.put("diskwrite", 2048.0);
-                }
-                points.add(point);
+        long now = call.engine().time().nowMillis() / 1000 / step * step;
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (int i = 69; i >= 0; i--) {
+            long time = now - i * step;
+            Map<String, Object> point = new TreeMap<>();
+            point.put("time", time);
+            boolean up = guest.running() && time * 1000 >= guest.startedAtMillis;
+            point.put("maxcpu", maxCpu);
+            point.put("maxmem", maxMem);
+            point.put("maxdisk", maxDisk);
+            point.put("disk", 0);
+            if (up) {
+                point.put("cpu", 0.02);
+                point.put("mem", maxMem / 4);
+                point.put("netin", 1024.0);
+                point.put("netout", 512.0);
+                point.put("diskread", 0.0);
+                point.put("diskwrite", 2048.0);
             }
-            return points;
-        });
+            points.add(point);
+        }
+        return points;
     }
 
     private static Object console(ApiCall call, boolean vnc) {
@@ -361,30 +393,11 @@ final class GuestRoutes {
                 throw new Failure("serial interface '" + serial + "' is not configured");
             }
         }
-        int port = 5900 + call.context().agents().pids.incrementAndGet() % 100;
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        String ticket = "PVEVNC:" + String.format(Locale.ROOT, "%08X", call.engine().time().nowMillis() / 1000) + "::"
-                + Base64.getEncoder().encodeToString(random);
-        String upid = call.task("vncproxy", Integer.toString(vm.vmid), exec -> {
-            exec.out("listening on port " + port);
-            exec.pause(Duration.ofSeconds(10));
-            exec.out("connection timed out");
-        });
-        Map<String, Object> out = new TreeMap<>();
-        out.put("port", port);
-        out.put("ticket", ticket);
-        out.put("upid", upid);
-        out.put("user", call.authid());
-        if (vnc) {
-            String cert = call.read(state -> Optional.ofNullable(state.access.pki.nodes.get(call.node()))
-                    .map(c -> c.certificate).orElse(""));
-            out.put("cert", cert);
-            if (call.flag("generate-password")) {
-                out.put("password", HexFormat.of().formatHex(random, 0, 4).toUpperCase(Locale.ROOT)
-                        .replace('0', 'A').substring(0, 8));
-            }
-        }
-        return out;
+        return ConsoleRoutes.ticket(call, "vncproxy", Integer.toString(vm.vmid), vnc, vnc && call.flag("generate-password"));
+    }
+
+    /** @return the next console port of this API server (5900 to 5999, as Proxmox hands them out) */
+    static int nextConsolePort(ApiCall call) {
+        return 5900 + call.context().agents().pids.incrementAndGet() % 100;
     }
 }

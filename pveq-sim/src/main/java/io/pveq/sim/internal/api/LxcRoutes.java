@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * The containers a simulated cluster is seeded with ({@code SimulatedCluster.Builder#container}): list,
  * status, start/stop/shutdown, config and interfaces. Only these are simulated for LXC; there is no
  * {@code pct} face. A seeded container has a plain Debian config: 512 MiB, one core, an 8 GiB root
- * volume and a DHCP NIC.
+ * volume and a DHCP NIC. {@link LxcLifecycleRoutes} adds the rest of a container's life (reboot, suspend,
+ * config changes, destroy, snapshots); the interfaces answer each {@code net[n]}'s static address.
  */
 final class LxcRoutes {
 
@@ -48,11 +49,13 @@ final class LxcRoutes {
             out.put("name", ct.config.getOrDefault("hostname", "CT" + ct.vmid));
             out.put("status", ct.running() ? "running" : "stopped");
             out.put("type", "lxc");
-            out.put("cpus", Integer.parseInt(config(ct).get("cores")));
+            Map<String, String> config = config(ct);
+            long maxmem = Long.parseLong(config.get("memory")) << 20;
+            out.put("cpus", Integer.parseInt(config.get("cores")));
             out.put("cpu", ct.running() ? 0.01 : 0);
-            out.put("maxmem", 512L << 20);
-            out.put("mem", ct.running() ? 64L << 20 : 0);
-            out.put("maxswap", 512L << 20);
+            out.put("maxmem", maxmem);
+            out.put("mem", ct.running() ? maxmem / 8 : 0);
+            out.put("maxswap", Long.parseLong(config.get("swap")) << 20);
             out.put("swap", 0);
             out.put("maxdisk", 8L << 30);
             out.put("disk", ct.running() ? 1L << 30 : 0);
@@ -90,10 +93,20 @@ final class LxcRoutes {
             if (!ct.running()) {
                 throw new Failure("CT " + ct.vmid + " not running");
             }
-            String mac = mac(ct).toLowerCase(Locale.ROOT);
             List<Map<String, Object>> out = new ArrayList<>();
             out.add(nic("lo", "00:00:00:00:00:00", "127.0.0.1", 8, "::1", 128));
-            out.add(nic("eth0", mac, null, 0, GuestRoutes.linkLocal(mac), 64));
+            for (Map.Entry<String, String> entry : config(ct).entrySet()) {
+                if (!entry.getKey().matches("net\\d+")) {
+                    continue;
+                }
+                Map<String, String> nic = ConfigChecks.parts(entry.getValue());
+                String mac = nic.getOrDefault("hwaddr", mac(ct)).toLowerCase(Locale.ROOT);
+                String ip = nic.getOrDefault("ip", "");
+                boolean fixed = ip.contains("/");
+                out.add(nic(nic.getOrDefault("name", "eth" + entry.getKey().substring(3)), mac,
+                        fixed ? ip.substring(0, ip.indexOf('/')) : null,
+                        fixed ? Integer.parseInt(ip.substring(ip.indexOf('/') + 1)) : 0, GuestRoutes.linkLocal(mac), 64));
+            }
             return out;
         }));
     }
@@ -152,7 +165,7 @@ final class LxcRoutes {
         });
     }
 
-    private static VmState container(ClusterState state, ApiCall call) {
+    static VmState container(ClusterState state, ApiCall call) {
         VmState ct = state.vms.get(call.vmid());
         if (ct == null || !ct.node.equals(call.node()) || !"lxc".equals(ct.type)) {
             throw new Failure("Configuration file 'nodes/" + call.node() + "/lxc/" + call.vmid() + ".conf' does not exist");
@@ -161,7 +174,7 @@ final class LxcRoutes {
     }
 
     /** The container's config with the defaults of a seeded container filled in. */
-    private static Map<String, String> config(VmState ct) {
+    static Map<String, String> config(VmState ct) {
         Map<String, String> config = new TreeMap<>();
         config.put("arch", "amd64");
         config.put("cores", "1");
@@ -176,7 +189,7 @@ final class LxcRoutes {
         return config;
     }
 
-    private static String mac(VmState ct) {
+    static String mac(VmState ct) {
         return String.format(Locale.ROOT, "BC:24:11:%02X:%02X:%02X", (ct.vmid >> 16) & 0xff, (ct.vmid >> 8) & 0xff,
                 ct.vmid & 0xff);
     }

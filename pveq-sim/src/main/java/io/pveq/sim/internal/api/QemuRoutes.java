@@ -43,9 +43,10 @@ final class QemuRoutes {
         }));
         routes.post("/nodes/{node}/qemu")
                 .rules(apiRules(qm.spec("create").rules()))
+                .rules(BackupRoutes.RESTORE_RULES)
                 .task()
                 .cli(call -> ApiRules.qm(call, "create", "vmid"))
-                .handle(call -> create(call, qm));
+                .handle(call -> call.optional("archive").isPresent() ? BackupRoutes.restore(call) : create(call, qm));
         routes.get(VM + "/config")
                 .rule("current", Rule.bool())
                 .rule("snapshot", ApiRules.CONFIG_ID)
@@ -204,7 +205,7 @@ final class QemuRoutes {
         ConfigChecks.optionPrivileges(call, keys);
         Tasks.Task task = call.prepareTask("qmcreate", Integer.toString(vmid));
         Object plan = qm.prepareAndClaim(task.exec, operationParams(call));
-        return call.start(task, exec -> qm.finishCreate(exec, plan));
+        return call.start(task, exec -> qm.finishCreate(exec, plan), () -> qm.abandonCreate(plan));
     }
 
     private static Object update(ApiCall call, Qm qm, boolean async) {

@@ -40,6 +40,10 @@ final class Router {
 
     Optional<Match> match(String method, String path) {
         String[] parts = path.split("/", -1);
+        Optional<Match> volume = volume(method, parts);
+        if (volume.isPresent()) {
+            return volume;
+        }
         Compiled best = null;
         for (Compiled candidate : byMethod.getOrDefault(method, List.of())) {
             if (candidate.segments.length != parts.length || (best != null && candidate.literals <= best.literals)) {
@@ -65,5 +69,33 @@ final class Router {
             }
         }
         return Optional.of(new Match(best.endpoint, variables));
+    }
+
+    /**
+     * Proxmox registers storage content with {@code fragmentDelimiter => ''}: after {@code .../content/} the
+     * whole rest of the path is one volume id, slashes included ({@code local:import/x.qcow2}), whether the
+     * client encoded the slash or not.
+     */
+    private Optional<Match> volume(String method, String[] parts) {
+        for (Compiled candidate : byMethod.getOrDefault(method, List.of())) {
+            int n = candidate.segments.length;
+            if (!candidate.segments[n - 1].equals("{volume}") || parts.length <= n) {
+                continue;
+            }
+            boolean match = true;
+            Map<String, String> variables = new HashMap<>();
+            for (int i = 0; i < n - 1 && match; i++) {
+                String segment = candidate.segments[i];
+                match = segment.startsWith("{") ? !parts[i].isEmpty() : segment.equals(parts[i]);
+                if (segment.startsWith("{")) {
+                    variables.put(segment.substring(1, segment.length() - 1), parts[i]);
+                }
+            }
+            if (match) {
+                variables.put("volume", String.join("/", java.util.Arrays.asList(parts).subList(n - 1, parts.length)));
+                return Optional.of(new Match(candidate.endpoint, variables));
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -80,6 +80,9 @@ final class StorageRoutes {
                 .rule("content", Rule.string(0))
                 .rule("vmid", ApiRules.VMID)
                 .handle(StorageRoutes::content);
+        routes.delete("/nodes/{node}/storage/{storage}/content/{volume}")
+                .task()
+                .handle(StorageRoutes::deleteVolume);
         routes.post("/nodes/{node}/storage/{storage}/upload")
                 .rule("content", ApiRules.CONTENT)
                 .rule("filename", Rule.string(255))
@@ -228,6 +231,7 @@ final class StorageRoutes {
                     }
                 }
             }
+            BackupRoutes.content(call, state, storage, onlyContent, onlyVm, out);
             return out;
         });
     }
@@ -383,6 +387,48 @@ final class StorageRoutes {
             } finally {
                 ImageFile.delete(fetched);
             }
+        });
+    }
+
+    /**
+     * Deletes a file volume ({@code iso}, {@code vztmpl}, {@code import}) of a file-based storage, as an
+     * {@code imgdel} task ({@code delay}, waiting for it, is not simulated). Disk images belong to their VM:
+     * this simulator refuses them (not simulated). Needs
+     * {@code Datastore.Allocate} on the storage.
+     */
+    private static Object deleteVolume(ApiCall call) {
+        String node = call.node();
+        String id = call.param("storage");
+        String volume = call.param("volume");
+        String volid = volume.contains(":") ? volume : id + ":" + volume;
+        call.check("/storage/" + id, "Datastore.Allocate");
+        int colon = volid.indexOf(':');
+        if (!volid.substring(0, colon).equals(id)) {
+            throw ApiException.parameter("volume", "volume '" + volid + "' is not on storage '" + id + "'");
+        }
+        String name = volid.substring(colon + 1);
+        int slash = name.indexOf('/');
+        String type = slash < 0 ? "" : name.substring(0, slash);
+        if (!List.of("iso", "vztmpl", "import").contains(type) || name.indexOf('/', slash + 1) >= 0) {
+            throw ApiException.notImplemented("pveq-sim deletes iso, vztmpl and import volumes only, not '"
+                    + volid + "'");
+        }
+        StorageState storage = call.read(state -> usable(state, node, id));
+        String path = directory(storage, type) + "/" + name.substring(slash + 1);
+        boolean present = call.read(state -> state.node(node).map(n -> n.files.containsKey(path)).orElse(false));
+        if (!present) {
+            throw new Failure("volume '" + volid + "' does not exist");
+        }
+        return call.task("imgdel", volid.replace(":", "\\x3a"), exec -> {
+            call.engine().store().write(state -> {
+                for (NodeState n : state.nodes) {
+                    if (n.name.equals(node) || (storage.shared && n.storage(storage.id).isPresent())) {
+                        n.files.remove(path);
+                    }
+                }
+                return null;
+            });
+            exec.out("Removed volume '" + volid + "'");
         });
     }
 
