@@ -28,11 +28,12 @@ import java.util.regex.Pattern;
  * @param imageStorage      the file-based storage with {@code import} content that images go to over the REST
  *                          API; empty: the first such storage of the node ({@code local} preferred)
  * @param guestAccess       how new guests are driven (default {@link GuestAccessMode#AUTO})
+ * @param guestInit         site choices the OS init script applies in every new VM (the server's {@code GUEST_*})
  */
 public record ProvisionerSettings(Optional<NodeName> mainNode, String storage, NetworkSettings network, VmLimits limits,
                                   Optional<Secret> rootPassword, Optional<CpuLevel> cpuOverride, Timeouts timeouts,
                                   int heavyTasksPerNode, ImagePlacement imagePlacement, Optional<String> imageStorage,
-                                  GuestAccessMode guestAccess) {
+                                  GuestAccessMode guestAccess, GuestInitOptions guestInit) {
 
     private static final Pattern STORAGE = Pattern.compile("[a-z][a-z0-9._-]*[a-z0-9]");
 
@@ -56,6 +57,7 @@ public record ProvisionerSettings(Optional<NodeName> mainNode, String storage, N
         Objects.requireNonNull(imagePlacement, "imagePlacement");
         Objects.requireNonNull(imageStorage, "imageStorage").ifPresent(s -> checkStorage("imageStorage", s));
         Objects.requireNonNull(guestAccess, "guestAccess");
+        Objects.requireNonNull(guestInit, "guestInit");
     }
 
     private static void checkStorage(String field, String storage) {
@@ -135,6 +137,7 @@ public record ProvisionerSettings(Optional<NodeName> mainNode, String storage, N
         private CpuLevel cpuOverride;
         private Timeouts timeouts = Timeouts.DEFAULTS;
         private int heavyTasksPerNode = 2;
+        private GuestInitOptions guestInit = GuestInitOptions.NONE;
         private ImagePlacement imagePlacement = ImagePlacement.AUTO;
         private String imageStorage;
         private GuestAccessMode guestAccess = GuestAccessMode.AUTO;
@@ -243,6 +246,12 @@ public record ProvisionerSettings(Optional<NodeName> mainNode, String storage, N
             return this;
         }
 
+        /** @param options what the OS init script applies in new VMs (default {@link GuestInitOptions#NONE}) */
+        public Builder guestInit(GuestInitOptions options) {
+            this.guestInit = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
         /** @param placement how images reach a node over the REST API (default auto) @return this */
         public Builder imagePlacement(ImagePlacement placement) {
             this.imagePlacement = Objects.requireNonNull(placement, "placement");
@@ -276,7 +285,7 @@ public record ProvisionerSettings(Optional<NodeName> mainNode, String storage, N
                     Optional.ofNullable(searchDomain).map(String::strip).filter(s -> !s.isEmpty()));
             return new ProvisionerSettings(Optional.ofNullable(mainNode), storage, network, limits,
                     Optional.ofNullable(rootPassword), Optional.ofNullable(cpuOverride), timeouts, heavyTasksPerNode,
-                    imagePlacement, Optional.ofNullable(imageStorage), guestAccess);
+                    imagePlacement, Optional.ofNullable(imageStorage), guestAccess, guestInit);
         }
     }
 }

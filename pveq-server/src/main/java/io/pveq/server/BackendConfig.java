@@ -26,10 +26,35 @@ import java.util.TreeMap;
  * @param probeAddresses   {@code ADDRESS_PROBE=network} (default): a candidate address that answers on the
  *                         network is skipped; {@code off} trusts the cluster's own knowledge only
  * @param mirrors          {@code IMAGE_MIRROR_DEBIAN}, {@code IMAGE_MIRROR_UBUNTU}, {@code IMAGE_MIRROR_ROCKYLINUX}: base URLs by OS
+ * @param simGuests        {@code SIM_GUESTS}: whether the simulated cluster's Debian VMs boot under QEMU
+ * @param simGuestImages   {@code SIM_GUEST_IMAGES}: the folder ensure-images.sh printed (with {@code SIM_GUESTS=qemu})
  */
 public record BackendConfig(Transport transport, String sshUser, int sshPort, Path sshKey, Path knownHosts,
                             boolean acceptAnyHostKey, Path guestKey, Optional<Path> imageCacheDir, Map<String, URI> mirrors,
-                            double simSpeed, int simApiPort, Optional<ApiConfig> api, boolean probeAddresses) {
+                            double simSpeed, int simApiPort, Optional<ApiConfig> api, boolean probeAddresses,
+                            SimGuests simGuests, Optional<Path> simGuestImages) {
+
+    /** What the simulated cluster's VMs are ({@code SIM_GUESTS}). */
+    public enum SimGuests {
+        /** Simulated guests that answer SSH in the simulator (the default). */
+        SIMULATED,
+        /** Real Debian guests under QEMU, built by pveq-sim/guest-images/ensure-images.sh. */
+        QEMU;
+
+        /**
+         * @param text {@code simulated} or {@code qemu}
+         * @return the choice
+         * @throws InvalidSpecException naming {@code SIM_GUESTS} for anything else
+         */
+        public static SimGuests parse(String text) {
+            return switch (text == null ? "" : text.strip()) {
+                case "simulated" -> SIMULATED;
+                case "qemu" -> QEMU;
+                default -> throw new InvalidSpecException("SIM_GUESTS", "must be simulated or qemu, got '"
+                        + InvalidSpecException.shorten(text) + "'");
+            };
+        }
+    }
 
     /** How the main node is reached ({@code TRANSPORT}). */
     public enum Transport {
@@ -81,6 +106,12 @@ public record BackendConfig(Transport transport, String sshUser, int sshPort, Pa
         if (simApiPort < 0 || simApiPort > 65535) {
             throw new InvalidSpecException("SIM_API_PORT", "must be a port (0 turns the simulated API off), got "
                     + simApiPort);
+        }
+        Objects.requireNonNull(simGuests, "simGuests");
+        Objects.requireNonNull(simGuestImages, "simGuestImages");
+        if (simGuests == SimGuests.QEMU && simGuestImages.isEmpty()) {
+            throw new InvalidSpecException("SIM_GUEST_IMAGES", "is required with SIM_GUESTS=qemu: the folder"
+                    + " pveq-sim/guest-images/ensure-images.sh printed");
         }
     }
 

@@ -3,6 +3,7 @@ package io.pveq.server;
 import io.pveq.core.AddressingMode;
 import io.pveq.core.CpuLevel;
 import io.pveq.core.GuestAccessMode;
+import io.pveq.core.GuestInitOptions;
 import io.pveq.core.ImagePlacement;
 import io.pveq.core.InvalidSpecException;
 import io.pveq.core.Ipv4Address;
@@ -50,7 +51,9 @@ public final class EnvConfig {
             "IMAGE_MIRROR_ROCKYLINUX", "LOG_LEVEL", "SIM_SPEED", "SIM_API_PORT", "LIST_CACHE_MS",
             "DATA_DIR", "JOB_STORE_URL", "JOB_STORE_USER", "JOB_STORE_PASSWORD", "INSTANCE_ID", "JOB_LEASE",
             "JOB_RETENTION", "JOB_HISTORY", "SIM_STATE_DIR", "PVE_API_URL", "PVE_API_TOKEN", "PVE_API_TOKEN_FILE",
-            "PVE_API_FINGERPRINT", "PVE_API_CA", "GUEST_ACCESS", "IMAGE_PLACEMENT", "ADDRESS_PROBE")));
+            "PVE_API_FINGERPRINT", "PVE_API_CA", "GUEST_ACCESS", "IMAGE_PLACEMENT", "ADDRESS_PROBE", "GUEST_TIMEZONE",
+            "GUEST_LOCALE", "GUEST_PACKAGES", "GUEST_MIRROR_DEBIAN", "GUEST_MIRROR_UBUNTU", "GUEST_MIRROR_ROCKYLINUX",
+            "SIM_GUESTS", "SIM_GUEST_IMAGES", "SSH_READY_TIMEOUT", "INIT_SCRIPT_TIMEOUT")));
 
     /** The variables whose presence means "a real cluster is configured". */
     public static final List<String> CLUSTER_VARIABLES = List.of("GATEWAY", "MAIN_NODE", "ASSIGN_STORAGE");
@@ -177,10 +180,35 @@ public final class EnvConfig {
                 v.optionalInt("VM_MAX_DISK"), v.optionalInt("VM_BALLOON_MIN"))));
         String rootPassword = env.getOrDefault("VM_ROOT_PASSWORD", "");
         b.rootPassword(rootPassword.isEmpty() ? null : Secret.of(rootPassword));
+        Map<String, URI> guestMirrors = new TreeMap<>();
+        for (String os : List.of("debian", "ubuntu", "rockylinux")) {
+            String name = "GUEST_MIRROR_" + os.toUpperCase(java.util.Locale.ROOT);
+            if (v.isSet(name)) {
+                guestMirrors.put(os, v.url(name));
+            }
+        }
+        if (simulated && "qemu".equals(v.text("SIM_GUESTS", "")) && !guestMirrors.containsKey("debian")) {
+            // real guests reach the simulator's package repository at their gateway (127.0.10.1 is
+            // 10.0.10.1 inside a guest: see pveq-sim's GuestLan)
+            guestMirrors.put("debian", URI.create("http://10.0.10.1/debian"));
+        }
+        b.guestInit(new GuestInitOptions(Optional.ofNullable(v.text("GUEST_TIMEZONE", null)),
+                Optional.ofNullable(v.text("GUEST_LOCALE", null)),
+                List.of(v.text("GUEST_PACKAGES", "").split("\\s+")).stream().filter(p -> !p.isEmpty()).toList(),
+                guestMirrors));
         Duration retention = Duration.ofHours(v.integer("JOB_RETENTION", 24));
-        ProvisionerSettings.Timeouts t = ProvisionerSettings.Timeouts.DEFAULTS;
-        b.timeouts(new ProvisionerSettings.Timeouts(t.command(), t.longCommand(), t.sshReady(), t.initScript(),
-                t.shutdown(), t.addressProbe(), t.cpuLevelCache(), retention));
+        ProvisionerSettings.Timeouts defaults = ProvisionerSettings.Timeouts.DEFAULTS;
+        int sshReady = v.integer("SSH_READY_TIMEOUT", (int) defaults.sshReady().toSeconds());
+        int initScript = v.integer("INIT_SCRIPT_TIMEOUT", (int) defaults.initScript().toSeconds());
+        if (sshReady < 10 || sshReady > 86_400) {
+            throw new InvalidSpecException("SSH_READY_TIMEOUT", "must be between 10 and 86400 seconds, got " + sshReady);
+        }
+        if (initScript < 10 || initScript > 86_400) {
+            throw new InvalidSpecException("INIT_SCRIPT_TIMEOUT", "must be between 10 and 86400 seconds, got " + initScript);
+        }
+        b.timeouts(new ProvisionerSettings.Timeouts(defaults.command(), defaults.longCommand(),
+                Duration.ofSeconds(sshReady), Duration.ofSeconds(initScript), defaults.shutdown(),
+                defaults.addressProbe(), defaults.cpuLevelCache(), retention));
         ProvisionerSettings settings = named(null, b::build);
 
         ServerConfig server = ServerConfig.builder()
@@ -229,7 +257,8 @@ public final class EnvConfig {
                 v.path("GUEST_SSH_KEY", home + "/.pveq/guest_ed25519", home),
                 v.isSet("IMAGE_CACHE_DIR") ? Optional.of(v.path("IMAGE_CACHE_DIR", null, home)) : Optional.empty(), mirrors,
                 v.decimal("SIM_SPEED", 10), v.integer("SIM_API_PORT", 8006), api && !simulated ? Optional.of(apiConfig(v, env, home))
-                        : Optional.empty(), probe(v));
+                        : Optional.empty(), probe(v), BackendConfig.SimGuests.parse(v.text("SIM_GUESTS", "simulated")),
+                v.isSet("SIM_GUEST_IMAGES") ? Optional.of(v.path("SIM_GUEST_IMAGES", null, home)) : Optional.empty());
         if (!simulated && backend.transport() != BackendConfig.Transport.API && mainNode == null) {
             throw new InvalidSpecException("MAIN_NODE", "is required, e.g. pve1 (only TRANSPORT=api discovers the nodes)");
         }

@@ -204,4 +204,36 @@ class EnvConfigTest {
                 () -> AddressRanges.parse("ALLOW_IPS", "example.com")).field());
         assertTrue(AddressRanges.literal("evil.example").isEmpty(), "names are never resolved");
     }
+
+    @Test
+    void guestInitOptionsBecomeTheInitScriptsArgumentsAndBadOnesNameTheVariable() {
+        Map<String, String> env = cluster();
+        env.putAll(Map.of("GUEST_TIMEZONE", "Europe/Berlin", "GUEST_LOCALE", "de_DE.UTF-8", "GUEST_PACKAGES", " tree  htop ",
+                "GUEST_MIRROR_DEBIAN", "http://mirror.lan/debian", "SSH_READY_TIMEOUT", "900"));
+        EnvConfig c = EnvConfig.load(env);
+        assertEquals(List.of("--timezone", "Europe/Berlin", "--locale", "de_DE.UTF-8", "--packages", "tree htop", "--mirror",
+                "http://mirror.lan/debian"), c.settings().guestInit().arguments("debian"));
+        assertEquals(List.of("--timezone", "Europe/Berlin", "--locale", "de_DE.UTF-8", "--packages", "tree htop"),
+                c.settings().guestInit().arguments("ubuntu"), "a mirror is per OS");
+        assertEquals(java.time.Duration.ofSeconds(900), c.settings().timeouts().sshReady());
+        assertEquals(List.of(), EnvConfig.load(cluster()).settings().guestInit().arguments("debian"));
+        for (String[] bad : new String[][] {{"GUEST_TIMEZONE", "../etc/passwd"}, {"GUEST_LOCALE", "en_US.UTF-8; id"},
+                {"GUEST_PACKAGES", "-oAPT::x=1"}, {"GUEST_MIRROR_UBUNTU", "ftp://mirror.lan/"},
+                {"SSH_READY_TIMEOUT", "5"}, {"INIT_SCRIPT_TIMEOUT", "soon"}}) {
+            Map<String, String> wrong = cluster();
+            wrong.put(bad[0], bad[1]);
+            assertEquals(bad[0], failing(wrong), bad[1]);
+        }
+    }
+
+    @Test
+    void simulatedRealGuestsNeedTheirImagesAndGetTheSimulatorsRepository() {
+        assertEquals(BackendConfig.SimGuests.SIMULATED, EnvConfig.load(Map.of()).backend().simGuests());
+        assertEquals("SIM_GUESTS", failing(new HashMap<>(Map.of("SIM_GUESTS", "kvm"))));
+        assertEquals("SIM_GUEST_IMAGES", failing(new HashMap<>(Map.of("SIM_GUESTS", "qemu"))));
+        EnvConfig c = EnvConfig.load(Map.of("SIM_GUESTS", "qemu", "SIM_GUEST_IMAGES", "/var/cache/images"));
+        assertEquals(BackendConfig.SimGuests.QEMU, c.backend().simGuests());
+        assertEquals(List.of("--mirror", "http://10.0.10.1/debian"), c.settings().guestInit().arguments("debian"),
+                "real guests install from the simulator's package repository at their gateway");
+    }
 }

@@ -95,6 +95,22 @@ public final class SimImageMirror implements AutoCloseable {
         return baseUri().resolve("rocky/");
     }
 
+    /**
+     * Serves the built Debian guest images in place of the generated ones, under the official file
+     * names with their {@code SHA512SUMS}, so that pveq's real download, verification and import path
+     * fetches bootable images. Other releases stay generated.
+     *
+     * @return this mirror
+     */
+    public SimImageMirror publish(GuestImages images) {
+        for (GuestImages.Image image : images.images()) {
+            String path = "debian/" + image.mirrorPath();
+            handler.publish(path, image.image());
+            handler.publish(path.substring(0, path.lastIndexOf('/') + 1) + "SHA512SUMS", image.checksums());
+        }
+        return this;
+    }
+
     /** @return every published file path (images and checksum files), sorted */
     public List<String> paths() {
         return content.paths();

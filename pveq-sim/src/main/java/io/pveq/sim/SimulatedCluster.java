@@ -10,6 +10,8 @@ import io.pveq.sim.internal.FaultHook;
 import io.pveq.sim.internal.SimGuestAccess;
 import io.pveq.sim.internal.SimTime;
 import io.pveq.sim.internal.Snapshots;
+import io.pveq.sim.internal.qemu.RealGuestAccess;
+import io.pveq.sim.internal.qemu.Reaper;
 import io.pveq.sim.internal.api.AccessSetup;
 import io.pveq.sim.internal.api.ApiServer;
 import io.pveq.sim.internal.api.ApiTestHook;
@@ -17,9 +19,13 @@ import io.pveq.sim.internal.state.ClusterState;
 import io.pveq.sim.internal.state.FolderStateStore;
 import io.pveq.sim.internal.state.MemoryStateStore;
 import io.pveq.sim.internal.state.NodeState;
+import io.pveq.sim.internal.state.RealGuestsState;
 import io.pveq.sim.internal.state.StateStore;
 import io.pveq.sim.internal.state.StorageState;
 import io.pveq.sim.internal.state.VmState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -56,8 +63,14 @@ public final class SimulatedCluster implements AutoCloseable {
     private final SimFaults faults;
     private final SimTime time;
     private final PveRelease release;
-    private final SimGuestAccess guestAccess;
+    private final GuestAccess guestAccess;
     private final Map<String, SimCommandTransport> transports = new ConcurrentHashMap<>();
+    /** Set when this cluster owns real guests: their owner mark, work folder and crash watcher. */
+    private final RealGuestsOwner realOwner;
+
+    /** What the process that enabled real guests holds to end them. */
+    private record RealGuestsOwner(String owner, Path workFolder, boolean temporary, Process watcher) {
+    }
     private final SimApi api;
 
     private SimulatedCluster(Builder builder) {
@@ -90,7 +103,15 @@ public final class SimulatedCluster implements AutoCloseable {
             }
         };
         this.engine = new Engine(store, time, release, hook, builder.seed, builder.bootDelay, builder.refresh);
-        this.guestAccess = new SimGuestAccess(engine, builder.seed, builder.requireGuestKey);
+        if (builder.realGuests != null) {
+            this.realOwner = enableRealGuests(builder.realGuests);
+            this.guestAccess = builder.realGuests.guestAccess()
+                    .<GuestAccess>map(ssh -> new RealGuestAccess(ssh, engine::qemu))
+                    .orElseGet(() -> new SimGuestAccess(engine, builder.seed, builder.requireGuestKey));
+        } else {
+            this.realOwner = null;
+            this.guestAccess = new SimGuestAccess(engine, builder.seed, builder.requireGuestKey);
+        }
         store.write(state -> {
             builder.access.apply(state.access);
             return null;
@@ -98,6 +119,29 @@ public final class SimulatedCluster implements AutoCloseable {
         this.api = builder.apiOptions == null ? null : new SimApi(new ApiServer(engine, release, builder.apiOptions,
                 Optional.ofNullable(builder.folder), ApiTestHook.installed()));
     }
+
+    private RealGuestsOwner enableRealGuests(RealGuests real) {
+        boolean temporary = real.workFolder().isEmpty();
+        Path work;
+        try {
+            work = temporary ? Files.createTempDirectory(Path.of("/tmp"), "pveq-rg-")
+                    : Files.createDirectories(real.workFolder().get());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the real guests' work folder", e);
+        }
+        RealGuestsState config = new RealGuestsState();
+        config.qemu = real.qemu().toString();
+        config.workFolder = work.toString();
+        config.repository = real.repository().map(Path::toString).orElse(null);
+        config.owner = UUID.randomUUID().toString();
+        config.stopTimeoutSeconds = Math.max(1, real.stopTimeout().toSeconds());
+        store.write(state -> {
+            state.realGuests = config;
+            return null;
+        });
+        return new RealGuestsOwner(config.owner, work, temporary, Reaper.watch(config.owner, work));
+    }
+
 
     /** @return a builder with the defaults described above */
     public static Builder builder() {
@@ -160,7 +204,11 @@ public final class SimulatedCluster implements AutoCloseable {
                 .gateway(io.pveq.core.Ipv4Address.of(127, 0, 10, 1));
     }
 
-    /** @return guest access for simulated guests (see {@link SimGuest}); thread-safe, shared */
+    /**
+     * @return guest access for this cluster's guests: the simulator's for simulated guests (see
+     *         {@link SimGuest}), the one given in {@link RealGuests} for real ones, with the serial console's
+     *         tail added to readiness timeouts; thread-safe, shared
+     */
     public GuestAccess guestAccess() {
         return guestAccess;
     }
@@ -248,15 +296,49 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** @return the simulated guest of a VM, if the VM exists */
     public Optional<SimGuest> guest(VmId vmId) {
-        return store.read(state -> Optional.ofNullable(state.vms.get(vmId.value())).map(Snapshots::guest));
+        return store.read(state -> Optional.ofNullable(state.vms.get(vmId.value())).map(vm -> Snapshots.guest(state, vm)));
     }
 
+    /** @return the folder of the real guests' volumes, seeds and sockets, when this cluster boots real guests */
+    public Optional<Path> realGuestsWorkFolder() {
+        return engine.qemu().map(q -> Path.of(q.config().workFolder));
+    }
+
+    /**
+     * @param vmId  a VM
+     * @param lines how many lines at most
+     * @return the last lines its real guest printed on the serial console (real guests only)
+     */
+    public Optional<String> serialConsoleTail(VmId vmId, int lines) {
+        return engine.qemu().flatMap(q -> q.serialTail(vmId.value(), lines));
+    }
+
+    /**
+     * Closes the transports. When this instance enabled real guests, every QEMU it (or a launcher
+     * sharing its state folder) started is killed and the work folder with volumes and seeds removed.
+     */
     @Override
     public void close() {
         if (api != null) {
             api.close();
         }
         transports.values().forEach(SimCommandTransport::close);
+        if (realOwner != null) {
+            Reaper.reap(realOwner.owner(), realOwner.workFolder());
+            store.write(state -> {
+                state.vms.values().forEach(vm -> {
+                    if (vm.qemu != null) {
+                        vm.qemu = null;
+                        vm.status = "stopped";
+                        vm.pid = 0;
+                    }
+                });
+                return null;
+            });
+            if (realOwner.watcher() != null) {
+                realOwner.watcher().destroy();
+            }
+        }
         store.close();
     }
 
@@ -274,6 +356,7 @@ public final class SimulatedCluster implements AutoCloseable {
         private Duration refresh = Duration.ofSeconds(10);
         private Path folder;
         private boolean requireGuestKey = true;
+        private RealGuests realGuests;
         private SimApi.Options apiOptions;
         private final AccessSetup access = new AccessSetup();
 
@@ -426,6 +509,16 @@ public final class SimulatedCluster implements AutoCloseable {
         }
 
         /**
+         * Boots VMs as real guests under QEMU instead of simulating them (see {@link RealGuests}). The
+         * cluster built owns them: {@link SimulatedCluster#close()} ends every QEMU started for it, in this
+         * process or by a launcher sharing its state folder, and a watcher does the same if this JVM dies.
+         */
+        public Builder realGuests(RealGuests guests) {
+            this.realGuests = Objects.requireNonNull(guests);
+            return this;
+        }
+
+        /**
          * @return the cluster
          * @throws InvalidSpecException when an ACL names an unknown role, user or token, or a role an unknown privilege
          */
@@ -441,7 +534,10 @@ public final class SimulatedCluster implements AutoCloseable {
             List<SimStorage> common = storages.isEmpty() && nodeStorages.isEmpty()
                     ? List.of(SimStorage.dir("local", 100L << 30), SimStorage.lvmThin("local-lvm", 500L << 30))
                     : storages;
-            for (SimNode node : chosen) {
+            for (SimNode given : chosen) {
+                // real guests run on QEMU's emulated CPU: a default node offers what that runs
+                SimNode node = realGuests != null && given.cpuFlags().equals(SimNode.SKYLAKE_FLAGS)
+                        ? given.withCpu(SimNode.TCG_MODEL, SimNode.TCG_FLAGS) : given;
                 NodeState n = new NodeState();
                 n.name = node.name().value();
                 n.address = node.address();

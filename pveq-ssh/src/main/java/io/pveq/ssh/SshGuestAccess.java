@@ -157,10 +157,24 @@ public final class SshGuestAccess implements GuestAccess {
     /** @return empty when the guest ran {@code true} for us, else what went wrong */
     private String attempt(GuestEndpoint endpoint, PooledRunner runner) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) probeTimeout.toMillis());
+            try {
+                socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) probeTimeout.toMillis());
+            } catch (IOException e) {
+                return "TCP " + (e instanceof java.net.ConnectException ? "connection refused"
+                        : e instanceof java.net.SocketTimeoutException ? "connect timed out" : e.getMessage());
+            }
+            // a forwarded or NAT-ed port (a hypervisor's user-mode network) accepts before the guest's sshd
+            // runs: only a banner says sshd answers. A guest that is up but not yet listening resets at
+            // once, so attempts stay short then; a slow sshd gets the connect timeout for its banner
+            socket.setSoTimeout((int) connectTimeout.toMillis());
+            byte[] banner = socket.getInputStream().readNBytes(4);
+            if (banner.length < 4 || !new String(banner, java.nio.charset.StandardCharsets.US_ASCII).equals("SSH-")) {
+                return "TCP open, no SSH banner (" + (banner.length == 0 ? "connection closed" : "not SSH") + ")";
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return "TCP open, no SSH banner within " + connectTimeout.toMillis() + " ms";
         } catch (IOException e) {
-            return "TCP " + (e instanceof java.net.ConnectException ? "connection refused"
-                    : e instanceof java.net.SocketTimeoutException ? "connect timed out" : e.getMessage());
+            return "TCP open, " + e.getMessage();
         }
         try {
             CommandResult result = runner.run(CommandRequest.builder(List.of("true"))
@@ -323,8 +337,9 @@ public final class SshGuestAccess implements GuestAccess {
 
     /**
      * Configures an {@link SshGuestAccess}. Defaults: connect and auth timeout 5 s, TCP probe 1 s, backoff
-     * from 250 ms growing by 1.5x to 5 s, reboot command {@code reboot} with 60 s to drop the connection,
-     * the system clock. Not thread-safe.
+     * from 250 ms growing by 1.5x to 1 s (a guest whose sshd starts answering is noticed within about a
+     * second), reboot command {@code reboot} with 60 s to drop the connection, the system clock. Not
+     * thread-safe.
      */
     public static final class Builder {
         private final Path keyFile;
@@ -334,7 +349,7 @@ public final class SshGuestAccess implements GuestAccess {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration probeTimeout = Duration.ofSeconds(1);
         private Duration initialBackoff = Duration.ofMillis(250);
-        private Duration maxBackoff = Duration.ofSeconds(5);
+        private Duration maxBackoff = Duration.ofSeconds(1);
         private List<String> rebootCommand = List.of("reboot");
         private Duration rebootTimeout = Duration.ofSeconds(60);
 
@@ -374,7 +389,7 @@ public final class SshGuestAccess implements GuestAccess {
 
         /**
          * @param initial pause after the first failed attempt; default 250 ms
-         * @param max     longest pause; default 5 s
+         * @param max     longest pause; default 1 s
          */
         public Builder backoff(Duration initial, Duration max) {
             this.initialBackoff = positive(initial, "initial backoff");

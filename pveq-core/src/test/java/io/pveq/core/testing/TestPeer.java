@@ -56,6 +56,22 @@ public final class TestPeer {
     public static final TestPeer CURL = program("curl", "curl");
     /** Reads the simulated API's JSON answers in the curl scenario. */
     public static final TestPeer JQ = program("jq", "jq");
+    /** Runs the simulated cluster's real guests (software emulation). */
+    public static final TestPeer QEMU = program("qemu-system-x86_64", "qemu-system-x86");
+    /** Makes the real guests' volumes (copy-on-write overlays) and blank disks. */
+    public static final TestPeer QEMU_IMG = program("qemu-img", "qemu-utils");
+    /** Writes the NoCloud seed ISO a real guest boots with. */
+    public static final TestPeer GENISOIMAGE = program("genisoimage", "genisoimage");
+    /** Reads files back out of a seed ISO. */
+    public static final TestPeer ISOINFO = program("isoinfo", "genisoimage");
+    /** Serves the real guests' package repository through a guest forward. */
+    public static final TestPeer BUSYBOX = program("busybox", "busybox");
+    /** Builds the guest images from Debian's packages ({@code pveq-sim/guest-images}). */
+    public static final TestPeer DEBOOTSTRAP = program("debootstrap", "debootstrap");
+    /** Compiles the small C programs that make process states Java cannot (a main thread that ends first). */
+    public static final TestPeer GCC = program("gcc", "gcc");
+    /** Partitions the guest images without a loop device. */
+    public static final TestPeer SFDISK = program("sfdisk", "fdisk");
     /** A Proxmox VE API client no one here wrote, against the simulated API. */
     public static final TestPeer PROXMOXER = pythonModule("proxmoxer", "python3-proxmoxer");
     /** The HTTP library {@link #PROXMOXER}'s https backend uses. */

@@ -13,6 +13,8 @@ import io.pveq.images.ImageCache;
 import io.pveq.server.ApiConfig;
 import io.pveq.server.BackendConfig;
 import io.pveq.server.EnvConfig;
+import io.pveq.sim.GuestImages;
+import io.pveq.sim.RealGuests;
 import io.pveq.sim.SimApi;
 import io.pveq.sim.SimImageMirror;
 import io.pveq.sim.SimulatedCluster;
@@ -78,32 +80,54 @@ public final class Backend {
         if (!config.simulated()) {
             return cluster(config, metrics);
         }
+        Optional<GuestImages> guestImages = Optional.empty();
+        RealGuests real = null;
+        if (config.backend().simGuests() == BackendConfig.SimGuests.QEMU) {
+            GuestImages images = GuestImages.in(config.backend().simGuestImages().orElseThrow());
+            if (images.images().isEmpty()) {
+                throw new io.pveq.core.InvalidSpecException("SIM_GUEST_IMAGES", "holds no built image: run"
+                        + " pveq-sim/guest-images/ensure-images.sh and give the folder it prints");
+            }
+            if (!Files.isExecutable(RealGuests.DEFAULT_QEMU)) {
+                throw new io.pveq.core.InvalidSpecException("SIM_GUESTS", "qemu needs " + RealGuests.DEFAULT_QEMU
+                        + " (apt-get install qemu-system-x86)");
+            }
+            // the simulated cluster's real guests are reached over real SSH; closed with the cluster
+            real = RealGuests.of(SshGuestAccess.builder(config.backend().guestKey()).build(), images);
+            guestImages = Optional.of(images);
+        }
         int apiPort = config.backend().simApiPort();
         if (apiPort == 0) {
-            return simulated(config, metrics, simulator(config).build());
+            return simulated(config, metrics, simulator(config, real).build(), guestImages);
         }
         String loopback = loopbackOf(config.server().bindAddress());
         SimulatedCluster cluster;
         String apiError = null;
         try {
-            cluster = simulator(config).api(SimApi.Options.defaults().withBindAddress(loopback).withPort(apiPort)).build();
+            cluster = simulator(config, real).api(SimApi.Options.defaults().withBindAddress(loopback).withPort(apiPort)).build();
         } catch (UncheckedIOException e) {
             // a demo must not fail because another program holds the port: run without the API and say so
             LOG.warn("the simulated cluster's Proxmox API is off: {} (set SIM_API_PORT to a free port, or 0)",
                     e.getMessage());
             apiError = String.valueOf(e.getMessage());
-            cluster = simulator(config).build();
+            cluster = simulator(config, real).build();
         }
-        Built built = simulated(config, metrics, cluster);
+        Built built = simulated(config, metrics, cluster, guestImages);
         if (apiError != null) {
             built.facts().put("sim_api", Map.of("error", apiError));
         }
         return built;
     }
 
-    /** @return the simulated cluster's builder: its speed and, with {@code SIM_STATE_DIR}, its folder */
-    private static SimulatedCluster.Builder simulator(EnvConfig config) {
+    /**
+     * @return the simulated cluster's builder: its speed, with {@code SIM_STATE_DIR} its folder, with
+     *         {@code SIM_GUESTS=qemu} its real guests
+     */
+    private static SimulatedCluster.Builder simulator(EnvConfig config, RealGuests real) {
         SimulatedCluster.Builder sim = SimulatedCluster.builder().speedFactor(config.backend().simSpeed());
+        if (real != null) {
+            sim.realGuests(real);
+        }
         config.state().simState().ifPresent(dir -> {
             try {
                 Files.createDirectories(dir);
@@ -130,8 +154,20 @@ public final class Backend {
      * @return the provisioner, the simulator and the mirror
      */
     public static Built simulated(EnvConfig config, ServerMetrics metrics, SimulatedCluster cluster) {
+        return simulated(config, metrics, cluster, Optional.empty());
+    }
+
+    /**
+     * Simulated mode over a given simulator whose Debian VMs may boot real guests: the mirror then
+     * publishes the built images so that installs download and import them.
+     *
+     * @param images the built guest images, when the cluster boots real guests
+     */
+    public static Built simulated(EnvConfig config, ServerMetrics metrics, SimulatedCluster cluster,
+                                  Optional<GuestImages> guestImages) {
         List<AutoCloseable> extra = new ArrayList<>();
         SimImageMirror mirror = SimImageMirror.start();
+        guestImages.ifPresent(mirror::publish);
         ExecutorService jobs = jobPool(config);
         JobStore store = null;
         try {
@@ -148,6 +184,9 @@ public final class Backend {
             extra.add(jobs::shutdownNow);
             extra.add(mirror);
             extra.add(cluster);
+            if (guestImages.isPresent()) {
+                extra.add(cluster.guestAccess());
+            }
             if (temporary) {
                 extra.add(() -> deleteTree(cacheDir));
             }
@@ -155,7 +194,9 @@ public final class Backend {
             Map<String, Object> facts = facts(config, "simulated");
             store.facts(facts);
             config.state().simState().ifPresent(dir -> facts.put("sim_state", dir.toAbsolutePath().toString()));
-            facts.put("warning", "SIMULATED CLUSTER: no cluster is configured; VMs are simulated, nothing real is created");
+            facts.put("warning", guestImages.isPresent()
+                    ? "SIMULATED CLUSTER: no cluster is configured; VMs boot as real guests under QEMU on this machine"
+                    : "SIMULATED CLUSTER: no cluster is configured; VMs are simulated, nothing real is created");
             facts.put("image_mirror", mirror.baseUri().toString());
             if (cluster.servesApi()) {
                 SimApi api = cluster.api();
@@ -169,6 +210,7 @@ public final class Backend {
                         api.rootToken().substring(0, api.rootToken().indexOf('=') + 1) + "...", api.fingerprint());
             }
             facts.put("image_cache", cacheDir.toString());
+            facts.put("sim_guests", guestImages.isPresent() ? "qemu" : "simulated");
             Optional<ProxmoxApi> rest = Optional.empty();
             if (cluster.servesApi()) {
                 ProxmoxApi client = ProxmoxApi.builder().url(cluster.api().url())
@@ -187,6 +229,18 @@ public final class Backend {
     }
 
     private static Built cluster(EnvConfig config, ServerMetrics metrics) {
+        return cluster(config, metrics, config.backend().probeAddresses() ? io.pveq.core.AddressProbe.network()
+                : io.pveq.core.AddressProbe.NEVER_IN_USE);
+    }
+
+    /**
+     * Cluster mode with another address probe (instead of {@code ADDRESS_PROBE}'s): for tests whose VMs
+     * live on loopback addresses, where every address answers ICMP and the network probe would find none free.
+     *
+     * @param probe tells which VM addresses are in use
+     * @return the provisioner and what to close with it
+     */
+    public static Built cluster(EnvConfig config, ServerMetrics metrics, io.pveq.core.AddressProbe probe) {
         ProvisionerSettings settings = config.settings();
         BackendConfig b = config.backend();
         ExecutorService jobs = jobPool(config);
@@ -210,8 +264,7 @@ public final class Backend {
             JobStore store = JobStore.open(config);
             opened.add(store);
             store.durable().ifPresent(setup::durable);
-            VmProvisioner provisioner = setup.images(cache).addressProbe(b.probeAddresses()
-                    ? io.pveq.core.AddressProbe.network() : io.pveq.core.AddressProbe.NEVER_IN_USE).build();
+            VmProvisioner provisioner = setup.images(cache).addressProbe(probe).build();
             Map<String, Object> facts = facts(config, b.transport() == BackendConfig.Transport.API ? "api" : "cluster");
             store.facts(facts);
             facts.put("access_check", startUpCheck(provisioner));

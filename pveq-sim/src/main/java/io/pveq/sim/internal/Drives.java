@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 /** Drive and NIC property strings as Proxmox writes them into a VM config. */
 public final class Drives {
 
-    static final Pattern DISK_KEY = Pattern.compile("(scsi|virtio|sata|ide)\\d+|efidisk0|tpmstate0");
-    static final Pattern NET_KEY = Pattern.compile("net\\d+");
+    public static final Pattern DISK_KEY = Pattern.compile("(scsi|virtio|sata|ide)\\d+|efidisk0|tpmstate0");
+    public static final Pattern NET_KEY = Pattern.compile("net\\d+");
     static final Pattern UNUSED_KEY = Pattern.compile("unused\\d+");
 
     private Drives() {
@@ -59,13 +59,13 @@ public final class Drives {
         return size == null ? 0 : Sizes.parse(size);
     }
 
-    static boolean cdrom(String drive) {
+    public static boolean cdrom(String drive) {
         Map<String, String> parts = parse(drive);
         return "cdrom".equals(parts.get("media")) || "cdrom".equals(parts.get("file"))
                 || "none".equals(parts.get("file"));
     }
 
-    static boolean cloudinit(String drive) {
+    public static boolean cloudinit(String drive) {
         String file = parse(drive).getOrDefault("file", "");
         return file.contains("-cloudinit");
     }

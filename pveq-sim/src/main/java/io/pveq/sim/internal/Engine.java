@@ -6,6 +6,7 @@ import io.pveq.core.transport.TransportException;
 import io.pveq.sim.PveRelease;
 import io.pveq.sim.SimFault;
 import io.pveq.sim.internal.params.ParamException;
+import io.pveq.sim.internal.qemu.QemuGuests;
 import io.pveq.sim.internal.state.ClusterState;
 import io.pveq.sim.internal.state.NodeState;
 import io.pveq.sim.internal.state.StateStore;
@@ -45,6 +46,7 @@ public final class Engine {
     private final Qm qm;
     private final Pvesh pvesh;
     private final Pvesm pvesm;
+    private volatile QemuGuests qemu;
 
     public Engine(StateStore store, SimTime time, PveRelease release, FaultHook faults, long seed,
                   Duration bootDelay, Duration refreshInterval) {
@@ -74,6 +76,44 @@ public final class Engine {
 
     public FaultHook faults() {
         return faults;
+    }
+
+    /**
+     * @return the runtime of real guests when this cluster boots VMs under QEMU (configured in the
+     *         state, so every process sharing it agrees), else empty: guests are simulated
+     */
+    public Optional<QemuGuests> qemu() {
+        io.pveq.sim.internal.state.RealGuestsState config = store.read(state -> state.realGuests);
+        if (config == null) {
+            return Optional.empty();
+        }
+        QemuGuests current = qemu;
+        if (current == null || !current.config().owner.equals(config.owner)) {
+            current = new QemuGuests(config);
+            qemu = current;
+        }
+        return Optional.of(current);
+    }
+
+    /**
+     * Makes the state follow the real processes: a real guest whose QEMU ended (the guest powered
+     * off, or the process was killed) is stopped.
+     */
+    public void followRealGuests() {
+        boolean stale = store.read(state -> state.realGuests != null && state.vms.values().stream()
+                .anyMatch(vm -> vm.qemu != null && !QemuGuests.alive(vm.qemu)));
+        if (!stale) {
+            return;
+        }
+        store.write(state -> {
+            for (VmState vm : state.vms.values()) {
+                if (vm.qemu != null && !QemuGuests.alive(vm.qemu)) {
+                    qemu().ifPresent(q -> q.cleanRun(vm.vmid));
+                    QmStates.markStopped(vm);
+                }
+            }
+            return null;
+        });
     }
 
     /** @return the {@code qm} operations, shared by the CLI and the API face */
@@ -107,6 +147,7 @@ public final class Engine {
         if (!online) {
             throw new TransportException("ssh: connect to host " + node + " port 22: No route to host");
         }
+        followRealGuests();
         Exec exec = new Exec(this, node, request);
         Optional<SimFault> fault = faults.match(node, request.argv());
         int exit;
@@ -354,6 +395,11 @@ public final class Engine {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** @return the file on this machine holding what {@code path} on {@code node} holds (an upload's copy, else itself) */
+    public String realFile(String node, String path) {
+        return store.read(state -> state.node(node).map(n -> n.files.get(path)).map(f -> f.file)).orElse(path);
     }
 
     /** @return the virtual size from a qcow2 header, else the file size */

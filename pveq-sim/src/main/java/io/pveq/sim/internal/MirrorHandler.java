@@ -20,6 +20,13 @@ public final class MirrorHandler implements HttpHandler {
     private final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
     private volatile boolean corrupt;
     private final Map<String, int[]> failures = new ConcurrentHashMap<>();
+    /** Real files published in place of generated content (built guest images), by path. */
+    private final Map<String, java.nio.file.Path> files = new ConcurrentHashMap<>();
+
+    /** Serves {@code file} at {@code path} (a real image and its checksum file), replacing generated content. */
+    public void publish(String path, java.nio.file.Path file) {
+        files.put(path, file);
+    }
 
     /** The next {@code times} GET/HEAD requests for {@code path} answer {@code status} with no body. */
     public void failNext(String path, int status, int times) {
@@ -58,6 +65,14 @@ public final class MirrorHandler implements HttpHandler {
                         return;
                     }
                 }
+            }
+            java.nio.file.Path real = files.get(path);
+            if (real != null) {
+                if (method.equals("GET")) {
+                    gets.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+                }
+                serveFile(exchange, method, real);
+                return;
             }
             if (file.isEmpty()) {
                 exchange.sendResponseHeaders(404, -1);
@@ -106,6 +121,56 @@ public final class MirrorHandler implements HttpHandler {
             exchange.sendResponseHeaders(status, length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes, from, length);
+            }
+        }
+    }
+
+    private static void serveFile(HttpExchange exchange, String method, java.nio.file.Path file) throws IOException {
+        long size = java.nio.file.Files.size(file);
+        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
+        exchange.getResponseHeaders().set("ETag", "\"" + Long.toHexString(size) + "-"
+                + Long.toHexString(java.nio.file.Files.getLastModifiedTime(file).toMillis()) + "\"");
+        long from = 0;
+        long to = size - 1;
+        int status = 200;
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        if (range != null) {
+            Matcher m = RANGE.matcher(range.trim());
+            if (m.matches()) {
+                from = Long.parseLong(m.group(1));
+                if (!m.group(2).isEmpty()) {
+                    to = Math.min(Long.parseLong(m.group(2)), size - 1);
+                }
+                if (from >= size || from > to) {
+                    exchange.getResponseHeaders().set("Content-Range", "bytes */" + size);
+                    exchange.sendResponseHeaders(416, -1);
+                    return;
+                }
+                status = 206;
+                exchange.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + to + "/" + size);
+            }
+        }
+        long length = to - from + 1;
+        if (method.equals("HEAD")) {
+            exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, length);
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(file);
+             OutputStream out = exchange.getResponseBody()) {
+            in.position(from);
+            java.io.InputStream stream = java.nio.channels.Channels.newInputStream(in);
+            byte[] buffer = new byte[1 << 16];
+            long left = length;
+            while (left > 0) {
+                int n = stream.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                left -= n;
             }
         }
     }

@@ -291,7 +291,7 @@ public final class PveshData {
     }
 
     private static String fingerprint(String name) {
-        String hex = QmQuery.sha1("node-" + name).toUpperCase(Locale.ROOT);
+        String hex = CloudInit.sha1("node-" + name).toUpperCase(Locale.ROOT);
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < 32; i++) {
             if (i > 0) {

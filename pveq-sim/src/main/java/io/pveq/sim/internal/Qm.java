@@ -28,6 +28,7 @@ public final class Qm {
     private final QmDisks disks;
     private final QmPower power;
     private final QmQuery query;
+    private final QmAgent agent;
     private final QmSnapshots snapshots;
     private final QmClone clones;
     private final QmStates states;
@@ -37,6 +38,7 @@ public final class Qm {
         this.disks = new QmDisks(engine);
         this.power = new QmPower(engine);
         this.query = new QmQuery(engine);
+        this.agent = new QmAgent(engine);
         this.snapshots = new QmSnapshots(engine);
         this.clones = new QmClone(engine);
         this.states = new QmStates(engine);
@@ -79,6 +81,8 @@ public final class Qm {
         add("list", List.of(), Map.of("full", bool()));
         add("cloudinit dump", List.of("vmid", "type"), Map.of("vmid", vmid, "type", oneOf("user", "network", "meta")));
         add("cloudinit pending", List.of("vmid"), Map.of("vmid", vmid));
+        add("guest cmd", List.of("vmid", "command"), Map.of("vmid", vmid,
+                "command", oneOf(QmAgent.COMMANDS.toArray(String[]::new))));
         Map<String, Rule> importDisk = Map.of("vmid", vmid, "source", string(0), "storage", string(0),
                 "format", oneOf("raw", "vmdk", "qcow2"));
         add("disk import", List.of("vmid", "source", "storage"), importDisk);
@@ -208,7 +212,15 @@ public final class Qm {
         return java.util.Optional.ofNullable(TASK_TYPES.get(command));
     }
 
+    /** What the simulator does not do to the disks of real guests (their qcow2 files are not copied or snapshotted). */
+    private static final java.util.Set<String> NOT_FOR_REAL_GUESTS = java.util.Set.of("snapshot", "rollback",
+            "delsnapshot", "clone", "template");
+
     private void dispatch(Exec exec, String command, Map<String, String> params) {
+        if (NOT_FOR_REAL_GUESTS.contains(command) && engine.qemu().isPresent()) {
+            throw new Failure("pveq-sim: 'qm " + command + "' is not available while the cluster boots real guests"
+                    + " (their disks are not copied or snapshotted)");
+        }
         switch (command) {
             case "create" -> disks.create(exec, params);
             case "set" -> disks.set(exec, params);
@@ -226,6 +238,7 @@ public final class Qm {
             case "list" -> query.list(exec);
             case "cloudinit dump" -> query.cloudinitDump(exec, params);
             case "cloudinit pending" -> query.cloudinitPending(exec, params);
+            case "guest cmd" -> agent.command(exec, params);
             case "reset" -> states.reset(exec, params);
             case "suspend" -> states.suspend(exec, params);
             case "resume" -> states.resume(exec, params);

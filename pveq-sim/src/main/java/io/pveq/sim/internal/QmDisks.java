@@ -6,6 +6,7 @@ import io.pveq.sim.internal.state.StorageState;
 import io.pveq.sim.internal.state.VmState;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -110,7 +111,9 @@ final class QmDisks {
                 return null;
             });
         } catch (Failure failure) {
-            engine.store().write(state -> state.vms.remove(vmid));
+            VmState gone = engine.store().write(state -> state.vms.remove(vmid));
+            engine.qemu().ifPresent(qemu -> qemu.deleteVolumes(gone == null ? List.of()
+                    : gone.volumes.stream().map(v -> v.file).filter(java.util.Objects::nonNull).toList()));
             throw new Failure("unable to create VM " + vmid + " - " + failure.getMessage());
         } catch (RuntimeException interrupted) {
             // a qm create killed midway cleans up too (qemu-server's eval around the worker): no VM is
@@ -262,8 +265,14 @@ final class QmDisks {
                     type = state.node(vm.node).flatMap(n -> n.storage(volume.storage)).map(s -> s.type).orElse("");
                 }
             }
-            return new String[] {type, volid, Long.toString(current), Long.toString(wanted)};
+            String file = vm.volumes.stream().filter(v -> v.volid.equals(volid) && v.file != null).map(v -> v.file)
+                    .findFirst().orElse("");
+            return new String[] {type, volid, Long.toString(current), Long.toString(wanted), file};
         });
+        if (!change[4].isEmpty()) {
+            VmState.QemuProcess running = engine.store().read(state -> Engine.localVm(state, exec.node(), vmid).qemu);
+            engine.qemu().ifPresent(qemu -> qemu.resize(change[4], disk, running, Long.parseLong(change[3])));
+        }
         exec.pause(Duration.ofMillis(500));
         String volname = change[1].substring(change[1].indexOf(':') + 1);
         long from = Long.parseLong(change[2]);
@@ -428,6 +437,19 @@ final class QmDisks {
             return volume.volid;
         });
         String volname = volid.substring(volid.indexOf(':') + 1);
+        if (plan.kind == Kind.IMPORT || plan.kind == Kind.ALLOC) {
+            engine.qemu().ifPresent(qemu -> {
+                String file = plan.kind == Kind.IMPORT
+                        ? qemu.importVolume(exec.node(), storage.id, volname, engine.realFile(exec.node(), plan.source),
+                                plan.sizeBytes)
+                        : qemu.allocateVolume(exec.node(), storage.id, volname, plan.sizeBytes);
+                engine.store().write(state -> {
+                    state.vm(vmid).ifPresent(vm -> vm.volumes.stream().filter(v -> v.volid.equals(volid))
+                            .forEach(v -> v.file = file));
+                    return null;
+                });
+            });
+        }
         if ("lvmthin".equals(storage.type)) {
             exec.out("  Logical volume \"" + volname + "\" created.");
         } else if (storage.fileBased() && plan.kind == Kind.ALLOC) {

@@ -1,5 +1,6 @@
 package io.pveq.sim.internal;
 
+import io.pveq.sim.internal.qemu.QemuGuests;
 import io.pveq.sim.internal.state.ClusterState;
 import io.pveq.sim.internal.state.NodeState;
 import io.pveq.sim.internal.state.VmState;
@@ -10,8 +11,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code qm start|stop|shutdown|reboot|destroy|migrate}: task commands with Proxmox's state rules. */
@@ -60,11 +63,13 @@ final class QmPower {
             }
             engine.store().read(state -> QmStates.startWarnings(Engine.localVm(state, exec.node(), vmid)))
                     .forEach(warning -> exec.err("WARN: " + warning));
+            Optional<VmState.QemuProcess> real = engine.qemu().map(qemu -> startReal(qemu, exec, vmid));
             exec.pause(Duration.ofSeconds(2));
             engine.store().write(state -> {
                 VmState vm = Engine.localVm(state, exec.node(), vmid);
                 vm.status = "running";
-                vm.pid = (int) (state.nextSequence() % 4_000_000) + 1000;
+                vm.qemu = real.orElse(null);
+                vm.pid = real.map(p -> (int) p.pid).orElseGet(() -> (int) (state.nextSequence() % 4_000_000) + 1000);
                 long now = engine.time().nowMillis();
                 vm.startedAtMillis = now;
                 vm.bootedAtMillis = now;
@@ -79,6 +84,35 @@ final class QmPower {
         } finally {
             engine.unlockVm(vmid, owner);
         }
+    }
+
+    /** Boots the VM's real guest: volumes made where missing, then QEMU. */
+    private VmState.QemuProcess startReal(QemuGuests qemu, Exec exec, int vmid) {
+        Object[] snapshot = engine.store().read(state -> {
+            VmState vm = Engine.localVm(state, exec.node(), vmid);
+            return new Object[] {vm, CloudInit.nodeDns(state, vm)};
+        });
+        VmState vm = (VmState) snapshot[0];
+        @SuppressWarnings("unchecked")
+        List<String> dns = (List<String>) snapshot[1];
+        Map<String, String> files = new LinkedHashMap<>();
+        for (VmState.Volume volume : vm.volumes) {
+            String file = volume.file;
+            if (file == null && !volume.volid.contains("-cloudinit")) {
+                file = qemu.allocateVolume(exec.node(), volume.storage, volume.volid.substring(volume.volid.indexOf(':') + 1),
+                        volume.sizeBytes);
+                String made = file;
+                engine.store().write(state -> {
+                    state.vm(vmid).ifPresent(v -> v.volumes.stream().filter(x -> x.volid.equals(volume.volid))
+                            .forEach(x -> x.file = made));
+                    return null;
+                });
+            }
+            if (file != null) {
+                files.put(volume.volid, file);
+            }
+        }
+        return qemu.start(vm, files, dns);
     }
 
     /** @return the /proc/cpuinfo flags the VM's CPU type needs and the node lacks */
@@ -104,15 +138,21 @@ final class QmPower {
 
     void stop(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
-        halt(exec, vmid, "1".equals(params.get("skiplock")), Duration.ofSeconds(1));
+        halt(exec, vmid, "1".equals(params.get("skiplock")), Duration.ofSeconds(1), null, false);
     }
 
     void shutdown(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
-        halt(exec, vmid, "1".equals(params.get("skiplock")), Duration.ofSeconds(5));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(params.getOrDefault("timeout", "180")));
+        halt(exec, vmid, "1".equals(params.get("skiplock")), Duration.ofSeconds(5), timeout,
+                "1".equals(params.get("forceStop")));
     }
 
-    private void halt(Exec exec, int vmid, boolean skiplock, Duration nominal) {
+    /**
+     * @param acpiTimeout null for a hard stop (QMP quit), else how long an ACPI shutdown may take
+     * @param forceStop   whether a shutdown that times out stops the VM instead of failing
+     */
+    private void halt(Exec exec, int vmid, boolean skiplock, Duration nominal, Duration acpiTimeout, boolean forceStop) {
         engine.store().read(state -> Engine.localVm(state, exec.node(), vmid));
         String owner = engine.lockVm(exec, vmid);
         try {
@@ -124,7 +164,22 @@ final class QmPower {
             if (!running) {
                 return;
             }
-            exec.pause(nominal);
+            VmState.QemuProcess real = engine.store().read(state -> Engine.localVm(state, exec.node(), vmid).qemu);
+            if (real != null) {
+                QemuGuests qemu = engine.qemu().orElseThrow(() -> new Failure("VM " + vmid + " runs under QEMU but the"
+                        + " cluster no longer boots real guests"));
+                if (acpiTimeout == null) {
+                    qemu.stop(real);
+                } else if (!qemu.powerdown(real, acpiTimeout)) {
+                    if (!forceStop) {
+                        throw new Failure("VM quit/powerdown failed - got timeout");
+                    }
+                    qemu.stop(real);
+                }
+                qemu.cleanRun(vmid);
+            } else {
+                exec.pause(nominal);
+            }
             engine.store().write(state -> {
                 QmStates.markStopped(Engine.localVm(state, exec.node(), vmid));
                 return null;
@@ -147,11 +202,34 @@ final class QmPower {
                 }
                 return null;
             });
-            exec.pause(Duration.ofSeconds(3));
+            VmState.QemuProcess real = engine.store().read(state -> Engine.localVm(state, exec.node(), vmid).qemu);
+            Optional<QemuGuests> qemu = engine.qemu();
+            Optional<VmState.QemuProcess> again = Optional.empty();
+            if (real != null && qemu.isPresent()) {
+                // as qemu-server does: shut the guest down, then start it again (pending changes applied)
+                Duration timeout = Duration.ofSeconds(Long.parseLong(params.getOrDefault("timeout", "180")));
+                if (!qemu.get().powerdown(real, timeout)) {
+                    throw new Failure("VM quit/powerdown failed - got timeout");
+                }
+                qemu.get().cleanRun(vmid);
+                again = Optional.of(startReal(qemu.get(), exec, vmid));
+            } else {
+                exec.pause(Duration.ofSeconds(3));
+            }
+            Optional<VmState.QemuProcess> restarted = again;
             engine.store().write(state -> {
                 VmState vm = Engine.localVm(state, exec.node(), vmid);
                 vm.bootedAtMillis = engine.time().nowMillis();
                 vm.guest.boots++;
+                restarted.ifPresent(p -> {
+                    // the old QEMU's end may have been seen meanwhile (Engine.followRealGuests marks the VM
+                    // stopped between the two processes, as Proxmox's status shows it): running again
+                    vm.status = "running";
+                    vm.paused = false;
+                    vm.qemu = p;
+                    vm.pid = (int) p.pid;
+                    vm.startedAtMillis = engine.time().nowMillis();
+                });
                 return null;
             });
         } finally {
@@ -183,7 +261,11 @@ final class QmPower {
             });
             exec.pause(Duration.ofSeconds(1));
             removed.forEach(exec::out);
-            engine.store().write(state -> state.vms.remove(vmid));
+            VmState gone = engine.store().write(state -> state.vms.remove(vmid));
+            engine.qemu().ifPresent(qemu -> {
+                qemu.deleteVolumes(gone.volumes.stream().map(v -> v.file).filter(java.util.Objects::nonNull).toList());
+                qemu.forget(vmid);
+            });
         } finally {
             engine.unlockVm(vmid, owner);
         }

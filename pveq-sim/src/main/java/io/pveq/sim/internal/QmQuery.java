@@ -1,11 +1,7 @@
 package io.pveq.sim.internal;
 
 import io.pveq.sim.internal.state.VmState;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,11 +101,13 @@ public final class QmQuery {
         String type = params.get("type");
         String text = engine.store().read(state -> {
             VmState vm = Engine.localVm(state, exec.node(), vmid);
+            CloudInit.Files files = CloudInit.files(vm, CloudInit.nodeDns(state, vm));
+            // qm prints the generated text and one more newline
             return switch (type) {
-                case "user" -> CloudInit.userData(vm);
-                case "network" -> CloudInit.networkData(vm);
-                default -> "instance-id: " + sha1(vmid + CloudInit.userData(vm) + CloudInit.networkData(vm)) + "\n";
-            };
+                case "user" -> files.userData();
+                case "network" -> files.networkConfig();
+                default -> files.metaData();
+            } + "\n";
         });
         exec.outText(text);
     }
@@ -172,10 +170,6 @@ public final class QmQuery {
     }
 
     static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return CloudInit.sha1(text);
     }
 }

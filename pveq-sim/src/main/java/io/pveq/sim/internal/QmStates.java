@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * {@code qm reset|suspend|resume}: a reset reboots the guest at once; a suspended VM is paused
- * (Proxmox still reports {@code status: running}, with {@code qmpstatus: paused}) until resumed.
+ * (Proxmox still reports {@code status: running}, with {@code qmpstatus: paused}) until resumed. A real
+ * guest's QEMU gets the same through its monitor ({@code system_reset}, {@code stop}, {@code cont}).
  */
 final class QmStates {
 
@@ -18,7 +19,7 @@ final class QmStates {
 
     void reset(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
-        change(exec, vmid, "1".equals(params.get("skiplock")), vm -> {
+        change(exec, vmid, "1".equals(params.get("skiplock")), "system_reset", vm -> {
             vm.bootedAtMillis = engine.time().nowMillis();
             vm.paused = false;
             vm.guest.boots++;
@@ -27,12 +28,12 @@ final class QmStates {
 
     void suspend(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
-        change(exec, vmid, "1".equals(params.get("skiplock")), vm -> vm.paused = true);
+        change(exec, vmid, "1".equals(params.get("skiplock")), "stop", vm -> vm.paused = true);
     }
 
     void resume(Exec exec, Map<String, String> params) {
         int vmid = Integer.parseInt(params.get("vmid"));
-        change(exec, vmid, "1".equals(params.get("skiplock")), vm -> vm.paused = false);
+        change(exec, vmid, "1".equals(params.get("skiplock")), "cont", vm -> vm.paused = false);
     }
 
     /**
@@ -51,15 +52,18 @@ final class QmStates {
         return warnings;
     }
 
-    /** Leaves a VM stopped: no process, not paused. */
+    /** Leaves a VM stopped: no process (simulated or QEMU), not paused. */
     static void markStopped(VmState vm) {
         vm.status = "stopped";
+        vm.qemu = null;
         vm.paused = false;
         vm.pid = 0;
         vm.startedAtMillis = 0;
     }
 
-    private void change(Exec exec, int vmid, boolean skiplock, java.util.function.Consumer<VmState> effect) {
+    /** @param monitor the QMP command that does the same to a real guest's QEMU */
+    private void change(Exec exec, int vmid, boolean skiplock, String monitor,
+                        java.util.function.Consumer<VmState> effect) {
         engine.store().read(state -> Engine.localVm(state, exec.node(), vmid));
         String owner = engine.lockVm(exec, vmid);
         try {
@@ -71,7 +75,12 @@ final class QmStates {
                 }
                 return null;
             });
-            exec.pause(Duration.ofMillis(200));
+            VmState.QemuProcess real = engine.store().read(state -> Engine.localVm(state, exec.node(), vmid).qemu);
+            if (real != null) {
+                engine.qemu().ifPresent(qemu -> qemu.monitor(real, monitor));
+            } else {
+                exec.pause(Duration.ofMillis(200));
+            }
             engine.store().write(state -> {
                 effect.accept(Engine.localVm(state, exec.node(), vmid));
                 return null;

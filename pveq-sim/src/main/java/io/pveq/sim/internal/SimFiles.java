@@ -58,6 +58,10 @@ public final class SimFiles {
                 entry.content = null;
             }
         }
+        if (size >= KEEP_CONTENT_BELOW) {
+            // a real guest boots what was uploaded: keep the bytes (a hard link where possible)
+            engine.qemu().ifPresent(qemu -> entry.file = qemu.keepUpload(node, digest, localFile));
+        }
         engine.store().write(state -> {
             NodeState target = state.node(node).orElseThrow(() -> new TransportException("no such node " + node));
             if (!target.online) {

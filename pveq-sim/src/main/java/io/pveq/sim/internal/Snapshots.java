@@ -26,7 +26,7 @@ public final class Snapshots {
         return java.util.Collections.unmodifiableSortedMap(config);
     }
 
-    public static SimGuest guest(VmState vm) {
+    public static SimGuest guest(ClusterState state, VmState vm) {
         List<String> keys = new ArrayList<>();
         String encoded = vm.config.get("sshkeys");
         if (encoded != null) {
@@ -43,7 +43,7 @@ public final class Snapshots {
                 Optional.ofNullable(vm.config.get("ipconfig0")),
                 Optional.ofNullable(vm.config.get("nameserver")),
                 Optional.ofNullable(vm.config.get("searchdomain")),
-                CloudInit.userData(vm), CloudInit.networkData(vm));
+                CloudInit.userData(vm), CloudInit.networkData(vm, CloudInit.nodeDns(state, vm)));
         List<SimGuest.ScriptRun> runs = new ArrayList<>();
         for (VmState.ScriptRecord record : vm.guest.scripts) {
             runs.add(new SimGuest.ScriptRun(record.name, record.content, record.arguments, record.environment,

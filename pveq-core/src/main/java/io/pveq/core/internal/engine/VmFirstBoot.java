@@ -71,7 +71,10 @@ final class VmFirstBoot {
             return "no init script for " + release + "; skipped";
         }
         Optional<Secret> password = ctx.settings().rootPassword();
-        List<String> args = password.isPresent() ? List.of("--root-password-stdin") : List.of();
+        List<String> args = new java.util.ArrayList<>(ctx.settings().guestInit().arguments(release.os()));
+        if (password.isPresent()) {
+            args.add("--root-password-stdin");
+        }
         GuestScript script = new GuestScript(release.scriptName() + ".sh", text.get(), args, Map.of(),
                 password.map(p -> (p.reveal() + "\n").getBytes(StandardCharsets.UTF_8)));
         int exit = ctx.guests().runScript(target, script, ctx.settings().timeouts().initScript(),

@@ -1,11 +1,16 @@
 package io.pveq.sim.internal.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pveq.sim.internal.Engine;
 import io.pveq.sim.internal.Failure;
+import io.pveq.sim.internal.QmAgent;
 import io.pveq.sim.internal.params.Rule;
 import io.pveq.sim.internal.state.VmState;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the simulated guests answer: the QEMU guest agent (ping, interfaces, exec, file systems, OS,
  * host name) once the guest has booted, with Proxmox's errors before that ({@code QEMU guest agent
- * is not running}); RRD statistics; console tickets ({@code vncproxy}, {@code termproxy}).
+ * is not running}); RRD statistics; console tickets ({@code vncproxy}, {@code termproxy}). A real
+ * guest (the cluster boots VMs under QEMU) answers the agent's paths from its own agent socket.
  */
 final class GuestRoutes {
 
@@ -41,13 +47,25 @@ final class GuestRoutes {
 
     static void register(ApiRoutes routes) {
         routes.post(VM + "/agent/ping").handle(call -> {
-            agent(call);
-            return result(Map.of());
+            VmState vm = agent(call);
+            return result(real(call, vm, "guest-ping", null).map(Object.class::cast).orElse(Map.of()));
         });
-        routes.get(VM + "/agent/network-get-interfaces").handle(call -> result(interfaces(agent(call))));
-        routes.get(VM + "/agent/get-host-name").handle(call -> result(Map.of("host-name", hostname(agent(call)))));
+        routes.get(VM + "/agent/network-get-interfaces").handle(call -> {
+            VmState vm = agent(call);
+            return result(real(call, vm, "guest-network-get-interfaces", null).map(Object.class::cast)
+                    .orElseGet(() -> interfaces(vm)));
+        });
+        routes.get(VM + "/agent/get-host-name").handle(call -> {
+            VmState vm = agent(call);
+            return result(real(call, vm, "guest-get-host-name", null).map(Object.class::cast)
+                    .orElseGet(() -> Map.of("host-name", hostname(vm))));
+        });
         routes.get(VM + "/agent/get-osinfo").handle(call -> {
-            agent(call);
+            VmState vm = agent(call);
+            Optional<JsonNode> real = real(call, vm, "guest-get-osinfo", null);
+            if (real.isPresent()) {
+                return result(real.get());
+            }
             Map<String, Object> os = new TreeMap<>();
             os.put("id", "debian");
             os.put("name", "Debian GNU/Linux");
@@ -61,6 +79,10 @@ final class GuestRoutes {
         });
         routes.get(VM + "/agent/get-fsinfo").handle(call -> {
             VmState vm = agent(call);
+            Optional<JsonNode> real = real(call, vm, "guest-get-fsinfo", null);
+            if (real.isPresent()) {
+                return result(real.get());
+            }
             long total = diskBytes(vm);
             Map<String, Object> disk = new TreeMap<>();
             disk.put("bus-type", "scsi");
@@ -121,11 +143,20 @@ final class GuestRoutes {
                 throw new Failure("QEMU guest agent is not enabled");
             }
             long upAt = vm.bootedAtMillis + call.engine().bootDelay().toMillis();
-            if (vm.paused || call.engine().time().nowMillis() < upAt) {
+            // a real guest's agent answers for itself (or not: see real())
+            if (vm.paused || vm.qemu == null && call.engine().time().nowMillis() < upAt) {
                 throw new Failure("QEMU guest agent is not running");
             }
             return vm;
         });
+    }
+
+    /**
+     * @return the answer of the VM's real guest agent when it runs under QEMU; empty for a simulated guest
+     * @throws Failure with qemu-server's words when the real agent is silent or fails
+     */
+    private static Optional<JsonNode> real(ApiCall call, VmState vm, String command, ObjectNode arguments) {
+        return QmAgent.ask(call.engine(), vm, command, arguments);
     }
 
     static String hostname(VmState vm) {
@@ -202,8 +233,20 @@ final class GuestRoutes {
         if (command.isEmpty()) {
             throw ApiException.parameter("command", "property is missing and it is not optional");
         }
-        int exit = call.engine().faults().takeScriptFailure(vm.vmid).orElse(0);
         String input = call.optional("input-data").orElse("");
+        if (vm.qemu != null) {
+            // as qemu-server's qemu_exec: the program and its arguments, the input base64-encoded, output captured
+            ObjectNode arguments = QmAgent.arguments().put("path", command.get(0)).put("capture-output", true);
+            command.subList(1, command.size()).forEach(arguments.putArray("arg")::add);
+            if (call.optional("input-data").isPresent()) {
+                arguments.put("input-data", Base64.getEncoder().encodeToString(input.getBytes(StandardCharsets.UTF_8)));
+            }
+            Optional<JsonNode> started = real(call, vm, "guest-exec", arguments);
+            if (started.isPresent()) {
+                return Map.of("pid", started.get().path("pid").asLong());
+            }
+        }
+        int exit = call.engine().faults().takeScriptFailure(vm.vmid).orElse(0);
         String program = command.get(0).substring(command.get(0).lastIndexOf('/') + 1);
         List<String> args = command.subList(1, command.size());
         Agents agents = call.context().agents();
@@ -258,6 +301,22 @@ final class GuestRoutes {
 
     private static Object execStatus(ApiCall call) {
         VmState vm = agent(call);
+        if (vm.qemu != null) {
+            ObjectNode arguments = QmAgent.arguments().put("pid", Long.parseLong(call.param("pid")));
+            Optional<JsonNode> status = real(call, vm, "guest-exec-status", arguments);
+            if (status.isPresent()) {
+                // qemu-server decodes what the agent captured
+                ObjectNode out = status.get().deepCopy();
+                for (String stream : List.of("out-data", "err-data")) {
+                    if (out.hasNonNull(stream)) {
+                        out.put(stream, new String(Base64.getMimeDecoder().decode(out.get(stream).asText()),
+                                StandardCharsets.UTF_8));
+                    }
+                }
+                out.put("exited", out.path("exited").asBoolean() ? 1 : 0);
+                return out;
+            }
+        }
         Execution execution = call.context().agents().executions.get(vm.vmid + ":" + call.param("pid"));
         if (execution == null) {
             throw new Failure("Agent error: PID " + call.param("pid") + " does not exist");

@@ -216,6 +216,8 @@ final class RequestPipeline {
         ApiCall call = new ApiCall(context, endpoint, params, arrays, auth.authid(), auth.token(), upload, taskFault);
         Object data;
         try {
+            // status and resources follow real guests' processes (a guest that powered off is stopped)
+            context.engine().followRealGuests();
             data = endpoint.handler().handle(call);
         } catch (Failure failure) {
             throw ApiException.failure(failure.getMessage().strip());

@@ -329,7 +329,7 @@ final class StorageRoutes {
             exec.out("file size is: " + file.size());
             exec.out("command: cp -- " + tmp + " " + dest);
             exec.pause(Duration.ofMillis(200 + file.size() / (400L << 10)));
-            register(call, node, storage, dest, inspected);
+            register(call, node, storage, dest, inspected, file.file());
             exec.out("finished file import successfully");
         });
     }
@@ -386,7 +386,7 @@ final class StorageRoutes {
                         throw new Failure("failed to verify file: " + failure.getMessage());
                     }
                 });
-                register(call, node, storage, dest, inspected);
+                register(call, node, storage, dest, inspected, fetched);
                 exec.out("download of '" + url + "' to '" + dest + "' finished");
             } finally {
                 ImageFile.delete(fetched);
@@ -443,14 +443,20 @@ final class StorageRoutes {
         });
     }
 
-    /** Records the file on the node (every node, for a shared storage), where {@code import-from} finds it. */
+    /**
+     * Records the file on the node (every node, for a shared storage), where {@code import-from} finds it;
+     * when the cluster boots real guests its bytes are kept too ({@code received} is removed afterwards).
+     */
     private static void register(ApiCall call, String node, StorageState storage, String path,
-                                 ImageFile.Inspected inspected) {
+                                 ImageFile.Inspected inspected, Path received) {
+        String kept = call.engine().qemu().map(q -> q.keepUpload(node, inspected.sha256(), received)).orElse(null);
         call.engine().store().write(state -> {
             for (NodeState n : state.nodes) {
                 if (n.name.equals(node) || (storage.shared && n.storage(storage.id).isPresent())) {
-                    n.files.put(path, new NodeState.FileEntry(inspected.size(), inspected.virtualSize(),
-                            inspected.sha256()));
+                    NodeState.FileEntry entry = new NodeState.FileEntry(inspected.size(), inspected.virtualSize(),
+                            inspected.sha256());
+                    entry.file = kept;
+                    n.files.put(path, entry);
                 }
             }
             return null;

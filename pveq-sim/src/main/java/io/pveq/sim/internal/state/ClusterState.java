@@ -24,6 +24,8 @@ public final class ClusterState {
     public long sequence = 1000;
     /** Epoch millis of the last /cluster/resources refresh tick seen (see ResourceLag). */
     public long resourcesRefreshedAt;
+    /** Set when VMs boot real guests under QEMU; every process sharing the state starts them the same way. */
+    public RealGuestsState realGuests;
     /** Users, tokens, roles and ACLs of the REST API face. */
     public AccessState access = new AccessState();
 

@@ -37,6 +37,8 @@ public final class NodeState {
         public String sha256;
         /** Content of small text files (ssh keys), null for images. */
         public String content;
+        /** Where the bytes really are, when the cluster boots real guests (see RealGuestsState), else null. */
+        public String file;
 
         public FileEntry() {
         }

@@ -29,6 +29,8 @@ public final class VmState {
     public long fileLockUntilMillis;
     public List<Volume> volumes = new ArrayList<>();
     public GuestState guest = new GuestState();
+    /** The QEMU process of a real guest while it runs (see RealGuestsState), else null. */
+    public QemuProcess qemu;
 
     public boolean running() {
         return "running".equals(status);
@@ -45,6 +47,8 @@ public final class VmState {
         public String storage;
         public long sizeBytes;
         public String format;
+        /** The volume's real file when the cluster boots real guests, else null. */
+        public String file;
 
         public Volume() {
         }
@@ -81,5 +85,15 @@ public final class VmState {
         public String user;
         public int exitCode;
         public long atMillis;
+    }
+
+    /** A running QEMU: enough for another process to find, talk to and stop it. */
+    public static final class QemuProcess {
+        public int vmid;
+        public long pid;
+        /** Start time of the process in clock ticks since boot (/proc/PID/stat field 22): guards against pid reuse. */
+        public long startTicks;
+        /** Folder of its sockets (VMID.qmp, VMID.qga, VMID.serial0) and console log. */
+        public String run;
     }
 }
