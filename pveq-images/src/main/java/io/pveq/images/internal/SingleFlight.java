@@ -11,7 +11,10 @@ import java.util.function.Supplier;
 
 /**
  * Runs at most one operation per key at a time: the first caller runs it on its own thread, callers
- * arriving meanwhile wait for and share its result (or its failure). Thread-safe.
+ * arriving meanwhile wait for and share its result (or its failure). A failure that is the leader's own
+ * interruption (its caller was cancelled) is not shared: the waiting callers run the operation again, one
+ * of them leading, so cancelling one install never fails the others that wait for the same download.
+ * Thread-safe.
  *
  * @param <K> key type
  * @param <C> the per-flight context joiners attach to (e.g. a progress fan-out)
@@ -33,23 +36,50 @@ public final class SingleFlight<K, C, V> {
      * @throws PveqException the operation's own exception (also for joiners)
      */
     public V run(K key, Supplier<C> context, Consumer<C> join, java.util.function.Function<C, V> work) {
-        Flight<C, V> mine = new Flight<>(context.get(), new CompletableFuture<>());
-        Flight<C, V> current = flights.putIfAbsent(key, mine);
-        if (current != null) {
-            join.accept(current.context());
-            return await(current.result());
+        while (true) {
+            Flight<C, V> mine = new Flight<>(context.get(), new CompletableFuture<>());
+            Flight<C, V> current = flights.putIfAbsent(key, mine);
+            if (current != null) {
+                join.accept(current.context());
+                try {
+                    return await(current.result());
+                } catch (LeaderInterrupted e) {
+                    flights.remove(key, current); // the leader may not have removed it yet
+                    continue;
+                }
+            }
+            join.accept(mine.context());
+            try {
+                V value = work.apply(mine.context());
+                mine.result().complete(value);
+                return value;
+            } catch (RuntimeException | Error e) {
+                mine.result().completeExceptionally(interrupted(e) ? new LeaderInterrupted(e) : e);
+                throw e;
+            } finally {
+                flights.remove(key, mine);
+            }
         }
-        join.accept(mine.context());
-        try {
-            V value = work.apply(mine.context());
-            mine.result().complete(value);
-            return value;
-        } catch (RuntimeException | Error e) {
-            mine.result().completeExceptionally(e);
-            throw e;
-        } finally {
-            flights.remove(key, mine);
+    }
+
+    /** What joiners get when the leader failed because its own thread was interrupted: run it again. */
+    private static final class LeaderInterrupted extends RuntimeException {
+        LeaderInterrupted(Throwable cause) {
+            super("the leading caller was interrupted", cause, false, false);
         }
+    }
+
+    private static boolean interrupted(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return how many operations are running */
@@ -65,6 +95,9 @@ public final class SingleFlight<K, C, V> {
             throw new ImageException("interrupted while waiting for a shared download", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof LeaderInterrupted again) {
+                throw again;
+            }
             if (cause instanceof ImageException image) {
                 throw new ImageException(image.getMessage(), image);
             }
